@@ -1,0 +1,73 @@
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Host.Api;
+
+/// <summary><c>/api/vehicles</c>: read, register and steer vehicle twins.</summary>
+public static class VehicleEndpoints
+{
+    /// <summary>Body of <c>PUT /api/vehicles/{id}</c>.</summary>
+    public sealed record RegisterVehicleRequest(string? Vin);
+
+    /// <summary>Body of <c>PUT /api/vehicles/{id}/charging-target</c>.</summary>
+    public sealed record ChargingTargetRequest(double? TargetSoc);
+
+    public static IEndpointRouteBuilder MapVehicleEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var vehicles = routes.MapGroup("/api/vehicles").WithTags("Vehicles");
+        vehicles.MapGet("/{id}", GetAsync).WithName("GetVehicle");
+        vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle");
+        vehicles.MapPut("/{id}/charging-target", SetChargingTargetAsync).WithName("SetChargingTarget");
+        return routes;
+    }
+
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return InvalidId(id);
+        }
+
+        var twin = await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync();
+        return twin is null ? NotFound(id) : TypedResults.Ok(twin);
+    }
+
+    private static async Task<IResult> RegisterAsync(string id, RegisterVehicleRequest request, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return InvalidId(id);
+        }
+
+        var vin = request.Vin is null ? null : VehicleIds.NormalizeVin(request.Vin);
+        if (vin is not null && !VehicleIds.IsValidVin(vin))
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Invalid VIN",
+                detail: "vin must be 17 characters of digits and capital letters other than I, O and Q.");
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IVehicleTwinGrain>(id).RegisterAsync(new VehicleRegistration(vin)));
+    }
+
+    private static async Task<IResult> SetChargingTargetAsync(string id, ChargingTargetRequest request, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return InvalidId(id);
+        }
+
+        if (request.TargetSoc is not (>= 0 and <= 100) || double.IsNaN(request.TargetSoc.Value))
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Invalid charging target",
+                detail: "targetSoc is required and must be a percentage from 0 to 100.");
+        }
+
+        var twin = await grains.GetGrain<IVehicleTwinGrain>(id).SetChargingTargetAsync(request.TargetSoc.Value, "api");
+        return twin is null ? NotFound(id) : TypedResults.Ok(twin);
+    }
+
+    private static IResult InvalidId(string id) => TypedResults.Problem(statusCode: 400, title: "Invalid twin id",
+        detail: $"A twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
+
+    private static IResult NotFound(string id) => TypedResults.Problem(statusCode: 404, title: "No such vehicle",
+        detail: $"No vehicle twin has the id '{id}'.");
+}

@@ -1,0 +1,18 @@
+using FleetTwins.Host.Options;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>Reads FleetTwins settings from the standard configuration stack.</summary>
+public static class ConfigurationExtensions
+{
+    /// <summary>The bound <c>FleetTwins</c> section (defaults where it is absent).</summary>
+    public static FleetTwinsOptions GetFleetTwinsOptions(this WebApplicationBuilder builder) =>
+        builder.Configuration.GetSection(FleetTwinsOptions.Section).Get<FleetTwinsOptions>() ?? new FleetTwinsOptions();
+
+    /// <summary><c>ConnectionStrings:Postgres</c>, or a start-up error that names the key.</summary>
+    public static string GetPostgresConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringNames.Postgres) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "The cluster profile needs ConnectionStrings__Postgres (e.g. Host=127.0.0.1;Username=...;Password=...;Database=fleettwins).");
+}

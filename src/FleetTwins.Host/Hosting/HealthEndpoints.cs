@@ -1,0 +1,79 @@
+using System.Text.Json;
+using FleetTwins.Host.Options;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (silo active, storage reachable).</summary>
+public static class HealthEndpoints
+{
+    private const string Ready = "ready";
+
+    public static WebApplicationBuilder AddFleetTwinsHealth(this WebApplicationBuilder builder)
+    {
+        var checks = builder.Services.AddHealthChecks()
+            .AddCheck<SiloActiveCheck>("silo", tags: [Ready]);
+        if (builder.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Cluster)
+        {
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(builder.Configuration.GetPostgresConnectionString()));
+            checks.AddCheck<PostgresReachableCheck>("postgres", tags: [Ready]);
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapFleetTwinsHealth(this WebApplication app)
+    {
+        // Liveness touches nothing: no grain, no database.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync })
+            .AllowAnonymous();
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}
+
+/// <summary>Healthy once this silo has joined the cluster and is active in the membership table.</summary>
+internal sealed class SiloActiveCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        return Task.FromResult(status == SiloStatus.Active
+            ? HealthCheckResult.Healthy($"silo {silo.SiloAddress} is active")
+            : HealthCheckResult.Unhealthy($"silo {silo.SiloAddress} is {status}"));
+    }
+}
+
+/// <summary>Healthy when PostgreSQL answers a trivial query within two seconds.</summary>
+internal sealed class PostgresReachableCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(timeout.Token);
+            return HealthCheckResult.Healthy("postgres answers");
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("postgres is unreachable", e);
+        }
+    }
+}

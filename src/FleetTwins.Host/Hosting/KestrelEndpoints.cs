@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Hosting;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>
+/// REST and webhooks on <c>Kestrel:Endpoints:Http</c>, gRPC (HTTP/2 cleartext) on <c>Kestrel:Endpoints:Grpc</c>,
+/// defaults in appsettings.json. <c>--urls</c> (or <c>ASPNETCORE_URLS</c>) replaces the REST endpoint.
+/// </summary>
+public static class KestrelEndpoints
+{
+    private const string HttpEndpoint = "Kestrel:Endpoints:Http";
+
+    public static WebApplicationBuilder UseFleetTwinsEndpoints(this WebApplicationBuilder builder)
+    {
+        // Kestrel ignores --urls once endpoints are configured, so carry --urls over onto the REST endpoint(s).
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrWhiteSpace(urls))
+        {
+            return builder;
+        }
+
+        var overrides = new Dictionary<string, string?>();
+        var list = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < list.Length; i++)
+        {
+            var name = i == 0 ? HttpEndpoint : $"{HttpEndpoint}{i + 1}";
+            overrides[$"{name}:Url"] = list[i];
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, null);
+        return builder;
+    }
+}

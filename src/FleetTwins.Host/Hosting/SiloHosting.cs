@@ -1,0 +1,87 @@
+using System.Net;
+using FleetTwins.Host.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>Co-hosts an Orleans silo configured for the chosen profile.</summary>
+public static class SiloHosting
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Adds the silo: embedded (localhost, in memory) or cluster (PostgreSQL) per <c>FleetTwins:Profile</c>.</summary>
+    public static WebApplicationBuilder AddFleetTwinsSilo(this WebApplicationBuilder builder)
+    {
+        var options = builder.GetFleetTwinsOptions();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+
+            if (options.Profile == FleetTwinsProfile.Cluster)
+            {
+                UseCluster(silo, options, builder.Configuration.GetPostgresConnectionString());
+            }
+            else
+            {
+                UseEmbedded(silo, options);
+            }
+        });
+        return builder;
+    }
+
+    private static void UseEmbedded(ISiloBuilder silo, FleetTwinsOptions options)
+    {
+        silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
+            .AddMemoryGrainStorage(StorageNames.Twins)
+            .UseInMemoryReminderService();
+    }
+
+    private static void UseCluster(ISiloBuilder silo, FleetTwinsOptions options, string connectionString)
+    {
+        var endpoint = options.Silo;
+        silo.ConfigureEndpoints(AdvertisedAddress(endpoint), endpoint.SiloPort, endpoint.GatewayPort, listenOnAnyHostAddress: true);
+        silo.Configure<SiloOptions>(o => o.SiloName = endpoint.Name
+            ?? Environment.GetEnvironmentVariable("POD_NAME")
+            ?? $"{Environment.MachineName}-{endpoint.SiloPort}");
+
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Twins, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        // Orleans' own binary format, chosen before there is data: compact, fast, and tolerant of added [Id] fields.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Twins)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+    }
+
+    private static IPAddress AdvertisedAddress(SiloEndpointOptions endpoint)
+    {
+        var configured = endpoint.AdvertisedAddress ?? Environment.GetEnvironmentVariable("POD_IP");
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return IPAddress.Loopback;
+        }
+
+        return IPAddress.TryParse(configured, out var address)
+            ? address
+            : Dns.GetHostAddresses(configured).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+    }
+}

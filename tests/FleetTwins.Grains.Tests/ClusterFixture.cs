@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace FleetTwins.Grains.Tests;
+
+/// <summary>A two-silo in-process cluster with in-memory storage and a fake clock, shared by a collection.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public ClusterFixture()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Twins);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+        });
+        Cluster = builder.Build();
+    }
+
+    public async ValueTask InitializeAsync() => await Cluster.DeployAsync();
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

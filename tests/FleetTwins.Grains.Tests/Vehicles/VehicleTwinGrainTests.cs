@@ -1,0 +1,91 @@
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Grains.Tests.Vehicles;
+
+[Collection(ClusterCollection.Name)]
+public sealed class VehicleTwinGrainTests(ClusterFixture fixture)
+{
+    private IVehicleTwinGrain Vehicle(string id) => fixture.Client.GetGrain<IVehicleTwinGrain>(id);
+
+    private static string NewId() => $"test-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Unknown_twin_reads_as_absent()
+    {
+        Assert.Null(await Vehicle(NewId()).GetAsync());
+    }
+
+    [Fact]
+    public async Task Registered_twin_carries_its_normalised_vin_as_an_alias()
+    {
+        var id = NewId();
+
+        var twin = await Vehicle(id).RegisterAsync(new VehicleRegistration(" wbyf2aw010fn82675 "));
+
+        Assert.Equal(id, twin.Id);
+        Assert.Equal("WBYF2AW010FN82675", twin.Vin);
+        Assert.Equal(["vin:WBYF2AW010FN82675"], twin.Aliases);
+        Assert.Equal(fixture.Clock.GetUtcNow(), twin.CreatedAt);
+        Assert.Equivalent(twin, await Vehicle(id).GetAsync(), strict: true);
+    }
+
+    [Fact]
+    public async Task Registering_twice_keeps_one_alias_and_bumps_the_version()
+    {
+        var id = NewId();
+        await Vehicle(id).RegisterAsync(new VehicleRegistration("WBYF2AW010FN82675"));
+
+        var twin = await Vehicle(id).RegisterAsync(new VehicleRegistration("WBYF2AW010FN82675"));
+
+        Assert.Single(twin.Aliases);
+        Assert.Equal(2, twin.Version);
+    }
+
+    [Fact]
+    public async Task Charging_target_is_refused_for_an_unknown_twin_and_creates_nothing()
+    {
+        var id = NewId();
+
+        Assert.Null(await Vehicle(id).SetChargingTargetAsync(80, "api"));
+        Assert.Null(await Vehicle(id).GetAsync());
+    }
+
+    [Fact]
+    public async Task Charging_target_records_value_source_and_time()
+    {
+        var id = NewId();
+        await Vehicle(id).RegisterAsync(new VehicleRegistration(null));
+
+        var twin = await Vehicle(id).SetChargingTargetAsync(80, "api");
+
+        Assert.NotNull(twin?.ChargingTarget);
+        Assert.Equal(80, twin.ChargingTarget.TargetSoc);
+        Assert.Equal("api", twin.ChargingTarget.Source);
+        Assert.Equal(fixture.Clock.GetUtcNow(), twin.ChargingTarget.At);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100.5)]
+    public async Task Charging_target_outside_0_to_100_is_rejected_without_change(double target)
+    {
+        var id = NewId();
+        var registered = await Vehicle(id).RegisterAsync(new VehicleRegistration(null));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Vehicle(id).SetChargingTargetAsync(target, "api"));
+
+        Assert.Equivalent(registered, await Vehicle(id).GetAsync(), strict: true);
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation()
+    {
+        var id = NewId();
+        await Vehicle(id).RegisterAsync(new VehicleRegistration("WBYF2AW010FN82675"));
+        var before = await Vehicle(id).SetChargingTargetAsync(75, "api");
+
+        await fixture.Cluster.DeactivateAsync(Vehicle(id));
+
+        Assert.Equivalent(before, await Vehicle(id).GetAsync(), strict: true);
+    }
+}

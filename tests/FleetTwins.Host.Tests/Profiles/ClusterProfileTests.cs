@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using FleetTwins.Host.Tests.Infrastructure;
+
+namespace FleetTwins.Host.Tests.Profiles;
+
+/// <summary>Silos in the cluster profile, as separate processes on one real PostgreSQL database.</summary>
+public sealed class ClusterProfileTests
+{
+    private static Dictionary<string, string> ClusterSettings(PostgresDatabase database, bool migrate = false) => new()
+    {
+        ["FleetTwins__Profile"] = "Cluster",
+        ["FleetTwins__ClusterId"] = database.Name,
+        ["FleetTwins__MigrateOnStart"] = migrate ? "true" : "false",
+        ["ConnectionStrings__Postgres"] = database.ConnectionString,
+    };
+
+    [Fact]
+    public async Task Twin_written_on_one_silo_is_read_back_after_the_silos_that_held_it_have_stopped()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var first = await HostProcess.StartAsync(ClusterSettings(database, migrate: true));
+        await using var second = await HostProcess.StartAsync(ClusterSettings(database));
+
+        (await first.Http.PutAsJsonAsync("/api/vehicles/car-1", new { vin = "WBYF2AW010FN82675" })).EnsureSuccessStatusCode();
+        (await first.Http.PutAsJsonAsync("/api/vehicles/car-1/charging-target", new { targetSoc = 80 })).EnsureSuccessStatusCode();
+
+        // Whichever of the two hosted the twin, after both have stopped only PostgreSQL still has it.
+        await first.StopAsync();
+        var seenBySecond = await second.Http.GetFromJsonAsync<TwinView>("/api/vehicles/car-1");
+        await using var third = await HostProcess.StartAsync(ClusterSettings(database));
+        await second.StopAsync();
+        var seenByThird = await third.Http.GetFromJsonAsync<TwinView>("/api/vehicles/car-1");
+
+        foreach (var twin in new[] { seenBySecond, seenByThird })
+        {
+            Assert.NotNull(twin);
+            Assert.Equal("WBYF2AW010FN82675", twin.Vin);
+            Assert.Equal(80, twin.ChargingTarget?.TargetSoc);
+            Assert.Equal(2, twin.Version);
+        }
+
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansstorage WHERE grainidextensionstring = 'car-1'"));
+    }
+
+    [Fact]
+    public async Task Silos_join_one_cluster_in_the_membership_table_and_leave_it_on_shutdown()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var first = await HostProcess.StartAsync(ClusterSettings(database, migrate: true));
+        await using var second = await HostProcess.StartAsync(ClusterSettings(database));
+
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 3"));
+
+        await second.StopAsync();
+
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 3"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 6"));
+    }
+
+    [Fact]
+    public async Task Readiness_reports_postgres_and_the_silo()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var host = await HostProcess.StartAsync(ClusterSettings(database, migrate: true));
+
+        var body = await host.Http.GetStringAsync("/health/ready");
+
+        Assert.Contains("\"postgres\"", body);
+        Assert.Contains("\"silo\"", body);
+    }
+
+    [Fact]
+    public async Task Cluster_profile_without_a_connection_string_refuses_to_start_and_says_why()
+    {
+        var (exitCode, output) = await HostProcess.RunAsync(new Dictionary<string, string> { ["FleetTwins__Profile"] = "Cluster" });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ConnectionStrings__Postgres", output);
+    }
+
+    [Fact]
+    public async Task Unknown_vehicle_is_404_in_the_cluster_profile_too()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var host = await HostProcess.StartAsync(ClusterSettings(database, migrate: true));
+
+        var response = await host.Http.GetAsync("/api/vehicles/never-seen");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, await database.ScalarAsync<long>("SELECT count(*) FROM orleansstorage"));
+    }
+
+    private sealed record TwinView(string Id, string? Vin, long Version, ChargingTargetView? ChargingTarget);
+
+    private sealed record ChargingTargetView(double TargetSoc, string Source);
+}

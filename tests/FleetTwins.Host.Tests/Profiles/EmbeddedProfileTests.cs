@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using FleetTwins.Host.Tests.Infrastructure;
+
+namespace FleetTwins.Host.Tests.Profiles;
+
+/// <summary>One host in the default embedded profile, shared by the tests of this class.</summary>
+public sealed class EmbeddedHostFixture : IAsyncLifetime
+{
+    public HostProcess Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Host = await HostProcess.StartAsync(new Dictionary<string, string>());
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
+
+public sealed class EmbeddedProfileTests(EmbeddedHostFixture fixture) : IClassFixture<EmbeddedHostFixture>
+{
+    private HttpClient Http => fixture.Host.Http;
+
+    private static string NewId() => $"car-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Liveness_and_readiness_answer_200_with_nothing_else_running()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health/live")).StatusCode);
+        var ready = await Http.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("\"silo\"", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Registered_vehicle_is_served_as_camel_case_json()
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { vin = "wbyf2aw010fn82675" })).EnsureSuccessStatusCode();
+
+        using var twin = JsonDocument.Parse(await Http.GetStringAsync($"/api/vehicles/{id}"));
+
+        Assert.Equal(id, twin.RootElement.GetProperty("id").GetString());
+        Assert.Equal("WBYF2AW010FN82675", twin.RootElement.GetProperty("vin").GetString());
+        Assert.Equal("vin:WBYF2AW010FN82675", twin.RootElement.GetProperty("aliases")[0].GetString());
+        Assert.False(twin.RootElement.GetProperty("online").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Charging_target_is_stored_on_the_twin()
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { })).EnsureSuccessStatusCode();
+
+        var response = await Http.PutAsJsonAsync($"/api/vehicles/{id}/charging-target", new { targetSoc = 80 });
+
+        response.EnsureSuccessStatusCode();
+        using var twin = JsonDocument.Parse(await Http.GetStringAsync($"/api/vehicles/{id}"));
+        var target = twin.RootElement.GetProperty("chargingTarget");
+        Assert.Equal(80, target.GetProperty("targetSoc").GetDouble());
+        Assert.Equal("api", target.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_vehicle_is_404_problem_details()
+    {
+        var response = await Http.GetAsync($"/api/vehicles/{NewId()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Charging_target_for_unknown_vehicle_is_404()
+    {
+        var response = await Http.PutAsJsonAsync($"/api/vehicles/{NewId()}/charging-target", new { targetSoc = 80 });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"targetSoc": 101}""", "targetSoc")]
+    [InlineData("""{"targetSoc": -5}""", "targetSoc")]
+    [InlineData("""{}""", "targetSoc")]
+    [InlineData("""{"targetSoc": "eighty"}""", "JSON")]
+    [InlineData("""{"targetSoc": 80""", "JSON")]
+    public async Task Invalid_charging_target_is_400_that_says_what_was_wrong(string body, string mentioned)
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { })).EnsureSuccessStatusCode();
+
+        var response = await Http.PutAsync($"/api/vehicles/{id}/charging-target", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains(mentioned, problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Invalid_vin_is_400()
+    {
+        var response = await Http.PutAsJsonAsync($"/api/vehicles/{NewId()}", new { vin = "not-a-vin" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("has%20space")]
+    [InlineData("%C3%A9")]
+    public async Task Invalid_twin_id_is_400(string id)
+    {
+        var response = await Http.GetAsync($"/api/vehicles/{id}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
