@@ -27,8 +27,8 @@ public static class KestrelEndpoints
             overrides[$"{name}:Url"] = list[i];
         }
 
+        overrides[WebHostDefaults.ServerUrlsKey] = "";
         builder.Configuration.AddInMemoryCollection(overrides);
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, null);
         return builder;
     }
 }
