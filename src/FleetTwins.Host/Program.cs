@@ -1,6 +1,7 @@
 using FleetTwins.Host.Api;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Schema;
+using FleetTwins.Host.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseFleetTwinsEndpoints();
@@ -13,10 +14,12 @@ if (args.Contains("migrate"))
 builder.AddFleetTwinsSchemaMigration();
 builder.AddFleetTwinsSilo();
 builder.AddFleetTwinsHealth();
+builder.AddFleetTwinsWebhooks();
 builder.AddFleetTwinsApi();
 
 var app = builder.Build();
 app.MapFleetTwinsHealth();
+app.MapFleetTwinsWebhooks();
 app.MapFleetTwinsApi();
 await app.RunAsync();
 return 0;

@@ -1,3 +1,5 @@
+using FleetTwins.Events;
+
 namespace FleetTwins.Vehicles;
 
 /// <summary>The digital twin of one vehicle, keyed by its twin id.</summary>
@@ -11,4 +13,17 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
 
     /// <summary>Sets the target state of charge; null when no twin with this id exists.</summary>
     Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source);
+
+    /// <summary>Applies one provider delivery (creating the twin on first sight) and persists it before answering.</summary>
+    Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity);
+}
+
+/// <summary>How a delivery names its vehicle: the VIN when it carries one, and every provider alias.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VehicleIdentity(
+    [property: Id(0)] string? Vin,
+    [property: Id(1)] IReadOnlyList<string> Aliases)
+{
+    /// <summary>Every alias including <c>vin:...</c>.</summary>
+    public IEnumerable<string> AllAliases => Vin is null ? Aliases : Aliases.Prepend($"vin:{Vin}");
 }

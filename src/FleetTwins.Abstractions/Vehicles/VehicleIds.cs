@@ -12,13 +12,16 @@ public static class VehicleIds
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:");
 
     private static readonly SearchValues<char> VinCharacters =
-        SearchValues.Create("ABCDEFGHJKLMNPRSTUVWXYZ0123456789");
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 
     /// <summary>True for 1 to 128 characters of letters, digits and <c>- _ . :</c>.</summary>
     public static bool IsValidTwinId(string? id) =>
         !string.IsNullOrEmpty(id) && id.Length <= MaxLength && !id.AsSpan().ContainsAnyExcept(IdCharacters);
 
-    /// <summary>True for a 17-character VIN (ISO 3779: digits and capitals without I, O and Q).</summary>
+    /// <summary>
+    /// True for 17 digits and capital letters. ISO 3779 excludes I, O and Q, but providers' own examples carry
+    /// them (Telematica's sample VIN has a Q), so they are accepted rather than losing the vehicle's identity.
+    /// </summary>
     public static bool IsValidVin(string? vin) =>
         vin is { Length: 17 } && !vin.AsSpan().ContainsAnyExcept(VinCharacters);
 

@@ -1,5 +1,7 @@
-using Orleans.Runtime;
+using FleetTwins.Events;
+using FleetTwins.Grains.Delivery;
 using FleetTwins.Vehicles;
+using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Vehicles;
 
@@ -42,18 +44,27 @@ public sealed class VehicleTwinGrain(
         return State.ToSnapshot(Id);
     }
 
-    private async Task SaveAsync()
+    public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity)
+    {
+        if (State.Deliveries.Contains(batch.DeliveryId))
+        {
+            return ApplyOutcome.Duplicate;
+        }
+
+        State.Identify(identity);
+        foreach (var e in batch.Events)
+        {
+            State.Apply(e, batch.Source);
+        }
+
+        State.Deliveries.Add(batch.DeliveryId);
+        await SaveAsync();
+        return ApplyOutcome.Applied;
+    }
+
+    private Task SaveAsync()
     {
         State.Touch(clock.GetUtcNow());
-        try
-        {
-            await twin.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state is now ahead of storage: drop it so the next call reloads what was persisted.
-            DeactivateOnIdle();
-            throw;
-        }
+        return twin.WriteStateOrDeactivateAsync(this);
     }
 }

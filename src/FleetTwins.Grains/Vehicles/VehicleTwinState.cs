@@ -1,14 +1,22 @@
+using FleetTwins.Events;
+using FleetTwins.Grains.Delivery;
 using FleetTwins.Vehicles;
 
 namespace FleetTwins.Grains.Vehicles;
 
-/// <summary>The persisted state of one vehicle twin.</summary>
+/// <summary>
+/// The persisted state of one vehicle twin, and the rules that apply canonical events to it. Every reading keeps
+/// the source's time of it: an older reading never replaces a newer one, reading by reading.
+/// </summary>
 [GenerateSerializer]
 public sealed class VehicleTwinState
 {
+    /// <summary>How many alarms, trips and command reports a twin keeps.</summary>
+    public const int HistoryLength = 20;
+
     [Id(0)] public string? Vin { get; set; }
     [Id(1)] public List<string> Aliases { get; set; } = [];
-    [Id(2)] public bool Online { get; set; }
+    [Id(2)] public Connectivity? Connectivity { get; set; }
     [Id(3)] public DateTimeOffset? LastSeenAt { get; set; }
     [Id(4)] public ChargingTarget? ChargingTarget { get; set; }
     [Id(5)] public DateTimeOffset? CreatedAt { get; set; }
@@ -16,6 +24,28 @@ public sealed class VehicleTwinState
 
     /// <summary>Incremented on every change; serves as the twin's ETag.</summary>
     [Id(7)] public long Version { get; set; }
+
+    [Id(8)] public Measurement? StateOfCharge { get; set; }
+    [Id(9)] public Measurement? EnergyRemaining { get; set; }
+    [Id(10)] public Measurement? Range { get; set; }
+    [Id(11)] public Measurement? Odometer { get; set; }
+    [Id(12)] public GeoPosition? Location { get; set; }
+    [Id(13)] public Motion? Motion { get; set; }
+    [Id(14)] public StateReading? Charging { get; set; }
+    [Id(15)] public StateReading? Plug { get; set; }
+    [Id(16)] public ChargingDetails? ChargingDetails { get; set; }
+    [Id(17)] public DepartureSchedule? DepartureTimes { get; set; }
+    [Id(18)] public Dictionary<string, Measurement> Tires { get; set; } = [];
+    [Id(19)] public Dictionary<string, OemAlert> OemAlerts { get; set; } = [];
+    [Id(20)] public Dictionary<string, ActiveAlert> CustomAlerts { get; set; } = [];
+    [Id(21)] public Dictionary<string, GeofencePresence> Geofences { get; set; } = [];
+    [Id(22)] public List<VehicleAlarm> Alarms { get; set; } = [];
+    [Id(23)] public List<Trip> Trips { get; set; } = [];
+    [Id(24)] public Trip? CurrentTrip { get; set; }
+    [Id(25)] public Rental? Rental { get; set; }
+    [Id(26)] public MasterData? MasterData { get; set; }
+    [Id(27)] public List<ProviderCommandReport> CommandReports { get; set; } = [];
+    [Id(28)] public DeliveryLog Deliveries { get; set; } = new();
 
     /// <summary>False until the twin was first registered or seen.</summary>
     public bool Exists => CreatedAt is not null;
@@ -37,8 +67,262 @@ public sealed class VehicleTwinState
         }
     }
 
+    /// <summary>Takes the VIN and aliases a delivery names the vehicle by.</summary>
+    public void Identify(VehicleIdentity identity)
+    {
+        if (identity.Vin is { } vin && Vin is null)
+        {
+            Vin = vin;
+        }
+
+        foreach (var alias in identity.AllAliases)
+        {
+            AddAlias(alias);
+        }
+    }
+
+    /// <summary>Applies one canonical event from <paramref name="source"/>.</summary>
+    public void Apply(VehicleEvent e, string source)
+    {
+        var at = e.At;
+        if (e is not (AlertLinked or CommandStatusReported or ChargingTargetReported))
+        {
+            Seen(at, source);
+        }
+
+        switch (e)
+        {
+            case StateOfChargeReported soc:
+                StateOfCharge = Newer(StateOfCharge?.At, at) ? new Measurement(soc.Percent, "percent", at, source) : StateOfCharge;
+                break;
+            case EnergyRemainingReported energy:
+                EnergyRemaining = Newer(EnergyRemaining?.At, at) ? new Measurement(energy.Kwh, "kwh", at, source) : EnergyRemaining;
+                break;
+            case RangeReported range:
+                Range = Newer(Range?.At, at) ? new Measurement(range.Km, "km", at, source) : Range;
+                break;
+            case OdometerReported odometer:
+                Odometer = Newer(Odometer?.At, at) ? new Measurement(odometer.Km, "km", at, source) : Odometer;
+                break;
+            case LocationReported location:
+                Location = Newer(Location?.At, at) ? new GeoPosition(location.Latitude, location.Longitude, location.Address, at, source) : Location;
+                break;
+            case MotionReported motion:
+                Motion = Newer(Motion?.At, at) ? new Motion(motion.SpeedKmh, motion.HeadingDegrees, motion.ElevationMeters, at, source) : Motion;
+                break;
+            case TirePressureReported tire:
+                if (!Tires.TryGetValue(tire.Position, out var previousTire) || Newer(previousTire.At, at))
+                {
+                    Tires[tire.Position] = new Measurement(tire.Kpa, "kpa", at, source);
+                }
+
+                break;
+            case OemAlertReported alert:
+                if (!OemAlerts.TryGetValue(alert.Code, out var previousAlert) || Newer(previousAlert.At, at))
+                {
+                    OemAlerts[alert.Code] = new OemAlert(alert.Code, alert.Active, alert.Severity, alert.Message, alert.MappedCode,
+                        alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source);
+                }
+
+                break;
+            case ChargingStateReported charging:
+                Charging = Newer(Charging?.At, at) ? new StateReading(charging.State, at, source) : Charging;
+                break;
+            case PlugStateReported plug:
+                Plug = Newer(Plug?.At, at) ? new StateReading(plug.Plugged ? "PLUGGED" : "UNPLUGGED", at, source) : Plug;
+                break;
+            case DepartureTimesReported departures:
+                DepartureTimes = Newer(DepartureTimes?.At, at) ? new DepartureSchedule(departures.Departures, at, source) : DepartureTimes;
+                break;
+            case ChargingDataReported data:
+                ApplyChargingData(data, source);
+                break;
+            case ChargingTargetReported target:
+                ChargingTarget = Newer(ChargingTarget?.At, at) ? new ChargingTarget(target.TargetSoc, source, at) : ChargingTarget;
+                break;
+            case ConnectivityReported connectivity:
+                Connectivity = Newer(Connectivity?.At, at) ? new Connectivity(connectivity.Online, at, source) : Connectivity;
+                break;
+            case CommandStatusReported command:
+                ApplyCommandReport(command, source);
+                break;
+            case JourneyRecorded journey:
+                ApplyJourney(journey, source);
+                break;
+            case TrackerEventReported tracker:
+                ApplyTrackerEvent(tracker, source);
+                break;
+            case MasterDataReported master:
+                ApplyMasterData(master, source);
+                break;
+            case AlertLinked alert:
+                if (!CustomAlerts.TryGetValue(alert.AlertId, out var previousCustom) || Newer(previousCustom.At, at))
+                {
+                    CustomAlerts[alert.AlertId] = new ActiveAlert(alert.AlertId, alert.Active ? "custom" : "custom-resolved",
+                        alert.Severity, alert.Name, at, source);
+                }
+
+                break;
+        }
+    }
+
     /// <summary>The snapshot the query APIs serve.</summary>
-    public VehicleTwin ToSnapshot(string id) => new(
-        id, Vin, [.. Aliases], Online, LastSeenAt, ChargingTarget,
-        CreatedAt ?? default, UpdatedAt, Version);
+    public VehicleTwin ToSnapshot(string id) => new()
+    {
+        Id = id,
+        Vin = Vin,
+        Aliases = [.. Aliases],
+        Online = Connectivity?.Online ?? false,
+        Connectivity = Connectivity,
+        LastSeenAt = LastSeenAt,
+        StateOfCharge = StateOfCharge,
+        EnergyRemaining = EnergyRemaining,
+        Range = Range,
+        Odometer = Odometer,
+        Location = Location,
+        Motion = Motion,
+        Charging = Charging,
+        Plug = Plug,
+        ChargingTarget = ChargingTarget,
+        ChargingDetails = ChargingDetails,
+        DepartureTimes = DepartureTimes,
+        Tires = new Dictionary<string, Measurement>(Tires),
+        OemAlerts = [.. OemAlerts.Values.OrderByDescending(a => a.At)],
+        ActiveAlerts = [.. ActiveAlerts()],
+        Geofences = [.. Geofences.Values.Where(g => g.Inside).OrderBy(g => g.Name, StringComparer.Ordinal)],
+        Alarms = [.. Alarms],
+        Trips = [.. Trips],
+        CurrentTrip = CurrentTrip,
+        Rental = Rental,
+        MasterData = MasterData,
+        CommandReports = [.. CommandReports],
+        CreatedAt = CreatedAt ?? default,
+        UpdatedAt = UpdatedAt,
+        Version = Version,
+    };
+
+    private IEnumerable<ActiveAlert> ActiveAlerts() =>
+        OemAlerts.Values.Where(a => a.Active)
+            .Select(a => new ActiveAlert(a.Code, "oem", a.Severity, a.MappedMessage ?? a.Message, a.At, a.Source))
+            .Concat(CustomAlerts.Values.Where(a => a.Kind == "custom"))
+            .OrderByDescending(a => a.At);
+
+    /// <summary>A reading at <paramref name="at"/> replaces one from <paramref name="current"/> unless it is older.</summary>
+    private static bool Newer(DateTimeOffset? current, DateTimeOffset at) => current is null || at >= current;
+
+    private void Seen(DateTimeOffset at, string source)
+    {
+        if (LastSeenAt is null || at > LastSeenAt)
+        {
+            LastSeenAt = at;
+        }
+
+        // A vehicle that reports is connected, unless a newer disconnect says otherwise.
+        if (source != Sources.Api && (Connectivity is null || at > Connectivity.At))
+        {
+            Connectivity = new Connectivity(true, at, source);
+        }
+    }
+
+    private void ApplyChargingData(ChargingDataReported data, string source)
+    {
+        if (!Newer(ChargingDetails?.At, data.At))
+        {
+            return;
+        }
+
+        // A delivery may carry only some of the values: keep the others from the previous reading.
+        var previous = ChargingDetails;
+        ChargingDetails = new ChargingDetails(
+            data.MaxStateOfCharge ?? previous?.MaxStateOfCharge,
+            data.RemainingMinutes ?? previous?.RemainingMinutes,
+            data.PowerKw ?? previous?.PowerKw,
+            data.CurrentLimitAmps ?? previous?.CurrentLimitAmps,
+            data.PortDoorOpen ?? previous?.PortDoorOpen,
+            data.PortLatch ?? previous?.PortLatch,
+            data.At, source);
+    }
+
+    private void ApplyCommandReport(CommandStatusReported command, string source)
+    {
+        var index = command.ProviderCommandId is null
+            ? -1
+            : CommandReports.FindIndex(r => r.ProviderCommandId == command.ProviderCommandId && r.Source == source);
+        var report = new ProviderCommandReport(command.ProviderCommandId, command.Command, command.Status, command.Reason, command.At, source);
+        if (index < 0)
+        {
+            AppendBounded(CommandReports, report);
+        }
+        else if (Newer(CommandReports[index].At, command.At))
+        {
+            CommandReports[index] = report;
+        }
+    }
+
+    private void ApplyJourney(JourneyRecorded journey, string source)
+    {
+        var trip = new Trip(journey.JourneyId, journey.StartedAt, journey.EndedAt, journey.DistanceKm, journey.OdometerStartKm,
+            journey.OdometerEndKm, journey.EnergyUsedKwh, journey.SocStart, journey.SocEnd, journey.StartLatitude,
+            journey.StartLongitude, journey.EndLatitude, journey.EndLongitude, source);
+        var index = Trips.FindIndex(t => t.Id == trip.Id && t.Source == source);
+        if (index >= 0)
+        {
+            Trips[index] = trip;
+        }
+        else
+        {
+            Trips.Add(trip);
+            Trips.Sort((a, b) => b.StartedAt.CompareTo(a.StartedAt));
+            if (Trips.Count > HistoryLength)
+            {
+                Trips.RemoveAt(Trips.Count - 1);
+            }
+        }
+
+        if (journey.OdometerEndKm is { } odometer && Newer(Odometer?.At, journey.EndedAt))
+        {
+            Odometer = new Measurement(odometer, "km", journey.EndedAt, source);
+        }
+    }
+
+    private void ApplyTrackerEvent(TrackerEventReported tracker, string source)
+    {
+        var alarm = new VehicleAlarm(tracker.Kind, tracker.Value, tracker.GeofenceName, tracker.At, source);
+        if (!Alarms.Contains(alarm))
+        {
+            AppendBounded(Alarms, alarm);
+            Alarms.Sort((a, b) => b.At.CompareTo(a.At));
+        }
+
+        if (tracker.GeofenceName is { Length: > 0 } name && tracker.Kind is "geofence_enter" or "geofence_exit")
+        {
+            if (!Geofences.TryGetValue(name, out var previous) || Newer(previous.At, tracker.At))
+            {
+                Geofences[name] = new GeofencePresence(name, tracker.Kind == "geofence_enter", tracker.At, source);
+            }
+        }
+    }
+
+    private void ApplyMasterData(MasterDataReported master, string source)
+    {
+        if (!Newer(MasterData?.At, master.At))
+        {
+            return;
+        }
+
+        var previous = MasterData;
+        MasterData = new MasterData(
+            master.Make ?? previous?.Make, master.Model ?? previous?.Model, master.Nickname ?? previous?.Nickname,
+            master.Registration ?? previous?.Registration, master.Year ?? previous?.Year, master.Country ?? previous?.Country,
+            master.EngineType ?? previous?.EngineType, master.At, source);
+    }
+
+    private static void AppendBounded<T>(List<T> list, T item)
+    {
+        list.Insert(0, item);
+        if (list.Count > HistoryLength)
+        {
+            list.RemoveAt(list.Count - 1);
+        }
+    }
 }

@@ -1,9 +1,6 @@
-using System.Net.Sockets;
 using System.Text.Json;
+using FleetTwins.Host.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
-using Npgsql;
-using Orleans.Runtime;
-using Orleans.Storage;
 
 namespace FleetTwins.Host.Api;
 
@@ -18,7 +15,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", Describe(bad)),
-            _ when IsTransient(exception) => (503, "Service unavailable", "Storage or cluster is unavailable; retry later."),
+            _ when TransientFailure.Is(exception) => (503, "Service unavailable", "Storage or cluster is unavailable; retry later."),
             _ => (0, "", ""),
         };
         if (status == 0)
@@ -39,15 +36,6 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
-
-    /// <summary>True for failures that say "not now" rather than "never": storage down, silo gone, timeouts.</summary>
-    public static bool IsTransient(Exception exception) => exception switch
-    {
-        NpgsqlException or TimeoutException or SocketException or SiloUnavailableException
-            or OrleansMessageRejectionException or InconsistentStateException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
-        _ => exception.InnerException is { } inner && IsTransient(inner),
-    };
 
     private static string Describe(BadHttpRequestException exception) => exception.InnerException is JsonException json
         ? $"The body is not valid JSON for this endpoint: {json.Message}"

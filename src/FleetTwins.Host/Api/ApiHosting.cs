@@ -20,6 +20,7 @@ public static class ApiHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapVehicleEndpoints();
+        app.MapTwinEndpoints();
         return app;
     }
 }

@@ -42,7 +42,7 @@ public static class VehicleEndpoints
         if (vin is not null && !VehicleIds.IsValidVin(vin))
         {
             return TypedResults.Problem(statusCode: 400, title: "Invalid VIN",
-                detail: "vin must be 17 characters of digits and capital letters other than I, O and Q.");
+                detail: "vin must be 17 digits and letters.");
         }
 
         return TypedResults.Ok(await grains.GetGrain<IVehicleTwinGrain>(id).RegisterAsync(new VehicleRegistration(vin)));

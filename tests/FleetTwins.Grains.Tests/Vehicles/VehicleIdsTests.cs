@@ -32,7 +32,8 @@ public sealed class VehicleIdsTests
     [InlineData("MAT534006MPTS4325", true)]
     [InlineData("WBYF2AW010FN8267", false)]
     [InlineData("WBYF2AW010FN826755", false)]
-    [InlineData("WBYF2AW01OFN82675", false)]
+    [InlineData("7SAWDDEQXPS685253", true)]
+    [InlineData("WBYF2AW01-FN82675", false)]
     [InlineData("wbyf2aw010fn82675", false)]
-    public void Vin_is_17_characters_without_I_O_Q(string vin, bool valid) => Assert.Equal(valid, VehicleIds.IsValidVin(vin));
+    public void Vin_is_17_digits_and_capital_letters(string vin, bool valid) => Assert.Equal(valid, VehicleIds.IsValidVin(vin));
 }

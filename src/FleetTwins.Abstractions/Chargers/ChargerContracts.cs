@@ -1,0 +1,49 @@
+using FleetTwins.Events;
+
+namespace FleetTwins.Chargers;
+
+/// <summary>A canonical fact about a charger.</summary>
+[GenerateSerializer]
+public abstract record ChargerEvent : TwinEvent;
+
+/// <summary>A provider's outcome of a start/stop command on the charger.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargerCommandReported(
+    [property: Id(0)] string Action,
+    [property: Id(1)] string? Code,
+    [property: Id(2)] bool Success,
+    [property: Id(3)] string? Message,
+    [property: Id(4)] string? JobId) : ChargerEvent;
+
+/// <summary>A snapshot of one charger twin.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargerTwin
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public IReadOnlyList<string> Aliases { get; init; } = [];
+    [Id(2)] public ChargerCommandReport? LastCommand { get; init; }
+    [Id(3)] public IReadOnlyList<ChargerCommandReport> Commands { get; init; } = [];
+    [Id(4)] public DateTimeOffset? LastSeenAt { get; init; }
+    [Id(5)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(6)] public DateTimeOffset UpdatedAt { get; init; }
+    [Id(7)] public long Version { get; init; }
+}
+
+/// <summary>One command outcome on a charger.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChargerCommandReport(
+    [property: Id(0)] string Action,
+    [property: Id(1)] string? Code,
+    [property: Id(2)] bool Success,
+    [property: Id(3)] string? Message,
+    [property: Id(4)] string? JobId,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string Source);
+
+/// <summary>The twin of one charger, keyed by <c>provider:id</c>.</summary>
+public interface IChargerGrain : IGrainWithStringKey
+{
+    Task<ChargerTwin?> GetAsync();
+
+    Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch);
+}

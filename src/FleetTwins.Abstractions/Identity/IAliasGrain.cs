@@ -1,0 +1,14 @@
+namespace FleetTwins.Identity;
+
+/// <summary>
+/// One entry of the alias index, keyed by an identifier such as <c>vin:WBY...</c>, <c>imei:3506...</c>,
+/// <c>volteras:h283d-...</c> or <c>telematica:6425...</c>: the twin that identifier belongs to.
+/// </summary>
+public interface IAliasGrain : IGrainWithStringKey
+{
+    /// <summary>The twin id this alias points at, or null when it is unknown.</summary>
+    Task<string?> GetTwinIdAsync();
+
+    /// <summary>Points the alias at <paramref name="twinId"/> unless it already points elsewhere; answers the owner.</summary>
+    Task<string> ClaimAsync(string twinId);
+}

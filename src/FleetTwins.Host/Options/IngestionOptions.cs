@@ -1,0 +1,34 @@
+namespace FleetTwins.Host.Options;
+
+/// <summary>The <c>Ingestion</c> configuration section: secrets, tokens and limits of the push endpoints.</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    /// <summary>Largest webhook body accepted (413 beyond); 1 MiB by default.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>Ingestion__Telematica__Secrets__N</c>: the Svix secrets of the Telematica endpoint.</summary>
+    public SignedWebhookOptions Telematica { get; set; } = new();
+
+    /// <summary><c>Ingestion__Volteras__Secrets__N</c>: the Svix secrets of the Volteras endpoints.</summary>
+    public SignedWebhookOptions Volteras { get; set; } = new();
+
+    public TrackerOptions Tracker { get; set; } = new();
+}
+
+/// <summary>A Svix-signed provider: one or more <c>whsec_</c> secrets (several during rotation).</summary>
+public sealed class SignedWebhookOptions
+{
+    public List<string> Secrets { get; set; } = [];
+}
+
+/// <summary>The GPS tracker push endpoint.</summary>
+public sealed class TrackerOptions
+{
+    /// <summary><c>Ingestion__Tracker__Tokens__N</c>: bearer tokens a tracker platform may present.</summary>
+    public List<string> Tokens { get; set; } = [];
+
+    /// <summary>How far Device_Time may be ahead of Server_Time before the push is refused.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,224 @@
+using System.Security.Cryptography;
+using System.Text;
+using FleetTwins.Events;
+using FleetTwins.Host.Hosting;
+using FleetTwins.Host.Options;
+using FleetTwins.Parsing;
+using FleetTwins.Providers.Telematica;
+using FleetTwins.Providers.Tracker;
+using FleetTwins.Providers.Volteras;
+using FleetTwins.Routing;
+using FleetTwins.Signatures;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace FleetTwins.Host.Webhooks;
+
+/// <summary>
+/// The push endpoints: Telematica and Volteras (Svix-signed) and GPS trackers (bearer token). Each answers 200
+/// only after the twins have applied and persisted the delivery (or recognised it as a duplicate); every error
+/// is <c>{"status":"error","message":...}</c> with 400, 401, 413 or 503 (retry).
+/// </summary>
+public static class WebhookEndpoints
+{
+    public static WebApplicationBuilder AddFleetTwinsWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
+        builder.Services.AddSingleton<TwinEventRouter>();
+        builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddKeyedSingleton(Sources.Telematica, (sp, _) =>
+            new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Telematica.Secrets));
+        builder.Services.AddKeyedSingleton(Sources.Volteras, (sp, _) =>
+            new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Volteras.Secrets));
+        return builder;
+    }
+
+    public static WebApplication MapFleetTwinsWebhooks(this WebApplication app)
+    {
+        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
+        webhooks.MapPost("/telematica", (HttpContext context, [FromKeyedServices(Sources.Telematica)] SvixVerifier verifier) =>
+            SignedAsync(context, verifier, Sources.Telematica, TelematicaParser.Parse));
+        webhooks.MapPost("/volteras", (HttpContext context, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
+            SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, null, at)));
+        webhooks.MapPost("/volteras/{eventType}", (HttpContext context, string eventType, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
+            VolterasParser.EventTypes.Contains(eventType)
+                ? SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, eventType, at))
+                : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")));
+        webhooks.MapPost("/tracker", TrackerAsync);
+        return app;
+    }
+
+    private static async Task<IResult> SignedAsync(
+        HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, ParseOutcome> parse)
+    {
+        var services = context.RequestServices;
+        var (body, tooLarge) = await ReadBodyAsync(context);
+        if (tooLarge is not null)
+        {
+            return Reject(context, provider, 413, tooLarge);
+        }
+
+        var headers = SignatureHeaders(context.Request.Headers, out var headerError);
+        if (headerError is not null)
+        {
+            return Reject(context, provider, 401, headerError);
+        }
+
+        var verification = verifier.Verify(headers, body.Span, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        if (!verification.IsValid)
+        {
+            return Reject(context, provider, 401, $"signature rejected: {verification.Error}");
+        }
+
+        return await IngestAsync(context, provider, $"{provider}:{verification.MessageId}", parse(body, verification.Timestamp));
+    }
+
+    private static async Task<IResult> TrackerAsync(HttpContext context, IOptions<IngestionOptions> options)
+    {
+        const string provider = Sources.Tracker;
+        var (body, tooLarge) = await ReadBodyAsync(context);
+        if (tooLarge is not null)
+        {
+            return Reject(context, provider, 413, tooLarge);
+        }
+
+        var tracker = options.Value.Tracker;
+        if (BearerError(context.Request.Headers.Authorization, tracker.Tokens) is { } authError)
+        {
+            return Reject(context, provider, 401, authError);
+        }
+
+        var parsed = TrackerParser.Parse(body, tracker.MaxClockSkew);
+        return await IngestAsync(context, provider, parsed.DeliveryId ?? "", parsed.Outcome, "Event received successfully.");
+    }
+
+    private static async Task<IResult> IngestAsync(
+        HttpContext context, string provider, string deliveryId, ParseOutcome outcome, string? successMessage = null)
+    {
+        var metrics = context.RequestServices.GetRequiredService<IngestionMetrics>();
+        switch (outcome)
+        {
+            case ParseOutcome.Invalid invalid:
+                return Reject(context, provider, 400, invalid.Reason);
+            case ParseOutcome.UnknownType unknown:
+                metrics.Count(provider, unknown.EventType, "unknown-type");
+                Logger(context).LogInformation("Accepted {Provider} delivery {DeliveryId} of unknown type {EventType}", provider, deliveryId, unknown.EventType);
+                return Success(successMessage ?? $"Event type '{unknown.EventType}' is not handled; accepted and counted.");
+        }
+
+        var accepted = (ParseOutcome.Accepted)outcome;
+        try
+        {
+            var result = await context.RequestServices.GetRequiredService<TwinEventRouter>().RouteAsync(deliveryId, provider, accepted.Deliveries);
+            var duplicate = result.Applied == 0 && result.Duplicates > 0;
+            metrics.Count(provider, accepted.EventType, duplicate ? "duplicate" : "applied");
+            return Success(successMessage ?? (duplicate ? "Duplicate delivery; already applied." : "Event applied."));
+        }
+        catch (Exception e) when (TransientFailure.Is(e))
+        {
+            metrics.Count(provider, accepted.EventType, "unavailable");
+            Logger(context).LogWarning(e, "{Provider} delivery {DeliveryId} not applied: storage or cluster unavailable", provider, deliveryId);
+            context.Response.Headers.RetryAfter = "5";
+            return Error(503, "Storage or cluster unavailable; retry later.");
+        }
+        catch (Exception e)
+        {
+            metrics.Count(provider, accepted.EventType, "failed");
+            Logger(context).LogError(e, "{Provider} delivery {DeliveryId} failed", provider, deliveryId);
+            return Error(500, "The event could not be applied.");
+        }
+    }
+
+    /// <summary>Reads the whole body, up to the configured limit.</summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, string? TooLarge)> ReadBodyAsync(HttpContext context)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxBodyBytes;
+        var tooLarge = $"body larger than {limit} bytes";
+        if (context.Request.ContentLength > limit)
+        {
+            return (default, tooLarge);
+        }
+
+        using var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return (default, tooLarge);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), null);
+    }
+
+    /// <summary>The svix-* headers, or their unbranded webhook-* names; a header sent twice is refused.</summary>
+    private static SvixHeaders SignatureHeaders(IHeaderDictionary headers, out string? error)
+    {
+        string? duplicated = null;
+        string? Single(string name)
+        {
+            var svix = headers[$"svix-{name}"];
+            var values = svix.Count > 0 ? svix : headers[$"webhook-{name}"];
+            if (values.Count > 1)
+            {
+                duplicated ??= $"the {name} signature header appears more than once";
+            }
+
+            return values.Count == 1 ? values[0] : null;
+        }
+
+        var result = new SvixHeaders(Single("id"), Single("timestamp"), Single("signature"));
+        error = duplicated;
+        return result;
+    }
+
+    /// <summary>Checks <c>Authorization: Bearer &lt;token&gt;</c> against the configured tokens in constant time.</summary>
+    private static string? BearerError(StringValues authorization, IReadOnlyList<string> tokens)
+    {
+        if (tokens.Count == 0)
+        {
+            return "no tracker token is configured (Ingestion__Tracker__Tokens__0)";
+        }
+
+        if (authorization.Count != 1 || authorization[0] is not { } header || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return "missing Authorization: Bearer <token> header";
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
+        var match = false;
+        foreach (var token in tokens)
+        {
+            match |= CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        }
+
+        return match ? null : "invalid bearer token";
+    }
+
+    private static IResult Reject(HttpContext context, string provider, int status, string reason)
+    {
+        context.RequestServices.GetRequiredService<IngestionMetrics>().Count(provider, "", status switch
+        {
+            400 => "invalid",
+            401 => "unauthorized",
+            413 => "too-large",
+            _ => "rejected",
+        });
+        Logger(context).LogWarning("Rejected {Provider} delivery with {Status}: {Reason}", provider, status, reason);
+        return Error(status, reason);
+    }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FleetTwins.Webhooks");
+
+    private static IResult Success(string message) => Results.Json(new WebhookAnswer("success", message), statusCode: 200);
+
+    private static IResult Error(int status, string message) => Results.Json(new WebhookAnswer("error", message), statusCode: status);
+
+    /// <summary>The answer body every push endpoint gives.</summary>
+    public sealed record WebhookAnswer(string Status, string Message);
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Parsing;
+
+/// <summary>
+/// Reading provider JSON strictly: each accessor names the field it rejects and why. Absent and <c>null</c>
+/// are the same for optional fields; a present field of the wrong type is always an error.
+/// </summary>
+public static class Json
+{
+    /// <summary>Deepest nesting accepted; provider payloads are a few levels deep.</summary>
+    public const int MaxDepth = 32;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>Parses a body that must be one JSON object.</summary>
+    public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new PayloadException($"The body is not valid JSON: {e.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new PayloadException("The body must be a JSON object.");
+        }
+
+        return document;
+    }
+
+    public static JsonElement? Optional(this JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    public static JsonElement RequiredObject(this JsonElement obj, string name) =>
+        obj.Optional(name) is { ValueKind: JsonValueKind.Object } value ? value : throw Missing(name, "an object");
+
+    public static JsonElement? OptionalObject(this JsonElement obj, string name) => obj.Optional(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Object } value => value,
+        _ => throw Wrong(name, "an object"),
+    };
+
+    public static JsonElement RequiredArray(this JsonElement obj, string name) =>
+        obj.Optional(name) is { ValueKind: JsonValueKind.Array } value ? value : throw Missing(name, "an array");
+
+    public static string RequiredString(this JsonElement obj, string name) =>
+        obj.OptionalString(name) is { Length: > 0 } value ? value : throw Missing(name, "a non-empty string");
+
+    public static string? OptionalString(this JsonElement obj, string name) => obj.Optional(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } value => CheckText(name, value.GetString()!),
+        _ => throw Wrong(name, "a string"),
+    };
+
+    public static double RequiredNumber(this JsonElement obj, string name) =>
+        obj.OptionalNumber(name) ?? throw Missing(name, "a number");
+
+    public static double? OptionalNumber(this JsonElement obj, string name) => obj.Optional(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } value when value.TryGetDouble(out var number) && double.IsFinite(number) => number,
+        _ => throw Wrong(name, "a finite number"),
+    };
+
+    public static double? OptionalNumberInRange(this JsonElement obj, string name, double min, double max) =>
+        obj.OptionalNumber(name) is { } value
+            ? value >= min && value <= max ? value : throw new PayloadException($"{name} must be between {min} and {max}, not {value}.")
+            : null;
+
+    public static int? OptionalInt(this JsonElement obj, string name) => obj.Optional(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
+        _ => throw Wrong(name, "a whole number"),
+    };
+
+    public static bool? OptionalBool(this JsonElement obj, string name) => obj.Optional(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        _ => throw Wrong(name, "true or false"),
+    };
+
+    public static DateTimeOffset RequiredTimestamp(this JsonElement obj, string name) =>
+        obj.OptionalTimestamp(name) ?? throw Missing(name, "an ISO 8601 timestamp");
+
+    public static DateTimeOffset? OptionalTimestamp(this JsonElement obj, string name) =>
+        obj.OptionalString(name) is { } text ? ParseTimestamp(name, text) : null;
+
+    /// <summary>ISO 8601 with a zone (<c>Z</c>, <c>+01:00</c> or <c>+0100</c>); a time without one is taken as UTC.</summary>
+    public static DateTimeOffset ParseTimestamp(string name, string text)
+    {
+        var normalised = text.Length > 5 && (text[^5] is '+' or '-') && text[^4..].All(char.IsAsciiDigit)
+            ? $"{text[..^2]}:{text[^2..]}"
+            : text;
+        if (!DateTimeOffset.TryParse(normalised, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value) || !char.IsAsciiDigit(text[0]))
+        {
+            throw new PayloadException($"{name} must be an ISO 8601 timestamp, not '{Shorten(text)}'.");
+        }
+
+        return value.ToUniversalTime();
+    }
+
+    /// <summary>A provider's id for a vehicle, device or object, usable inside an alias and a twin id.</summary>
+    public static string RequiredId(this JsonElement obj, string name)
+    {
+        var id = obj.RequiredString(name);
+        return VehicleIds.IsValidTwinId(id) && id.Length <= 100
+            ? id
+            : throw new PayloadException($"{name} must be 1 to 100 letters, digits or '-', '_', '.', ':'.");
+    }
+
+    /// <summary>A VIN when the value is one (normalised), else null: providers send odd strings in this field.</summary>
+    public static string? VinOrNull(string? text) =>
+        text is null ? null : VehicleIds.NormalizeVin(text) is var vin && VehicleIds.IsValidVin(vin) ? vin : null;
+
+    private static string CheckText(string name, string value) =>
+        value.Length <= 4096 && !value.Any(char.IsControl)
+            ? value
+            : throw new PayloadException($"{name} must be at most 4096 characters with no control characters.");
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+
+    private static PayloadException Missing(string name, string what) => new($"{name} is required and must be {what}.");
+
+    private static PayloadException Wrong(string name, string what) => new($"{name} must be {what}.");
+}

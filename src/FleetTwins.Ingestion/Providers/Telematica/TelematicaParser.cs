@@ -1,0 +1,291 @@
+using System.Text.Json;
+using FleetTwins.Accounts;
+using FleetTwins.Chargers;
+using FleetTwins.Events;
+using FleetTwins.Parsing;
+using FleetTwins.Routing;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Providers.Telematica;
+
+/// <summary>
+/// Turns one Telematica webhook payload (its type in <c>type</c>) into canonical events. Pure: no I/O.
+/// The received time (the signed svix-timestamp) stamps facts the payload gives no time for.
+/// </summary>
+public static class TelematicaParser
+{
+    public const string Provider = Sources.Telematica;
+
+    public static ParseOutcome Parse(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            using var document = Json.ParseObject(body);
+            var root = document.RootElement;
+            var type = root.RequiredString("type");
+            IReadOnlyList<Routed>? deliveries = type switch
+            {
+                "vehicle.charging-status" => [Vehicle(root, receivedAt, StatusEvent(root, "currentState", ChargingState))],
+                "vehicle.plug-status" => [Vehicle(root, receivedAt, StatusEvent(root, "currentState", PlugState))],
+                "vehicle.soc" => [Vehicle(root, receivedAt, SocEvents(root, receivedAt))],
+                "vehicle.charging-command" => [VehicleCommand(root, receivedAt)],
+                "charger.charging-command" => [ChargerCommand(root, receivedAt)],
+                "user.devices-connected" => DevicesConnected(root, receivedAt),
+                "user.devices-disconnected" => [DevicesDisconnected(root, receivedAt)],
+                _ => null,
+            };
+            return deliveries is null ? new ParseOutcome.UnknownType(type) : new ParseOutcome.Accepted(type, deliveries);
+        }
+        catch (PayloadException e)
+        {
+            return new ParseOutcome.Invalid(e.Message);
+        }
+    }
+
+    /// <summary>The vehicle named by <c>vehicleId</c>, with the readings of <c>vehicleState</c> and any extra events.</summary>
+    private static ForVehicle Vehicle(JsonElement root, DateTimeOffset receivedAt, Func<DateTimeOffset, IEnumerable<VehicleEvent>> extra)
+    {
+        var vehicleId = root.RequiredId("vehicleId");
+        var events = new List<VehicleEvent>();
+        string? vin = null;
+        var stateTime = receivedAt;
+        if (root.OptionalObject("vehicleState") is { } state)
+        {
+            vin = ReadVehicleState(state, receivedAt, events, out stateTime);
+        }
+
+        events.AddRange(extra(stateTime));
+        return new ForVehicle(new VehicleIdentity(vin, [$"{Provider}:{vehicleId}"]), events);
+    }
+
+    /// <summary>The state named by <paramref name="field"/>, at the time of the vehicle state it came with.</summary>
+    private static Func<DateTimeOffset, IEnumerable<VehicleEvent>> StatusEvent(JsonElement root, string field, Func<string, VehicleEvent> create)
+    {
+        var value = root.RequiredString(field);
+        return at => [create(value) with { At = at }];
+    }
+
+    private static VehicleEvent ChargingState(string value) => new ChargingStateReported(Normalise(value)) { At = default };
+
+    private static VehicleEvent PlugState(string value) => Normalise(value) switch
+    {
+        "PLUGGED" or "PLUGGED_IN" or "CONNECTED" => new PlugStateReported(true) { At = default },
+        "UNPLUGGED" or "NOT_PLUGGED" or "DISCONNECTED" => new PlugStateReported(false) { At = default },
+        _ => throw new PayloadException($"currentState '{value}' is not a plug state (Plugged or Unplugged)."),
+    };
+
+    private static Func<DateTimeOffset, IEnumerable<VehicleEvent>> SocEvents(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var current = root.OptionalNumberInRange("currentSoc", 0, 100);
+        var target = root.OptionalNumberInRange("targetSoc", 0, 100);
+        return _ =>
+        {
+            var events = new List<VehicleEvent>();
+            if (current is { } soc)
+            {
+                events.Add(new StateOfChargeReported(soc) { At = receivedAt });
+            }
+
+            if (target is { } targetSoc)
+            {
+                events.Add(new ChargingTargetReported(targetSoc) { At = receivedAt });
+            }
+
+            return events;
+        };
+    }
+
+    private static ForVehicle VehicleCommand(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var command = CommandReport(root, receivedAt);
+        return new ForVehicle(new VehicleIdentity(null, [$"{Provider}:{root.RequiredId("vehicleId")}"]), [command]);
+    }
+
+    private static CommandStatusReported CommandReport(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var action = root.RequiredString("action");
+        var success = root.OptionalBool("success") ?? throw new PayloadException("success is required and must be true or false.");
+        var code = root.OptionalString("code");
+        var status = !success ? "FAILED" : code?.Contains("CONFIRMED", StringComparison.OrdinalIgnoreCase) == true ? "CONFIRMED" : "EXECUTED";
+        return new CommandStatusReported(root.OptionalString("jobId"), CommandName(action), status, root.OptionalString("message"))
+        {
+            At = receivedAt,
+        };
+    }
+
+    /// <summary>Telematica's actions (<c>charge-start</c>, <c>charger-stop</c>, ...) as FleetTwins command names.</summary>
+    private static string CommandName(string action) => action switch
+    {
+        "charge-start" or "charger-start" => "START_CHARGING",
+        "charge-stop" or "charger-stop" => "STOP_CHARGING",
+        _ => Normalise(action),
+    };
+
+    private static ForCharger ChargerCommand(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var chargerId = root.RequiredId("chargerId");
+        var report = CommandReport(root, receivedAt);
+        return new ForCharger($"{Provider}:{chargerId}",
+        [
+            new ChargerCommandReported(report.Command, root.OptionalString("code"), report.Status != "FAILED", report.Reason, report.ProviderCommandId)
+            {
+                At = receivedAt,
+            },
+        ]);
+    }
+
+    private static List<Routed> DevicesConnected(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var user = UserId(root);
+        var devices = new List<AccountDevice>();
+        var deliveries = new List<Routed>();
+        var aliases = new Dictionary<string, string>();
+        foreach (var item in root.RequiredArray("devices").EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new PayloadException("devices must be an array of objects.");
+            }
+
+            var device = new AccountDevice(item.RequiredId("deviceId"), item.OptionalString("deviceType"), item.OptionalString("make"),
+                item.OptionalString("model"), item.OptionalString("vin"), item.OptionalString("nickname"), item.OptionalInt("year"),
+                item.OptionalString("country"), item.OptionalString("engineType"));
+            devices.Add(device);
+            if (device.DeviceType is null || device.DeviceType.Equals("vehicle", StringComparison.OrdinalIgnoreCase))
+            {
+                var alias = $"{Provider}:{device.DeviceId}";
+                aliases[device.DeviceId] = alias;
+                deliveries.Add(new ForVehicle(new VehicleIdentity(Json.VinOrNull(device.Vin), [alias]),
+                [
+                    new MasterDataReported(device.Make, device.Model, device.Nickname, null, device.Year, device.Country, device.EngineType)
+                    {
+                        At = receivedAt,
+                    },
+                ]));
+            }
+        }
+
+        // The vehicles first, so the account can name the twins its devices resolved to.
+        deliveries.Add(new ForAccount($"{Provider}:{user}", new DevicesConnected(devices) { At = receivedAt }, aliases));
+        return deliveries;
+    }
+
+    private static ForAccount DevicesDisconnected(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var ids = new List<string>();
+        foreach (var item in root.RequiredArray("devices").EnumerateArray())
+        {
+            ids.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 and <= 100 } id
+                ? id
+                : throw new PayloadException("devices must be an array of device id strings."));
+        }
+
+        return new ForAccount($"{Provider}:{UserId(root)}", new DevicesDisconnected(ids) { At = receivedAt },
+            ids.ToDictionary(id => id, id => $"{Provider}:{id}"));
+    }
+
+    /// <summary><c>user</c>, kept by Telematica for backwards compatibility, else the devices' <c>clientUserId</c>.</summary>
+    private static string UserId(JsonElement root)
+    {
+        if (root.Optional("user") is not null)
+        {
+            return root.RequiredId("user");
+        }
+
+        foreach (var device in root.RequiredArray("devices").EnumerateArray())
+        {
+            if (device.ValueKind == JsonValueKind.Object && device.Optional("clientUserId") is not null)
+            {
+                return device.RequiredId("clientUserId");
+            }
+        }
+
+        throw new PayloadException("user is required and must be a non-empty string.");
+    }
+
+    /// <summary>Reads <c>vehicleState</c>: battery, location, odometer and static attributes; answers the VIN.</summary>
+    private static string? ReadVehicleState(JsonElement state, DateTimeOffset receivedAt, List<VehicleEvent> events, out DateTimeOffset stateTime)
+    {
+        stateTime = receivedAt;
+        if (state.OptionalObject("batteryState") is { } battery)
+        {
+            var at = battery.OptionalTimestamp("lastUpdated") ?? receivedAt;
+            stateTime = at;
+            if (battery.OptionalNumberInRange("soc", 0, 100) is { } soc)
+            {
+                events.Add(new StateOfChargeReported(soc) { At = at });
+            }
+
+            if (battery.OptionalNumberInRange("range", 0, 100_000) is { } range)
+            {
+                events.Add(new RangeReported(Units.Kilometres(range, battery.OptionalString("rangeUnit"), "rangeUnit")) { At = at });
+            }
+
+            if (battery.OptionalBool("isCharging") is { } charging)
+            {
+                events.Add(new ChargingStateReported(charging ? "CHARGING" : "NOT_CHARGING") { At = at });
+            }
+
+            if (battery.OptionalBool("isPlugged") is { } plugged)
+            {
+                events.Add(new PlugStateReported(plugged) { At = at });
+            }
+        }
+
+        if (state.OptionalObject("location") is { } location)
+        {
+            events.Add(new LocationReported(location.OptionalNumberInRange("latitude", -90, 90) ?? throw new PayloadException("vehicleState.location.latitude is required."),
+                location.OptionalNumberInRange("longitude", -180, 180) ?? throw new PayloadException("vehicleState.location.longitude is required."))
+            {
+                At = location.OptionalTimestamp("lastUpdated") ?? receivedAt,
+            });
+        }
+
+        if (state.OptionalObject("odo") is { } odo && odo.OptionalNumberInRange("value", 0, 10_000_000) is { } distance)
+        {
+            events.Add(new OdometerReported(Units.Kilometres(distance, odo.OptionalString("unit"), "odo.unit")) { At = odo.OptionalTimestamp("lastUpdated") ?? receivedAt });
+        }
+
+        string? vin = null;
+        if (state.OptionalObject("staticAttributes") is { } attributes)
+        {
+            vin = Json.VinOrNull(attributes.OptionalString("vin"));
+            events.Add(new MasterDataReported(attributes.OptionalString("make"), attributes.OptionalString("model"),
+                attributes.OptionalString("nickname"), attributes.OptionalString("registration"), attributes.OptionalInt("year"),
+                attributes.OptionalString("country"), null)
+            {
+                At = stateTime,
+            });
+        }
+
+        return vin;
+    }
+
+    /// <summary><c>Charging</c>, <c>Not Charging</c>, <c>notCharging</c> → <c>CHARGING</c>, <c>NOT_CHARGING</c>.</summary>
+    public static string Normalise(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length + 4);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c is ' ' or '-' or '_')
+            {
+                if (builder.Length > 0 && builder[^1] != '_')
+                {
+                    builder.Append('_');
+                }
+            }
+            else
+            {
+                if (char.IsUpper(c) && i > 0 && char.IsLower(value[i - 1]))
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToUpperInvariant(c));
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,306 @@
+using System.Text.Json;
+using FleetTwins.Alerts;
+using FleetTwins.Events;
+using FleetTwins.Parsing;
+using FleetTwins.RateLimits;
+using FleetTwins.Routing;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Providers.Volteras;
+
+/// <summary>
+/// Turns one Volteras webhook payload into canonical events. Pure: no I/O. Volteras payloads do not name their
+/// type: it comes from the endpoint path (<c>/webhooks/volteras/{eventType}</c>) or is inferred from the shape.
+/// </summary>
+public static class VolterasParser
+{
+    public const string Provider = Sources.Volteras;
+
+    /// <summary>The event types Volteras documents.</summary>
+    public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "device.connected", "device.disconnected", "device.telemetry", "command.updated",
+        "rate_limit.updated", "alert.updated", "journey.updated",
+    };
+
+    /// <param name="body">The payload.</param>
+    /// <param name="eventType">The type from the path, or null to infer it from the payload's shape.</param>
+    /// <param name="receivedAt">The signed svix-timestamp: stamps facts the payload gives no time for.</param>
+    public static ParseOutcome Parse(ReadOnlyMemory<byte> body, string? eventType, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            using var document = Json.ParseObject(body);
+            var root = document.RootElement;
+            var type = eventType ?? InferType(root);
+            if (type is null)
+            {
+                return new ParseOutcome.UnknownType("unrecognised shape");
+            }
+
+            IReadOnlyList<Routed>? deliveries = type switch
+            {
+                "device.connected" => Connectivity(root, true, receivedAt),
+                "device.disconnected" => Connectivity(root, false, receivedAt),
+                "device.telemetry" => Telemetry(root),
+                "command.updated" => [Command(root, receivedAt)],
+                "rate_limit.updated" => [RateLimit(root, receivedAt)],
+                "alert.updated" => [Alert(root, receivedAt)],
+                "journey.updated" => [Journey(root)],
+                _ => null,
+            };
+            return deliveries is null ? new ParseOutcome.UnknownType(type) : new ParseOutcome.Accepted(type, deliveries);
+        }
+        catch (PayloadException e)
+        {
+            return new ParseOutcome.Invalid(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The type of an untyped payload from its shape. <c>device.connected</c> and <c>device.disconnected</c> look
+    /// alike, so that shape is refused as ambiguous; a shape of no known type answers null (accepted, counted).
+    /// </summary>
+    private static string? InferType(JsonElement root)
+    {
+        bool Has(string name) => root.TryGetProperty(name, out _);
+        if (Has("metricType")) return "device.telemetry";
+        if (Has("remaining_requests") || Has("max_requests")) return "rate_limit.updated";
+        if (Has("alertDefinitionId") || Has("currentSeverity")) return "alert.updated";
+        if (Has("startTimestamp") || Has("distanceTravelledKm")) return "journey.updated";
+        if (Has("command") && Has("status")) return "command.updated";
+        if (Has("id") && Has("deviceType"))
+        {
+            throw new PayloadException(
+                "device.connected and device.disconnected have the same shape: post it to /webhooks/volteras/device.connected or /webhooks/volteras/device.disconnected.");
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyList<Routed> Connectivity(JsonElement root, bool online, DateTimeOffset receivedAt)
+    {
+        var id = root.RequiredId("id");
+        var deviceType = root.OptionalString("deviceType") ?? "VEHICLE";
+        if (!deviceType.Equals("VEHICLE", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        return [new ForVehicle(new VehicleIdentity(null, [$"{Provider}:{id}"]), [new ConnectivityReported(online) { At = receivedAt }])];
+    }
+
+    private static IReadOnlyList<Routed>? Telemetry(JsonElement root)
+    {
+        var metric = root.RequiredString("metricType");
+        var vehicle = root.RequiredObject("vehicle");
+        var identity = new VehicleIdentity(Json.VinOrNull(vehicle.OptionalString("vin")), [$"{Provider}:{vehicle.RequiredId("id")}"]);
+        var at = root.RequiredTimestamp("timestamp");
+        VehicleEvent? e = metric switch
+        {
+            "STATE_OF_CHARGE" => new StateOfChargeReported(Value(root, "stateOfCharge", 0, 100)),
+            "ENERGY_REMAINING" => new EnergyRemainingReported(Units.KilowattHours(Value(root, "energyRemainingKwh", 0, 10_000), Unit(root, "energyRemainingKwh"), "energyRemainingKwh.unit")),
+            "LOCATION" => Location(root),
+            "ODOMETER" => new OdometerReported(Units.Kilometres(Value(root, "odometer", 0, 10_000_000), Unit(root, "odometer"), "odometer.unit")),
+            "RANGE" => new RangeReported(Units.Kilometres(Value(root, "range", 0, 100_000), Unit(root, "range"), "range.unit")),
+            "TIRES" => new TirePressureReported(root.RequiredString("position"),
+                Units.Kilopascals(Value(root, "pressure", 0, 10_000), Unit(root, "pressure"), "pressure.unit")),
+            "OEM_ALERT" => OemAlert(root.RequiredObject("oemAlert")),
+            "CHARGING_STATE" => new ChargingStateReported(root.RequiredString("state").ToUpperInvariant()),
+            "DEPARTURE_TIMES" => Departures(root.RequiredArray("departureTimes")),
+            "OTHER_CHARGING_DATA" => ChargingData(root.RequiredArray("data")),
+            "OTHER_LOCATION_DATA" => MotionData(root.RequiredArray("data")),
+            _ => null,
+        };
+        return e is null ? null : [new ForVehicle(identity, [e with { At = at }])];
+    }
+
+    private static double Value(JsonElement root, string name, double min, double max) =>
+        root.RequiredObject(name).OptionalNumberInRange("value", min, max) ?? throw new PayloadException($"{name}.value is required and must be a number.");
+
+    private static string? Unit(JsonElement root, string name) => root.RequiredObject(name).OptionalString("unit");
+
+    private static LocationReported Location(JsonElement root)
+    {
+        var value = root.RequiredObject("location").RequiredObject("value");
+        return new LocationReported(
+            value.OptionalNumberInRange("latitude", -90, 90) ?? throw new PayloadException("location.value.latitude is required."),
+            value.OptionalNumberInRange("longitude", -180, 180) ?? throw new PayloadException("location.value.longitude is required."))
+        {
+            At = default,
+        };
+    }
+
+    private static OemAlertReported OemAlert(JsonElement alert)
+    {
+        var status = alert.RequiredString("status").ToUpperInvariant();
+        return new OemAlertReported(alert.RequiredString("oemCode"), status is "ACTIVE" or "OPEN" or "RAISED",
+            alert.OptionalString("severity"), alert.OptionalString("oemMessage"), alert.OptionalString("mappedCode"),
+            alert.OptionalString("mappedMessage"), alert.OptionalString("affectedComponent"),
+            alert.OptionalString("recommendedAction"), alert.OptionalString("type"))
+        {
+            At = default,
+        };
+    }
+
+    private static DepartureTimesReported Departures(JsonElement items)
+    {
+        var departures = new List<DepartureTime>();
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new PayloadException("departureTimes must be an array of objects.");
+            }
+
+            var days = item.RequiredArray("daysOfWeek").EnumerateArray()
+                .Select(d => d.ValueKind == JsonValueKind.String ? d.GetString()! : throw new PayloadException("daysOfWeek must hold day names."))
+                .ToList();
+            departures.Add(new DepartureTime(
+                (int)(item.OptionalNumberInRange("hour", 0, 23) ?? throw new PayloadException("departureTimes[].hour is required.")),
+                (int)(item.OptionalNumberInRange("minute", 0, 59) ?? throw new PayloadException("departureTimes[].minute is required.")),
+                days, item.OptionalInt("localTimeOffset")));
+        }
+
+        return new DepartureTimesReported(departures) { At = default };
+    }
+
+    /// <summary><c>data</c>: <c>[{key, unit, value}]</c>; unknown keys are ignored (Volteras adds them).</summary>
+    private static ChargingDataReported ChargingData(JsonElement items)
+    {
+        double? maxSoc = null, remaining = null, power = null, current = null;
+        bool? doorOpen = null;
+        string? latch = null;
+        foreach (var (key, item) in KeyedItems(items))
+        {
+            switch (key)
+            {
+                case "maxStateOfCharge": maxSoc = item.OptionalNumberInRange("value", 0, 100); break;
+                case "chargeRemainingTime": remaining = item.OptionalNumberInRange("value", 0, 100_000); break;
+                case "chargePowerLevel": power = item.OptionalNumberInRange("value", -10_000, 10_000); break;
+                case "chargeCurrentLimit": current = item.OptionalNumberInRange("value", 0, 10_000); break;
+                case "chargePortDoorOpen": doorOpen = item.OptionalBool("value"); break;
+                case "chargePortLatch": latch = item.OptionalString("value"); break;
+            }
+        }
+
+        return new ChargingDataReported(maxSoc, remaining, power, current, doorOpen, latch) { At = default };
+    }
+
+    private static MotionReported MotionData(JsonElement items)
+    {
+        double? speed = null, heading = null, elevation = null;
+        foreach (var (key, item) in KeyedItems(items))
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "speed":
+                    speed = item.OptionalNumberInRange("value", 0, 1000) is { } s ? Units.KilometresPerHour(s, item.OptionalString("unit"), "speed unit") : null;
+                    break;
+                case "heading" or "direction": heading = item.OptionalNumberInRange("value", 0, 360); break;
+                case "elevation" or "altitude": elevation = item.OptionalNumberInRange("value", -1000, 10_000); break;
+            }
+        }
+
+        return new MotionReported(speed, heading, elevation) { At = default };
+    }
+
+    private static IEnumerable<(string Key, JsonElement Item)> KeyedItems(JsonElement items)
+    {
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new PayloadException("data must be an array of {key, unit, value} objects.");
+            }
+
+            yield return (item.RequiredString("key"), item);
+        }
+    }
+
+    private static ForVehicle Command(JsonElement root, DateTimeOffset receivedAt) => new(
+        new VehicleIdentity(null, [$"{Provider}:{root.RequiredId("deviceId")}"]),
+        [
+            new CommandStatusReported(root.RequiredString("id"), root.RequiredString("command").ToUpperInvariant(),
+                root.RequiredString("status").ToUpperInvariant(), root.OptionalString("failedReason"))
+            {
+                At = receivedAt,
+            },
+        ]);
+
+    private static ForRateLimit RateLimit(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var remaining = root.OptionalInt("remaining_requests") ?? throw new PayloadException("remaining_requests is required and must be a whole number.");
+        var max = root.OptionalInt("max_requests") ?? throw new PayloadException("max_requests is required and must be a whole number.");
+        var window = root.OptionalInt("window_size_seconds") ?? throw new PayloadException("window_size_seconds is required and must be a whole number.");
+        if (remaining < 0 || max < 0 || window < 0)
+        {
+            throw new PayloadException("remaining_requests, max_requests and window_size_seconds must not be negative.");
+        }
+
+        return new ForRateLimit(Provider, root.RequiredId("domain"), root.RequiredId("object_id"),
+            new RateLimitUpdated(root.RequiredId("key"), remaining, max, window) { At = receivedAt });
+    }
+
+    private static ForAlert Alert(JsonElement root, DateTimeOffset receivedAt)
+    {
+        var metadata = root.OptionalObject("metadata");
+        var createdAt = root.OptionalTimestamp("createdAt");
+        var at = metadata?.OptionalTimestamp("updatedAt") ?? metadata?.OptionalTimestamp("createdAt") ?? createdAt ?? receivedAt;
+        var definition = root.OptionalObject("definition") is { } d
+            ? new AlertDefinition(d.OptionalString("id"), d.OptionalString("name"), d.OptionalString("description"),
+                d.OptionalString("message"), d.OptionalObject("category")?.OptionalString("name"))
+            : null;
+        var resolutions = new List<AlertResolution>();
+        if (root.Optional("resolutions") is { } list)
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                throw new PayloadException("resolutions must be an array.");
+            }
+
+            foreach (var r in list.EnumerateArray())
+            {
+                var rd = r.OptionalObject("definition");
+                var steps = r.Optional("steps") is { ValueKind: JsonValueKind.Array } s
+                    ? s.EnumerateArray().Select(step => new AlertResolutionStep(step.RequiredString("id"),
+                        step.OptionalObject("definition")?.OptionalString("description"), step.OptionalObject("definition")?.OptionalInt("order"),
+                        step.RequiredString("status"))).ToList()
+                    : [];
+                resolutions.Add(new AlertResolution(r.RequiredString("id"), rd?.OptionalString("name"), rd?.OptionalString("description"),
+                    r.RequiredString("status"), steps));
+            }
+        }
+
+        var vin = Json.VinOrNull(root.OptionalString("vin"));
+        var update = new AlertUpdated(root.RequiredString("status").ToUpperInvariant(), root.OptionalString("currentSeverity"),
+            root.OptionalBool("muted") ?? false, root.OptionalString("alertDefinitionId"), vin, root.OptionalString("oemDeviceId"),
+            createdAt, definition, resolutions)
+        {
+            At = at,
+        };
+        return new ForAlert(root.RequiredId("id"), update, vin is null ? null : new VehicleIdentity(vin, []));
+    }
+
+    private static ForVehicle Journey(JsonElement root)
+    {
+        var started = root.RequiredTimestamp("startTimestamp");
+        var ended = root.RequiredTimestamp("stopTimestamp");
+        if (ended < started)
+        {
+            throw new PayloadException("stopTimestamp must not be before startTimestamp.");
+        }
+
+        var journey = new JourneyRecorded(root.RequiredString("id"), started, ended,
+            root.OptionalNumberInRange("distanceTravelledKm", 0, 100_000), root.OptionalNumberInRange("odometerStart", 0, 10_000_000),
+            root.OptionalNumberInRange("odometerEnd", 0, 10_000_000), root.OptionalNumberInRange("energyUsedKwh", -10_000, 10_000),
+            root.OptionalNumberInRange("socStart", 0, 100), root.OptionalNumberInRange("socEnd", 0, 100),
+            root.OptionalNumberInRange("startLatitude", -90, 90), root.OptionalNumberInRange("startLongitude", -180, 180),
+            root.OptionalNumberInRange("stopLatitude", -90, 90), root.OptionalNumberInRange("stopLongitude", -180, 180))
+        {
+            At = ended,
+        };
+        var vin = Json.VinOrNull(root.OptionalString("vin"));
+        return new ForVehicle(new VehicleIdentity(vin, [$"{Provider}:{root.RequiredId("vehicleId")}"]), [journey]);
+    }
+}

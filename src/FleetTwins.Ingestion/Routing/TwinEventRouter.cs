@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using FleetTwins.Accounts;
+using FleetTwins.Alerts;
+using FleetTwins.Chargers;
+using FleetTwins.Events;
+using FleetTwins.Identity;
+using FleetTwins.RateLimits;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Routing;
+
+/// <summary>What the router did with a delivery: how many twins applied it and how many had seen it before.</summary>
+public readonly record struct RouteResult(int Applied, int Duplicates);
+
+/// <summary>
+/// Delivers parsed events to the grains of the twins they are about, resolving vehicle identifiers through the
+/// alias index. Answers only after every grain involved has applied and persisted its part (or recognised it
+/// as a duplicate); any failure propagates, so the caller does not acknowledge and the provider delivers again.
+/// </summary>
+public sealed class TwinEventRouter(IGrainFactory grains)
+{
+    /// <summary>Aliases never change owner once claimed, so resolved ones are cached (bounded).</summary>
+    private const int CacheCapacity = 200_000;
+
+    private readonly ConcurrentDictionary<string, string> resolved = new(StringComparer.Ordinal);
+
+    public async Task<RouteResult> RouteAsync(string deliveryId, string source, IReadOnlyList<Routed> deliveries)
+    {
+        int applied = 0, duplicates = 0;
+        void Count(ApplyOutcome outcome)
+        {
+            if (outcome == ApplyOutcome.Applied) applied++; else duplicates++;
+        }
+
+        // In order: a delivery's vehicles come before the account or alert that refers to them.
+        foreach (var delivery in deliveries)
+        {
+            switch (delivery)
+            {
+                case ForVehicle vehicle:
+                    Count((await ApplyToVehicleAsync(deliveryId, source, vehicle.Identity, vehicle.Events)).Outcome);
+                    break;
+                case ForCharger charger:
+                    Count(await grains.GetGrain<IChargerGrain>(charger.ChargerId)
+                        .ApplyAsync(new TwinEventBatch<ChargerEvent>(deliveryId, source, charger.Events)));
+                    break;
+                case ForAlert alert:
+                    string? vehicleId = null;
+                    if (alert.Vehicle is { } identity)
+                    {
+                        var link = new AlertLinked(alert.AlertId, alert.Update.Status is "ACTIVE", alert.Update.Severity,
+                            alert.Update.Definition?.Name, alert.Update.Muted) { At = alert.Update.At };
+                        (vehicleId, var outcome) = await ApplyToVehicleAsync(deliveryId, source, identity, [link]);
+                        Count(outcome);
+                    }
+
+                    Count(await grains.GetGrain<IAlertGrain>(alert.AlertId)
+                        .ApplyAsync(new TwinEventBatch<AlertEvent>(deliveryId, source, [alert.Update]), vehicleId));
+                    break;
+                case ForAccount account:
+                    var vehicleIds = new Dictionary<string, string>();
+                    foreach (var (deviceId, alias) in account.DeviceAliases)
+                    {
+                        if (await LookupAsync(alias) is { } twinId)
+                        {
+                            vehicleIds[deviceId] = twinId;
+                        }
+                    }
+
+                    Count(await grains.GetGrain<IAccountGrain>(account.AccountId)
+                        .ApplyAsync(new TwinEventBatch<AccountEvent>(deliveryId, source, [account.Event]), vehicleIds));
+                    break;
+                case ForRateLimit limit:
+                    Count(await grains.GetGrain<IRateLimitGrain>($"{limit.Provider}:{limit.Domain}:{limit.ObjectId}")
+                        .ApplyAsync(new TwinEventBatch<RateLimitUpdated>(deliveryId, source, [limit.Update]), limit.Domain, limit.ObjectId));
+                    break;
+            }
+        }
+
+        return new RouteResult(applied, duplicates);
+    }
+
+    /// <summary>
+    /// The twin a vehicle identity belongs to: the owner of any alias already known, else a new twin keyed by the
+    /// VIN (when there is one) or the first alias. Every alias of the identity is then claimed for that twin; the
+    /// answer names the twin and the part of the identity that is really its own (an alias another twin claimed
+    /// first stays with that twin).
+    /// </summary>
+    public async Task<(string TwinId, VehicleIdentity Owned)> ResolveVehicleAsync(VehicleIdentity identity)
+    {
+        var aliases = identity.AllAliases.ToList();
+        if (aliases.Count == 0)
+        {
+            throw new ArgumentException("A vehicle identity needs a VIN or at least one alias.", nameof(identity));
+        }
+
+        var owners = await Task.WhenAll(aliases.Select(LookupAsync));
+        var twinId = owners.FirstOrDefault(o => o is not null) ?? identity.Vin ?? aliases[0];
+        for (var i = 0; i < aliases.Count; i++)
+        {
+            if (owners[i] is null)
+            {
+                // First claim wins: an alias already taken by another twin stays with it.
+                owners[i] = await grains.GetGrain<IAliasGrain>(aliases[i]).ClaimAsync(twinId);
+                Remember(aliases[i], owners[i]!);
+            }
+        }
+
+        var owned = aliases.Where((_, i) => owners[i] == twinId).ToHashSet(StringComparer.Ordinal);
+        var vin = identity.Vin is { } v && owned.Contains($"vin:{v}") ? v : null;
+        return (twinId, new VehicleIdentity(vin, [.. identity.Aliases.Where(owned.Contains)]));
+    }
+
+    /// <summary>The twin an alias points at, or null when nobody has claimed it.</summary>
+    public async Task<string?> LookupAsync(string alias)
+    {
+        if (resolved.TryGetValue(alias, out var twinId))
+        {
+            return twinId;
+        }
+
+        twinId = await grains.GetGrain<IAliasGrain>(alias).GetTwinIdAsync();
+        if (twinId is not null)
+        {
+            Remember(alias, twinId);
+        }
+
+        return twinId;
+    }
+
+    private async Task<(string TwinId, ApplyOutcome Outcome)> ApplyToVehicleAsync(
+        string deliveryId, string source, VehicleIdentity identity, IReadOnlyList<VehicleEvent> events)
+    {
+        var (twinId, owned) = await ResolveVehicleAsync(identity);
+        var outcome = await grains.GetGrain<IVehicleTwinGrain>(twinId)
+            .ApplyAsync(new TwinEventBatch<VehicleEvent>(deliveryId, source, events), owned);
+        return (twinId, outcome);
+    }
+
+    private void Remember(string alias, string twinId)
+    {
+        if (resolved.Count >= CacheCapacity)
+        {
+            resolved.Clear();
+        }
+
+        resolved[alias] = twinId;
+    }
+}

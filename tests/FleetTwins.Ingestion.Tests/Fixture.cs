@@ -1,0 +1,16 @@
+namespace FleetTwins.Ingestion.Tests;
+
+/// <summary>Provider payloads kept as files: the providers' published examples, plus variants derived from them.</summary>
+public static class Fixture
+{
+    public static readonly DateTimeOffset ReceivedAt = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    public static string Path(string relative) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", relative);
+
+    public static byte[] Bytes(string relative) => File.ReadAllBytes(Path(relative));
+
+    public static IEnumerable<string> Files(string provider) =>
+        Directory.GetFiles(Path(provider), "*.json").Select(f => $"{provider}/{System.IO.Path.GetFileName(f)}").Order();
+
+    public static byte[] Utf8(string json) => System.Text.Encoding.UTF8.GetBytes(json);
+}
