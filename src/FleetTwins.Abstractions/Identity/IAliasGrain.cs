@@ -11,4 +11,7 @@ public interface IAliasGrain : IGrainWithStringKey
 
     /// <summary>Points the alias at <paramref name="twinId"/> unless it already points elsewhere; answers the owner.</summary>
     Task<string> ClaimAsync(string twinId);
+
+    /// <summary>Moves the alias from <paramref name="fromTwinId"/> to <paramref name="toTwinId"/> (after a merge); answers the owner.</summary>
+    Task<string?> RepointAsync(string fromTwinId, string toTwinId);
 }

@@ -16,6 +16,12 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
 
     /// <summary>Applies one provider delivery (creating the twin on first sight) and persists it before answering.</summary>
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity);
+
+    /// <summary>
+    /// Absorbs the twin <paramref name="otherTwinId"/> that turned out to be the same vehicle (reading by reading,
+    /// the newer wins); the other twin forwards to this one from then on. Answers the aliases it brought along.
+    /// </summary>
+    Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId);
 }
 
 /// <summary>How a delivery names its vehicle: the VIN when it carries one, and every provider alias.</summary>

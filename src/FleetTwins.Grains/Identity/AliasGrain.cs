@@ -36,4 +36,15 @@ public sealed class AliasGrain([PersistentState("alias", StorageNames.Twins)] IP
 
         return twinId;
     }
+
+    public async Task<string?> RepointAsync(string fromTwinId, string toTwinId)
+    {
+        if (alias.State.TwinId is null || alias.State.TwinId == fromTwinId)
+        {
+            alias.State.TwinId = toTwinId;
+            await alias.WriteStateAsync();
+        }
+
+        return alias.State.TwinId;
+    }
 }

@@ -5,21 +5,36 @@ using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Vehicles;
 
+/// <summary>The grain-to-grain half of a merge: hands a twin's whole state over to the twin it merges into.</summary>
+public interface IVehicleTwinHandOver : IGrainWithStringKey
+{
+    /// <summary>Marks this twin as merged into <paramref name="targetTwinId"/> (persisted) and answers its state.</summary>
+    Task<VehicleTwinState> HandOverAsync(string targetTwinId);
+}
+
 /// <summary>The digital twin of one vehicle: keeps its live state and persists every change before answering.</summary>
 [GrainType("vehicle")]
 public sealed class VehicleTwinGrain(
     [PersistentState("vehicle", StorageNames.Twins)] IPersistentState<VehicleTwinState> twin,
-    TimeProvider clock) : Grain, IVehicleTwinGrain
+    TimeProvider clock) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver
 {
     private string Id => this.GetPrimaryKeyString();
 
     private VehicleTwinState State => twin.State;
 
+    /// <summary>A merged twin forwards every call to the twin it was merged into.</summary>
+    private IVehicleTwinGrain? MergedInto => State.MergedInto is { } target ? GrainFactory.GetGrain<IVehicleTwinGrain>(target) : null;
+
     public Task<VehicleTwin?> GetAsync() =>
-        Task.FromResult(State.Exists ? State.ToSnapshot(Id) : null);
+        MergedInto?.GetAsync() ?? Task.FromResult(State.Exists ? State.ToSnapshot(Id) : null);
 
     public async Task<VehicleTwin> RegisterAsync(VehicleRegistration registration)
     {
+        if (MergedInto is { } target)
+        {
+            return await target.RegisterAsync(registration);
+        }
+
         if (registration.Vin is { } vin)
         {
             State.Vin = VehicleIds.NormalizeVin(vin);
@@ -32,6 +47,11 @@ public sealed class VehicleTwinGrain(
 
     public async Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source)
     {
+        if (MergedInto is { } target)
+        {
+            return await target.SetChargingTargetAsync(targetSoc, source);
+        }
+
         if (!State.Exists)
         {
             return null;
@@ -46,6 +66,11 @@ public sealed class VehicleTwinGrain(
 
     public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity)
     {
+        if (MergedInto is { } target)
+        {
+            return await target.ApplyAsync(batch, identity);
+        }
+
         if (State.Deliveries.Contains(batch.DeliveryId))
         {
             return ApplyOutcome.Duplicate;
@@ -60,6 +85,40 @@ public sealed class VehicleTwinGrain(
         State.Deliveries.Add(batch.DeliveryId);
         await SaveAsync();
         return ApplyOutcome.Applied;
+    }
+
+    public async Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId)
+    {
+        if (otherTwinId == Id)
+        {
+            return [];
+        }
+
+        if (MergedInto is { } target)
+        {
+            return await target.MergeFromAsync(otherTwinId);
+        }
+
+        var other = await GrainFactory.GetGrain<IVehicleTwinHandOver>(otherTwinId).HandOverAsync(Id);
+        if (!State.Absorbed.Contains(otherTwinId))
+        {
+            State.Absorb(other);
+            State.Absorbed.Add(otherTwinId);
+            await SaveAsync();
+        }
+
+        return other.Aliases;
+    }
+
+    public async Task<VehicleTwinState> HandOverAsync(string targetTwinId)
+    {
+        if (State.MergedInto != targetTwinId)
+        {
+            State.MergedInto = targetTwinId;
+            await SaveAsync();
+        }
+
+        return State;
     }
 
     private Task SaveAsync()

@@ -47,6 +47,12 @@ public sealed class VehicleTwinState
     [Id(27)] public List<ProviderCommandReport> CommandReports { get; set; } = [];
     [Id(28)] public DeliveryLog Deliveries { get; set; } = new();
 
+    /// <summary>Set when this twin was found to be the same vehicle as another and merged into it.</summary>
+    [Id(29)] public string? MergedInto { get; set; }
+
+    /// <summary>The twins this one absorbed, so that a repeated merge (a stale alias cache elsewhere) writes nothing.</summary>
+    [Id(30)] public List<string> Absorbed { get; set; } = [];
+
     /// <summary>False until the twin was first registered or seen.</summary>
     public bool Exists => CreatedAt is not null;
 
@@ -163,6 +169,65 @@ public sealed class VehicleTwinState
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>Takes in a twin of the same vehicle: per reading and per keyed entry, the newer one wins.</summary>
+    public void Absorb(VehicleTwinState other)
+    {
+        Vin ??= other.Vin;
+        foreach (var alias in other.Aliases)
+        {
+            AddAlias(alias);
+        }
+
+        StateOfCharge = Newest(StateOfCharge, other.StateOfCharge, r => r.At);
+        EnergyRemaining = Newest(EnergyRemaining, other.EnergyRemaining, r => r.At);
+        Range = Newest(Range, other.Range, r => r.At);
+        Odometer = Newest(Odometer, other.Odometer, r => r.At);
+        Location = Newest(Location, other.Location, r => r.At);
+        Motion = Newest(Motion, other.Motion, r => r.At);
+        Charging = Newest(Charging, other.Charging, r => r.At);
+        Plug = Newest(Plug, other.Plug, r => r.At);
+        ChargingTarget = Newest(ChargingTarget, other.ChargingTarget, r => r.At);
+        ChargingDetails = Newest(ChargingDetails, other.ChargingDetails, r => r.At);
+        DepartureTimes = Newest(DepartureTimes, other.DepartureTimes, r => r.At);
+        Connectivity = Newest(Connectivity, other.Connectivity, r => r.At);
+        Rental = Newest(Rental, other.Rental, r => r.At);
+        MasterData = Newest(MasterData, other.MasterData, r => r.At);
+        CurrentTrip = Newest(CurrentTrip, other.CurrentTrip, r => r.StartedAt);
+        MergeNewest(Tires, other.Tires, r => r.At);
+        MergeNewest(OemAlerts, other.OemAlerts, r => r.At);
+        MergeNewest(CustomAlerts, other.CustomAlerts, r => r.At);
+        MergeNewest(Geofences, other.Geofences, r => r.At);
+        Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];
+        Trips = [.. Trips.Concat(other.Trips).GroupBy(t => (t.Id, t.Source)).Select(g => g.First())
+            .OrderByDescending(t => t.StartedAt).Take(HistoryLength)];
+        CommandReports = [.. CommandReports.Concat(other.CommandReports).GroupBy(r => (r.ProviderCommandId ?? r.At.ToString("O"), r.Source))
+            .Select(g => g.MaxBy(r => r.At)!).OrderByDescending(r => r.At).Take(HistoryLength)];
+        LastSeenAt = Newest(LastSeenAt, other.LastSeenAt, t => t!.Value);
+        if (other.CreatedAt < CreatedAt)
+        {
+            CreatedAt = other.CreatedAt;
+        }
+
+        foreach (var delivery in other.Deliveries.Recent)
+        {
+            Deliveries.Add(delivery);
+        }
+    }
+
+    private static T? Newest<T>(T? mine, T? theirs, Func<T, DateTimeOffset> at) =>
+        mine is null ? theirs : theirs is null ? mine : at(theirs) > at(mine) ? theirs : mine;
+
+    private static void MergeNewest<T>(Dictionary<string, T> mine, Dictionary<string, T> theirs, Func<T, DateTimeOffset> at)
+    {
+        foreach (var (key, value) in theirs)
+        {
+            if (!mine.TryGetValue(key, out var current) || at(value) > at(current))
+            {
+                mine[key] = value;
+            }
         }
     }
 

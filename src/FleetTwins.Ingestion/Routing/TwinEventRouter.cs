@@ -82,9 +82,8 @@ public sealed class TwinEventRouter(IGrainFactory grains)
 
     /// <summary>
     /// The twin a vehicle identity belongs to: the owner of any alias already known, else a new twin keyed by the
-    /// VIN (when there is one) or the first alias. Every alias of the identity is then claimed for that twin; the
-    /// answer names the twin and the part of the identity that is really its own (an alias another twin claimed
-    /// first stays with that twin).
+    /// VIN (when there is one) or the first alias. Every alias of the identity is then claimed for that twin, and
+    /// a twin that owned another of its aliases is merged into it. The answer names the twin and the identity.
     /// </summary>
     public async Task<(string TwinId, VehicleIdentity Owned)> ResolveVehicleAsync(VehicleIdentity identity)
     {
@@ -103,6 +102,24 @@ public sealed class TwinEventRouter(IGrainFactory grains)
                 // First claim wins: an alias already taken by another twin stays with it.
                 owners[i] = await grains.GetGrain<IAliasGrain>(aliases[i]).ClaimAsync(twinId);
                 Remember(aliases[i], owners[i]!);
+            }
+        }
+
+        // Aliases of one vehicle owned by different twins: the same vehicle was seen under separate names before.
+        // The first owner (the VIN's, when it has one) absorbs the others, and their aliases move over to it.
+        foreach (var other in owners.Where(o => o is not null && o != twinId).Distinct().ToList())
+        {
+            foreach (var moved in await grains.GetGrain<IVehicleTwinGrain>(twinId).MergeFromAsync(other!))
+            {
+                if (await grains.GetGrain<IAliasGrain>(moved).RepointAsync(other!, twinId) is { } owner)
+                {
+                    Remember(moved, owner);
+                }
+            }
+
+            for (var i = 0; i < owners.Length; i++)
+            {
+                owners[i] = owners[i] == other ? twinId : owners[i];
             }
         }
 

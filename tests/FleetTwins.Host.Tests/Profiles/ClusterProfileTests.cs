@@ -44,6 +44,51 @@ public sealed class ClusterProfileTests
     }
 
     [Fact]
+    public async Task Every_twin_shows_the_same_state_after_a_full_restart_of_the_silos()
+    {
+        string[] twins =
+        [
+            "/api/vehicles/resolve?vin=WBYF2AW010FN82675", "/api/vehicles/resolve?vin=WBYF2AW010FN82684",
+            "/api/vehicles/resolve?vin=MAT534006MPTS4325", "/api/vehicles/resolve?provider=telematica&id=64253244f8057090fb3a822b",
+            "/api/vehicles/resolve?imei=350612075195931", "/api/chargers/telematica:64253244f8057090fb3a822b",
+            "/api/alerts/h283d-h9v1j-51p5d-pqv5p-b4q33", "/api/accounts/telematica:user-id-in-your-database",
+            "/api/rate-limits/volteras:VEHICLE:h283d-h9v1j-51p5d-pqv5p-b4q33",
+        ];
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = ClusterSettings(database, migrate: true);
+        foreach (var (key, value) in WebhookSender.Settings())
+        {
+            settings[key] = value;
+        }
+
+        var before = new List<string>();
+        await using (var first = await HostProcess.StartAsync(settings))
+        await using (var second = await HostProcess.StartAsync(settings))
+        {
+            await new WebhookSender(first.Http).PostAllExamplesAsync();
+            foreach (var twin in twins)
+            {
+                before.Add(await second.Http.GetStringAsync(twin));
+            }
+        }
+
+        await using var restarted = await HostProcess.StartAsync(settings);
+        var after = new List<string>();
+        foreach (var twin in twins)
+        {
+            after.Add(await restarted.Http.GetStringAsync(twin));
+        }
+
+        Assert.Equal(before, after);
+        // Replaying everything after the restart changes nothing: deliveries are remembered in persisted state.
+        await new WebhookSender(restarted.Http).PostAllExamplesAsync();
+        for (var i = 0; i < twins.Length; i++)
+        {
+            Assert.Equal(before[i], await restarted.Http.GetStringAsync(twins[i]));
+        }
+    }
+
+    [Fact]
     public async Task Silos_join_one_cluster_in_the_membership_table_and_leave_it_on_shutdown()
     {
         await using var database = await PostgresDatabase.CreateAsync();

@@ -1,0 +1,263 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FleetTwins.Host.Tests.Infrastructure;
+
+namespace FleetTwins.Host.Tests.Webhooks;
+
+/// <summary>An embedded host with webhook secrets configured, fed every published example once.</summary>
+public sealed class WebhookHostFixture : IAsyncLifetime
+{
+    public HostProcess Host { get; private set; } = null!;
+
+    public WebhookSender Sender { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = WebhookSender.Settings();
+        settings["Ingestion__MaxBodyBytes"] = "65536";
+        Host = await HostProcess.StartAsync(settings);
+        Sender = new WebhookSender(Host.Http);
+        await Sender.PostAllExamplesAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
+
+public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<WebhookHostFixture>
+{
+    private HttpClient Http => fixture.Host.Http;
+
+    private WebhookSender Send => fixture.Sender;
+
+    private async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static async Task AssertAnswerAsync(HttpResponseMessage response, HttpStatusCode status, string? mentioned = null)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(status == HttpStatusCode.OK ? "success" : "error", json.RootElement.GetProperty("status").GetString());
+        var message = json.RootElement.GetProperty("message").GetString();
+        Assert.False(string.IsNullOrEmpty(message));
+        if (mentioned is not null)
+        {
+            Assert.Contains(mentioned, message);
+        }
+    }
+
+    [Fact]
+    public async Task Volteras_telemetry_fills_the_twin_found_by_vin_with_readings_at_and_source()
+    {
+        var twin = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82675");
+
+        var soc = twin.GetProperty("stateOfCharge");
+        Assert.Equal(85.5, soc.GetProperty("value").GetDouble());
+        Assert.Equal("percent", soc.GetProperty("unit").GetString());
+        Assert.Equal("volteras", soc.GetProperty("source").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2024-01-15T10:30:00Z"), soc.GetProperty("at").GetDateTimeOffset());
+        Assert.Contains("volteras:h283d-h9v1j-51p5d-pqv5p-b4q33", twin.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Fact]
+    public async Task Every_metric_type_shows_in_the_twin_it_names()
+    {
+        Assert.Equal(65.2, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82676")).GetProperty("energyRemaining").GetProperty("value").GetDouble());
+        var located = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82677");
+        Assert.Equal(37.7749, located.GetProperty("location").GetProperty("latitude").GetDouble());
+        Assert.Equal(54.5, located.GetProperty("motion").GetProperty("speedKmh").GetDouble());
+        // Volteras' samples give device hpqv5p-... VIN ...78 in ODOMETER and VIN ...77 in a journey, so the two twins
+        // are one vehicle: its odometer is the journey's end (16:55), newer than the 10:30 telemetry reading.
+        var odometer = (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82678")).GetProperty("odometer");
+        Assert.Equal((78945.8, DateTimeOffset.Parse("2024-01-15T16:55:00Z")), (odometer.GetProperty("value").GetDouble(), odometer.GetProperty("at").GetDateTimeOffset()));
+        Assert.Equal(320.8, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82679")).GetProperty("range").GetProperty("value").GetDouble());
+        Assert.Equal(240.5, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82680")).GetProperty("tires").GetProperty("FRONT_LEFT").GetProperty("value").GetDouble());
+        var alerted = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82681");
+        Assert.Equal("BMS_001", alerted.GetProperty("activeAlerts")[0].GetProperty("id").GetString());
+        Assert.Equal("CHARGING", (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82682")).GetProperty("charging").GetProperty("state").GetString());
+        Assert.Equal(2, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82683")).GetProperty("departureTimes").GetProperty("departures").GetArrayLength());
+        var details = (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82684")).GetProperty("chargingDetails");
+        Assert.Equal((90d, "ENGAGED"), (details.GetProperty("maxStateOfCharge").GetDouble(), details.GetProperty("portLatch").GetString()));
+    }
+
+    [Fact]
+    public async Task Telematica_vehicle_is_resolvable_by_provider_id_and_vin()
+    {
+        var byId = await GetJsonAsync("/api/vehicles/resolve?provider=telematica&id=641aeef260d202219c22f03b");
+        var byVin = await GetJsonAsync("/api/vehicles/resolve?vin=MAT534006MPTS4325");
+
+        Assert.Equal(byId.GetProperty("id").GetString(), byVin.GetProperty("id").GetString());
+        Assert.Equal("BMW", byId.GetProperty("masterData").GetProperty("make").GetString());
+        Assert.Equal(40, byId.GetProperty("chargingTarget").GetProperty("targetSoc").GetDouble());
+        Assert.Equal("PLUGGED", byId.GetProperty("plug").GetProperty("state").GetString());
+        var commanded = await GetJsonAsync("/api/vehicles/resolve?provider=telematica&id=64253244f8057090fb3a822b");
+        Assert.Equal("CONFIRMED", commanded.GetProperty("commandReports")[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Tracker_events_set_location_alarms_and_geofences_on_the_imei_twin()
+    {
+        var twin = await GetJsonAsync("/api/vehicles/resolve?imei=350612075195931");
+
+        Assert.Equal(22.927968, twin.GetProperty("location").GetProperty("latitude").GetDouble());
+        var kinds = twin.GetProperty("alarms").EnumerateArray().Select(a => a.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "overspeed", "fuel_fill", "fuel_drain", "tampering", "power_cut", "sos" }, kinds);
+        Assert.Equal("imei:350612075195931", twin.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Other_twins_are_served_by_id()
+    {
+        Assert.True((await GetJsonAsync("/api/chargers/telematica:64253244f8057090fb3a822b")).GetProperty("lastCommand").GetProperty("success").GetBoolean());
+        Assert.Equal("RESOLVED", (await GetJsonAsync("/api/alerts/h9v1j-51p5d-pqv5p-b4q33-h283d")).GetProperty("status").GetString());
+        Assert.Equal("642f07d280dead60533b57c2", (await GetJsonAsync("/api/accounts/telematica:user-id-in-your-database")).GetProperty("devices")[0].GetProperty("device").GetProperty("deviceId").GetString());
+        var limits = await GetJsonAsync("/api/rate-limits/volteras:VEHICLE:h283d-h9v1j-51p5d-pqv5p-b4q33");
+        Assert.Equal(2, limits.GetProperty("limits").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task Replayed_svix_message_is_applied_once_and_answered_200()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"metricType":"ODOMETER","vehicle":{"id":"replay-1","vin":"WBYF2AW010FN99901"},"timestamp":"2024-01-15T10:30:00Z","odometer":{"unit":"km","value":10}}""");
+        const string id = "msg_replay_0001";
+
+        await AssertAnswerAsync(await Send.VolterasAsync("device.telemetry", body, id), HttpStatusCode.OK);
+        var before = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN99901");
+        await AssertAnswerAsync(await Send.VolterasAsync("device.telemetry", body, id), HttpStatusCode.OK, "Duplicate");
+        var after = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN99901");
+
+        Assert.Equal(before.GetProperty("version").GetInt64(), after.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task Unbranded_webhook_headers_are_accepted()
+    {
+        var body = WebhookSender.Fixture("volteras/device.connected.json");
+
+        var response = await Send.SignedAsync("/webhooks/volteras/device.connected", WebhookSender.VolterasSecret, body, headerPrefix: "webhook");
+
+        await AssertAnswerAsync(response, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Bad_signature_is_401_and_changes_nothing()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"metricType":"ODOMETER","vehicle":{"id":"forged-1","vin":"WBYF2AW010FN99902"},"timestamp":"2024-01-15T10:30:00Z","odometer":{"value":10}}""");
+
+        await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras/device.telemetry", WebhookSender.TelematicaSecret, body), HttpStatusCode.Unauthorized, "signature");
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/api/vehicles/resolve?vin=WBYF2AW010FN99902")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Signed_delivery_outside_the_tolerance_is_401()
+    {
+        var body = WebhookSender.Fixture("telematica/vehicle.soc.json");
+
+        var response = await Send.SignedAsync("/webhooks/telematica", WebhookSender.TelematicaSecret, body, timestamp: DateTimeOffset.UtcNow.AddMinutes(-6));
+
+        await AssertAnswerAsync(response, HttpStatusCode.Unauthorized, "tolerance");
+    }
+
+    [Fact]
+    public async Task Missing_signature_headers_are_401()
+    {
+        var response = await Http.PostAsync("/webhooks/telematica", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        await AssertAnswerAsync(response, HttpStatusCode.Unauthorized, "missing");
+    }
+
+    [Fact]
+    public async Task Duplicated_signature_header_is_401()
+    {
+        // HttpClient folds repeated headers into one line; a raw request sends the header twice, as an attacker would.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", fixture.Host.HttpPort);
+        var stream = tcp.GetStream();
+        var request = "POST /webhooks/telematica HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+            $"svix-id: msg_1\r\nsvix-id: msg_2\r\nsvix-timestamp: {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}\r\nsvix-signature: v1,abc\r\n" +
+            "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 401", answer);
+        Assert.Contains("more than once", answer);
+    }
+
+    [Theory]
+    [InlineData("""{"type": "vehicle.soc", "vehicleId": "x1", "currentSoc": 400}""", "currentSoc")]
+    [InlineData("""{"type": "vehicle.soc", "vehicleId": """, "JSON")]
+    [InlineData("""{"type": "vehicle.soc", "vehicleId": {"nested": true}}""", "vehicleId")]
+    public async Task Signed_but_invalid_payload_is_400_with_the_reason(string json, string mentioned)
+    {
+        await AssertAnswerAsync(await Send.TelematicaAsync(Encoding.UTF8.GetBytes(json)), HttpStatusCode.BadRequest, mentioned);
+    }
+
+    [Fact]
+    public async Task Unknown_event_type_is_accepted()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"type":"vehicle.window-status","vehicleId":"x2","windows":"open"}""");
+
+        await AssertAnswerAsync(await Send.TelematicaAsync(body), HttpStatusCode.OK, "not handled");
+    }
+
+    [Fact]
+    public async Task Oversized_body_is_413()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"type\":\"vehicle.soc\",\"pad\":\"" + new string('x', 70_000) + "\"}");
+
+        await AssertAnswerAsync(await Send.TelematicaAsync(body), HttpStatusCode.RequestEntityTooLarge, "larger");
+    }
+
+    [Fact]
+    public async Task Ambiguous_untyped_volteras_payload_is_400_and_unknown_typed_path_is_404()
+    {
+        var body = WebhookSender.Fixture("volteras/device.connected.json");
+
+        await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras", WebhookSender.VolterasSecret, body), HttpStatusCode.BadRequest, "same shape");
+        await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras/device.exploded", WebhookSender.VolterasSecret, body), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Untyped_volteras_payload_of_a_clear_shape_is_applied()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"metricType":"RANGE","vehicle":{"id":"untyped-1","vin":"WBYF2AW010FN99903"},"timestamp":"2024-01-15T10:30:00Z","range":{"unit":"km","value":111}}""");
+
+        await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras", WebhookSender.VolterasSecret, body), HttpStatusCode.OK);
+        Assert.Equal(111, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN99903")).GetProperty("range").GetProperty("value").GetDouble());
+    }
+
+    [Theory]
+    [InlineData(null, "missing")]
+    [InlineData("wrong-token", "invalid")]
+    public async Task Tracker_without_the_right_token_is_401(string? token, string mentioned)
+    {
+        await AssertAnswerAsync(await Send.TrackerAsync(WebhookSender.Fixture("tracker/sos.derived.json"), token), HttpStatusCode.Unauthorized, mentioned);
+    }
+
+    [Fact]
+    public async Task Tracker_push_breaking_a_validation_rule_is_400_in_the_documented_shape()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"Event":"sos","IMEI":"12345","Device_Time":"2024-06-28T17:52:13.000000+0000","Server_Time":"2024-06-28T18:49:45.000000+0000","Coordinates":"22.9,75.5"}""");
+
+        await AssertAnswerAsync(await Send.TrackerAsync(body), HttpStatusCode.BadRequest, "IMEI must be numeric and 15 digits");
+    }
+
+    [Fact]
+    public async Task Tracker_replay_is_answered_with_the_documented_success_and_applied_once()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"Event":"power_cut","Changes":0,"IMEI":"350612075199999","Device_Time":"2024-06-28T17:52:13.000000+0000","Server_Time":"2024-06-28T18:49:45.000000+0000","Coordinates":"22.9,75.5"}""");
+
+        await AssertAnswerAsync(await Send.TrackerAsync(body), HttpStatusCode.OK, "Event received successfully.");
+        await AssertAnswerAsync(await Send.TrackerAsync(body), HttpStatusCode.OK, "Event received successfully.");
+
+        var twin = await GetJsonAsync("/api/vehicles/resolve?imei=350612075199999");
+        Assert.Equal(1, twin.GetProperty("version").GetInt64());
+        Assert.Equal(1, twin.GetProperty("alarms").GetArrayLength());
+    }
+}
