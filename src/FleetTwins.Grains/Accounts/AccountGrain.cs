@@ -76,16 +76,7 @@ public sealed class AccountGrain(
     public Task<AccountTwin?> GetAsync() =>
         Task.FromResult(account.State.UpdatedAt is null ? null : account.State.ToSnapshot(this.GetPrimaryKeyString()));
 
-    public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AccountEvent> batch, IReadOnlyDictionary<string, string> vehicleIds)
-    {
-        if (account.State.Deliveries.Contains(batch.DeliveryId))
-        {
-            return ApplyOutcome.Duplicate;
-        }
-
-        account.State.Apply(batch, vehicleIds, clock.GetUtcNow());
-        account.State.Deliveries.Add(batch.DeliveryId);
-        await account.WriteStateOrDeactivateAsync(this);
-        return ApplyOutcome.Applied;
-    }
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AccountEvent> batch, IReadOnlyDictionary<string, string> vehicleIds) =>
+        account.ApplyOnceAsync(this, account.State.Deliveries, batch.DeliveryId,
+            () => account.State.Apply(batch, vehicleIds, clock.GetUtcNow()));
 }

@@ -49,16 +49,7 @@ public sealed class AlertGrain([PersistentState("alert", StorageNames.Twins)] IP
 {
     public Task<AlertTwin?> GetAsync() => Task.FromResult(alert.State.Twin);
 
-    public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AlertEvent> batch, string? vehicleId)
-    {
-        if (alert.State.Deliveries.Contains(batch.DeliveryId))
-        {
-            return ApplyOutcome.Duplicate;
-        }
-
-        alert.State.Apply(this.GetPrimaryKeyString(), batch, vehicleId);
-        alert.State.Deliveries.Add(batch.DeliveryId);
-        await alert.WriteStateOrDeactivateAsync(this);
-        return ApplyOutcome.Applied;
-    }
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AlertEvent> batch, string? vehicleId) =>
+        alert.ApplyOnceAsync(this, alert.State.Deliveries, batch.DeliveryId,
+            () => alert.State.Apply(this.GetPrimaryKeyString(), batch, vehicleId));
 }

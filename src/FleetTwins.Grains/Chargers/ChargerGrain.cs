@@ -57,16 +57,7 @@ public sealed class ChargerGrain(
 {
     public Task<ChargerTwin?> GetAsync() => Task.FromResult(charger.State.Twin);
 
-    public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch)
-    {
-        if (charger.State.Deliveries.Contains(batch.DeliveryId))
-        {
-            return ApplyOutcome.Duplicate;
-        }
-
-        charger.State.Apply(this.GetPrimaryKeyString(), batch, clock.GetUtcNow());
-        charger.State.Deliveries.Add(batch.DeliveryId);
-        await charger.WriteStateOrDeactivateAsync(this);
-        return ApplyOutcome.Applied;
-    }
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch) =>
+        charger.ApplyOnceAsync(this, charger.State.Deliveries, batch.DeliveryId,
+            () => charger.State.Apply(this.GetPrimaryKeyString(), batch, clock.GetUtcNow()));
 }

@@ -45,16 +45,6 @@ public sealed class RateLimitGrain([PersistentState("ratelimit", StorageNames.Tw
         Version = store.State.Version,
     });
 
-    public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<RateLimitUpdated> batch, string domain, string objectId)
-    {
-        if (store.State.Deliveries.Contains(batch.DeliveryId))
-        {
-            return ApplyOutcome.Duplicate;
-        }
-
-        store.State.Apply(batch, domain, objectId);
-        store.State.Deliveries.Add(batch.DeliveryId);
-        await store.WriteStateOrDeactivateAsync(this);
-        return ApplyOutcome.Applied;
-    }
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<RateLimitUpdated> batch, string domain, string objectId) =>
+        store.ApplyOnceAsync(this, store.State.Deliveries, batch.DeliveryId, () => store.State.Apply(batch, domain, objectId));
 }

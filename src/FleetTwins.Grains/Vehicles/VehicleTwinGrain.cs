@@ -71,20 +71,16 @@ public sealed class VehicleTwinGrain(
             return await target.ApplyAsync(batch, identity);
         }
 
-        if (State.Deliveries.Contains(batch.DeliveryId))
+        return await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
         {
-            return ApplyOutcome.Duplicate;
-        }
+            State.Identify(identity);
+            foreach (var e in batch.Events)
+            {
+                State.Apply(e, batch.Source);
+            }
 
-        State.Identify(identity);
-        foreach (var e in batch.Events)
-        {
-            State.Apply(e, batch.Source);
-        }
-
-        State.Deliveries.Add(batch.DeliveryId);
-        await SaveAsync();
-        return ApplyOutcome.Applied;
+            State.Touch(clock.GetUtcNow());
+        });
     }
 
     public async Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId)
