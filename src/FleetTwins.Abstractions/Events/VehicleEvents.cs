@@ -140,3 +140,31 @@ public sealed record AlertLinked(
     [property: Id(2)] string? Severity,
     [property: Id(3)] string? Name,
     [property: Id(4)] bool Muted) : VehicleEvent;
+
+/// <summary>The vehicle went into or out of a rental (INVERS rental status).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RentalStatusReported([property: Id(0)] bool InRental) : VehicleEvent;
+
+/// <summary>A named device status the vehicle reports (central_lock, driving_enabled, cellular_signal_quality, ...).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeviceStatusReported([property: Id(0)] string Name, [property: Id(1)] string Value) : VehicleEvent;
+
+/// <summary>A trip began (<see cref="TwinEvent.At"/> is its start).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TripStarted(
+    [property: Id(0)] string TripId,
+    [property: Id(1)] double? Latitude,
+    [property: Id(2)] double? Longitude) : VehicleEvent;
+
+/// <summary>A trip ended (<see cref="TwinEvent.At"/> is its end), with its metrics when known.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TripEnded(
+    [property: Id(0)] string TripId,
+    [property: Id(1)] DateTimeOffset? StartedAt,
+    [property: Id(2)] double? Latitude,
+    [property: Id(3)] double? Longitude,
+    [property: Id(4)] double? DistanceKm) : VehicleEvent;
+
+/// <summary>A trip turned out too short to count (under a minute) and is removed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TripDiscarded([property: Id(0)] string TripId) : VehicleEvent;

@@ -143,3 +143,10 @@ public sealed record ProviderCommandReport(
     [property: Id(3)] string? Reason,
     [property: Id(4)] DateTimeOffset At,
     [property: Id(5)] string Source);
+
+/// <summary>A named device status with its time and source.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StatusReading(
+    [property: Id(0)] string Value,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Source);

@@ -37,6 +37,7 @@ public sealed record VehicleTwin
     [Id(27)] public DateTimeOffset CreatedAt { get; init; }
     [Id(28)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(29)] public long Version { get; init; }
+    [Id(30)] public IReadOnlyDictionary<string, StatusReading> Status { get; init; } = new Dictionary<string, StatusReading>();
 }
 
 /// <summary>The state of charge at which charging is expected to end, and who set it.</summary>

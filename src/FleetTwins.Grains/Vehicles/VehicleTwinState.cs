@@ -53,6 +53,8 @@ public sealed class VehicleTwinState
     /// <summary>The twins this one absorbed, so that a repeated merge (a stale alias cache elsewhere) writes nothing.</summary>
     [Id(30)] public List<string> Absorbed { get; set; } = [];
 
+    [Id(31)] public Dictionary<string, StatusReading> Status { get; set; } = [];
+
     /// <summary>False until the twin was first registered or seen.</summary>
     public bool Exists => CreatedAt is not null;
 
@@ -161,6 +163,26 @@ public sealed class VehicleTwinState
             case MasterDataReported master:
                 ApplyMasterData(master, source);
                 break;
+            case RentalStatusReported rental:
+                Rental = Newer(Rental?.At, at) ? new Rental(rental.InRental, at, source) : Rental;
+                break;
+            case DeviceStatusReported status:
+                if (!Status.TryGetValue(status.Name, out var previousStatus) || Newer(previousStatus.At, at))
+                {
+                    Status[status.Name] = new StatusReading(status.Value, at, source);
+                }
+
+                break;
+            case TripStarted started:
+                ApplyTripStarted(started, source);
+                break;
+            case TripEnded ended:
+                ApplyTripEnded(ended, source);
+                break;
+            case TripDiscarded discarded:
+                Trips.RemoveAll(t => t.Id == discarded.TripId && t.Source == source);
+                CurrentTrip = CurrentTrip?.Id == discarded.TripId ? null : CurrentTrip;
+                break;
             case AlertLinked alert:
                 if (!CustomAlerts.TryGetValue(alert.AlertId, out var previousCustom) || Newer(previousCustom.At, at))
                 {
@@ -200,6 +222,7 @@ public sealed class VehicleTwinState
         MergeNewest(OemAlerts, other.OemAlerts, r => r.At);
         MergeNewest(CustomAlerts, other.CustomAlerts, r => r.At);
         MergeNewest(Geofences, other.Geofences, r => r.At);
+        MergeNewest(Status, other.Status, r => r.At);
         Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];
         Trips = [.. Trips.Concat(other.Trips).GroupBy(t => (t.Id, t.Source)).Select(g => g.First())
             .OrderByDescending(t => t.StartedAt).Take(HistoryLength)];
@@ -261,6 +284,7 @@ public sealed class VehicleTwinState
         Rental = Rental,
         MasterData = MasterData,
         CommandReports = [.. CommandReports],
+        Status = new Dictionary<string, StatusReading>(Status),
         CreatedAt = CreatedAt ?? default,
         UpdatedAt = UpdatedAt,
         Version = Version,
@@ -347,6 +371,40 @@ public sealed class VehicleTwinState
         if (journey.OdometerEndKm is { } odometer && Newer(Odometer?.At, journey.EndedAt))
         {
             Odometer = new Measurement(odometer, "km", journey.EndedAt, source);
+        }
+    }
+
+    private void ApplyTripStarted(TripStarted started, string source)
+    {
+        // A trip already ended (events out of order) stays ended; a newer trip replaces an older current one.
+        if (Trips.Any(t => t.Id == started.TripId && t.Source == source) || (CurrentTrip is { } current && current.StartedAt > started.At))
+        {
+            return;
+        }
+
+        CurrentTrip = new Trip(started.TripId, started.At, null, null, null, null, null, null, null,
+            started.Latitude, started.Longitude, null, null, source);
+    }
+
+    private void ApplyTripEnded(TripEnded ended, string source)
+    {
+        var open = CurrentTrip?.Id == ended.TripId ? CurrentTrip : null;
+        var known = Trips.FirstOrDefault(t => t.Id == ended.TripId && t.Source == source);
+        var startedAt = ended.StartedAt ?? open?.StartedAt ?? known?.StartedAt ?? ended.At;
+        var trip = new Trip(ended.TripId, startedAt, ended.At, ended.DistanceKm ?? known?.DistanceKm, null, null, null, null, null,
+            open?.StartLatitude ?? known?.StartLatitude, open?.StartLongitude ?? known?.StartLongitude,
+            ended.Latitude ?? known?.EndLatitude, ended.Longitude ?? known?.EndLongitude, source);
+        Trips.RemoveAll(t => t.Id == trip.Id && t.Source == source);
+        Trips.Add(trip);
+        Trips.Sort((a, b) => b.StartedAt.CompareTo(a.StartedAt));
+        if (Trips.Count > HistoryLength)
+        {
+            Trips.RemoveAt(Trips.Count - 1);
+        }
+
+        if (open is not null)
+        {
+            CurrentTrip = null;
         }
     }
 

@@ -128,4 +128,44 @@ public sealed class VehicleTwinStateTests
         Assert.Single(state.Trips);
         Assert.Equal(45255.5, state.Odometer!.Value);
     }
+
+    [Fact]
+    public void Trip_is_current_from_start_to_end_then_recorded_with_its_metrics()
+    {
+        var state = Apply((new TripStarted("t1", 52.5, 13.4) { At = T0 }, Sources.Invers));
+        Assert.Equal("t1", state.CurrentTrip?.Id);
+
+        state.Apply(new TripEnded("t1", null, 52.52, 13.41, null) { At = T0.AddMinutes(20) }, Sources.Invers);
+        state.Apply(new TripEnded("t1", null, null, null, 4.7) { At = T0.AddMinutes(20) }, Sources.Invers);
+
+        Assert.Null(state.CurrentTrip);
+        var trip = Assert.Single(state.Trips);
+        Assert.Equal((T0, T0.AddMinutes(20), 4.7, 52.5, 52.52), (trip.StartedAt, trip.EndedAt!.Value, trip.DistanceKm!.Value, trip.StartLatitude!.Value, trip.EndLatitude!.Value));
+    }
+
+    [Fact]
+    public void Late_trip_start_after_its_end_does_not_reopen_it_and_discard_removes_it()
+    {
+        var state = Apply(
+            (new TripEnded("t1", T0, null, null, 3) { At = T0.AddMinutes(10) }, Sources.Invers),
+            (new TripStarted("t1", null, null) { At = T0 }, Sources.Invers));
+
+        Assert.Null(state.CurrentTrip);
+        state.Apply(new TripDiscarded("t1") { At = T0.AddMinutes(11) }, Sources.Invers);
+        Assert.Empty(state.Trips);
+    }
+
+    [Fact]
+    public void Rental_and_device_status_keep_the_newest_value()
+    {
+        var state = Apply(
+            (new RentalStatusReported(true) { At = T0.AddMinutes(5) }, Sources.Invers),
+            (new RentalStatusReported(false) { At = T0 }, Sources.Invers),
+            (new DeviceStatusReported("central_lock", "LOCKED") { At = T0.AddMinutes(5) }, Sources.Invers),
+            (new DeviceStatusReported("central_lock", "UNLOCKED") { At = T0 }, Sources.Invers));
+
+        var twin = state.ToSnapshot("v1");
+        Assert.True(twin.Rental!.InRental);
+        Assert.Equal("LOCKED", twin.Status["central_lock"].Value);
+    }
 }

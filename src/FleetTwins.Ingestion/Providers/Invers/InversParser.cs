@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text.Json;
+using FleetTwins.Events;
+using FleetTwins.Parsing;
+using FleetTwins.Routing;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Providers.Invers;
+
+/// <summary>What the AMQP transport hands over besides the body (each null when the message did not carry it).</summary>
+public sealed record InversMessageProperties(string? MessageId, string? Type, string? SchemaMajorVersion);
+
+/// <summary>A parsed INVERS event: what to route, and the event id (<c>invers:&lt;metadata.id&gt;</c>) to dedup on.</summary>
+public sealed record InversParse(ParseOutcome Outcome, string? DeliveryId, string? VehicleId);
+
+/// <summary>
+/// Turns one INVERS OneAPI event (<c>{"metadata": {...}, "data": {...}}</c>) into canonical events. Pure: no I/O.
+/// Unknown types, properties and enum values are tolerated (INVERS adds them in place); a known property of an
+/// unexpected type, or a schema major version this code was not written for, is refused (the message is parked).
+/// </summary>
+public static class InversParser
+{
+    public const string Provider = Sources.Invers;
+
+    /// <summary>The schema major versions understood, per event type.</summary>
+    public static readonly IReadOnlyDictionary<string, int[]> KnownVersions = new Dictionary<string, int[]>(StringComparer.Ordinal)
+    {
+        ["VehicleChanged"] = [1, 2],
+        ["VehicleStateRecorded"] = [1, 2],
+        ["TripStarted"] = [1, 2],
+        ["TripEnded"] = [1, 2],
+        ["TripMetricsReady"] = [1, 2],
+        ["TripDiscarded"] = [1, 2],
+        ["SmokeDetected"] = [1, 2],
+        ["SmokeDataReady"] = [1, 2],
+    };
+
+    /// <summary>State properties read into readings; every other scalar property becomes a device status.</summary>
+    private static readonly HashSet<string> Readings = new(StringComparer.Ordinal)
+    {
+        "mileage_in_kilometers", "state_of_charge_or_fuel_level_in_percent", "fuel_level_in_percent",
+        "remaining_range_in_kilometers", "position",
+    };
+
+    public static InversParse Parse(ReadOnlyMemory<byte> body, InversMessageProperties? properties = null)
+    {
+        string? deliveryId = null;
+        try
+        {
+            using var document = Json.ParseObject(body);
+            var root = document.RootElement;
+            var metadata = root.RequiredObject("metadata");
+            var id = metadata.OptionalString("id") ?? properties?.MessageId ?? throw new PayloadException("metadata.id is required.");
+            deliveryId = $"{Provider}:{id}";
+            var type = metadata.OptionalString("type") ?? properties?.Type ?? throw new PayloadException("metadata.type is required.");
+            var occurredAt = metadata.RequiredTimestamp("occurred_at");
+            var data = root.RequiredObject("data");
+            if (!KnownVersions.TryGetValue(type, out var versions))
+            {
+                return new InversParse(new ParseOutcome.UnknownType(type), deliveryId, null);
+            }
+
+            var version = Version(metadata, properties);
+            if (version is { } v && !versions.Contains(v))
+            {
+                throw new PayloadException($"schema_major_version {v} of {type} is not supported (known: {string.Join(", ", versions)}).");
+            }
+
+            var vehicleId = VehicleId(data);
+            var identity = new VehicleIdentity(null, [$"{Provider}:{vehicleId}"]);
+            var events = type switch
+            {
+                "VehicleChanged" => VehicleChanged(data, occurredAt, ref identity),
+                "VehicleStateRecorded" => StateRecorded(data, occurredAt),
+                "TripStarted" => TripStarted(data, occurredAt),
+                "TripEnded" or "TripMetricsReady" => TripEnded(data, occurredAt),
+                "TripDiscarded" => [new TripDiscarded(TripId(data)) { At = occurredAt }],
+                "SmokeDetected" => [new TrackerEventReported("smoke_detected", null, null) { At = occurredAt }],
+                "SmokeDataReady" => [new TrackerEventReported("smoke_data_ready", SmokePeak(data), null) { At = occurredAt }],
+                _ => throw new InvalidOperationException(type),
+            };
+            return new InversParse(new ParseOutcome.Accepted(type, [new ForVehicle(identity, events)]), deliveryId, vehicleId);
+        }
+        catch (PayloadException e)
+        {
+            return new InversParse(new ParseOutcome.Invalid(e.Message), deliveryId, null);
+        }
+    }
+
+    /// <summary><c>metadata.schema_major_version</c>, else the AMQP header of that name; they must agree.</summary>
+    private static int? Version(JsonElement metadata, InversMessageProperties? properties)
+    {
+        var inBody = metadata.OptionalInt("schema_major_version");
+        int? inHeader = properties?.SchemaMajorVersion is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var h) ? h : throw new PayloadException($"header schema_major_version '{text}' is not a whole number.")
+            : null;
+        if (inBody is { } b && inHeader is { } hv && b != hv)
+        {
+            throw new PayloadException($"schema_major_version is {b} in the body but {hv} in the header.");
+        }
+
+        return inBody ?? inHeader;
+    }
+
+    /// <summary><c>data.vehicle_id</c>, else <c>data.vehicle.id</c>, else <c>data.id</c>.</summary>
+    private static string VehicleId(JsonElement data)
+    {
+        if (data.Optional("vehicle_id") is not null)
+        {
+            return data.RequiredId("vehicle_id");
+        }
+
+        if (data.OptionalObject("vehicle") is { } vehicle && vehicle.Optional("id") is not null)
+        {
+            return vehicle.RequiredId("id");
+        }
+
+        return data.Optional("id") is not null ? data.RequiredId("id") : throw new PayloadException("data.vehicle_id (or data.vehicle.id, data.id) is required.");
+    }
+
+    private static List<VehicleEvent> VehicleChanged(JsonElement data, DateTimeOffset at, ref VehicleIdentity identity)
+    {
+        var vehicle = data.OptionalObject("vehicle") ?? data;
+        var events = new List<VehicleEvent>();
+        if (Enumerated(vehicle, "rental_status") is { } rental)
+        {
+            if (rental is "IN_RENTAL" or "NOT_IN_RENTAL")
+            {
+                events.Add(new RentalStatusReported(rental == "IN_RENTAL") { At = at });
+            }
+        }
+
+        if (Enumerated(vehicle, "life_status") is { } life)
+        {
+            if (life is "ONLINE" or "OFFLINE")
+            {
+                events.Add(new ConnectivityReported(life == "ONLINE") { At = at });
+            }
+        }
+
+        var vin = Json.VinOrNull(vehicle.OptionalString("vin"));
+        var master = new MasterDataReported(vehicle.OptionalString("brand"), vehicle.OptionalString("model"), vehicle.OptionalString("custom_name"),
+            vehicle.OptionalString("license_plate"), vehicle.OptionalInt("year_of_production"), null, vehicle.OptionalString("fuel_type"))
+        {
+            At = at,
+        };
+        if (master != new MasterDataReported(null, null, null, null, null, null, null) { At = at })
+        {
+            events.Add(master);
+        }
+
+        foreach (var name in new[] { "transmission", "vehicle_type" })
+        {
+            if (vehicle.OptionalString(name) is { } value)
+            {
+                events.Add(new DeviceStatusReported(name, value) { At = at });
+            }
+        }
+
+        identity = identity with { Vin = vin };
+        return events;
+    }
+
+    /// <summary>An enum INVERS sends as <c>{"value": "X"}</c> or as <c>"X"</c>; upper-cased.</summary>
+    private static string? Enumerated(JsonElement obj, string name) => obj.Optional(name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } value => value.GetString()!.ToUpperInvariant(),
+        { ValueKind: JsonValueKind.Object } value => value.OptionalString("value")?.ToUpperInvariant(),
+        _ => throw new PayloadException($"{name} must be a string or an object with a value."),
+    };
+
+    private static List<VehicleEvent> StateRecorded(JsonElement data, DateTimeOffset occurredAt)
+    {
+        var state = data.OptionalObject("state") ?? data;
+        var events = new List<VehicleEvent>();
+        foreach (var property in state.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("value", out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                ReadStateProperty(property, occurredAt, events);
+            }
+            catch (PayloadException e)
+            {
+                throw new PayloadException($"data.state.{property.Name}: {e.Message}");
+            }
+        }
+
+        return events;
+    }
+
+    private static void ReadStateProperty(JsonProperty property, DateTimeOffset occurredAt, List<VehicleEvent> events)
+    {
+        var item = property.Value;
+        var at = item.OptionalTimestamp("timestamp") ?? occurredAt;
+        var name = $"{property.Name}.value";
+        switch (property.Name)
+        {
+            case "mileage_in_kilometers":
+                events.Add(new OdometerReported(item.OptionalNumberInRange("value", 0, 10_000_000) ?? throw Missing(name)) { At = at });
+                break;
+            case "state_of_charge_or_fuel_level_in_percent" or "fuel_level_in_percent":
+                events.Add(new StateOfChargeReported(item.OptionalNumberInRange("value", 0, 100) ?? throw Missing(name)) { At = at });
+                break;
+            case "remaining_range_in_kilometers":
+                events.Add(new RangeReported(item.OptionalNumberInRange("value", 0, 100_000) ?? throw Missing(name)) { At = at });
+                break;
+            case "position":
+                var position = item.RequiredObject("value");
+                events.Add(new LocationReported(position.OptionalNumberInRange("lat", -90, 90) ?? throw Missing($"{name}.lat"),
+                    position.OptionalNumberInRange("lon", -180, 180) ?? throw Missing($"{name}.lon"))
+                { At = at });
+                break;
+            default:
+                if (Scalar(item.GetProperty("value")) is { } text && !Readings.Contains(property.Name) && property.Name.Length <= 64)
+                {
+                    events.Add(new DeviceStatusReported(property.Name, text) { At = at });
+                }
+
+                break;
+        }
+    }
+
+    private static string? Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() is { Length: <= 256 } s && !s.Any(char.IsControl) ? s : null,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
+
+    private static string TripId(JsonElement data)
+    {
+        if (data.Optional("trip_id") is not null)
+        {
+            return data.RequiredId("trip_id");
+        }
+
+        return data.OptionalObject("trip") is { } trip ? trip.RequiredId("id") : throw new PayloadException("data.trip_id (or data.trip.id) is required.");
+    }
+
+    private static (double? Latitude, double? Longitude) Position(JsonElement? position) =>
+        position is { } p ? (p.OptionalNumberInRange("lat", -90, 90), p.OptionalNumberInRange("lon", -180, 180)) : (null, null);
+
+    private static List<VehicleEvent> TripStarted(JsonElement data, DateTimeOffset occurredAt)
+    {
+        var (lat, lon) = Position(data.OptionalObject("start_position"));
+        return [new TripStarted(TripId(data), lat, lon) { At = data.OptionalTimestamp("started_at") ?? occurredAt }];
+    }
+
+    private static List<VehicleEvent> TripEnded(JsonElement data, DateTimeOffset occurredAt)
+    {
+        var (lat, lon) = Position(data.OptionalObject("end_position"));
+        return
+        [
+            new TripEnded(TripId(data), data.OptionalTimestamp("started_at"), lat, lon, data.OptionalNumberInRange("distance_in_kilometers", 0, 100_000))
+            {
+                At = data.OptionalTimestamp("ended_at") ?? occurredAt,
+            },
+        ];
+    }
+
+    /// <summary>The highest PM2.5 concentration of the smoke data, when given.</summary>
+    private static double? SmokePeak(JsonElement data) =>
+        data.OptionalNumberInRange("max_pm2_5", 0, 100_000) ?? data.OptionalNumberInRange("pm2_5_max", 0, 100_000);
+
+    private static PayloadException Missing(string name) => new($"{name} is required and must be a number in range.");
+}
