@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,6 +22,7 @@ public static class HealthEndpoints
             checks.AddCheck<PostgresReachableCheck>("postgres", tags: [Ready]);
         }
 
+        checks.AddBrokerCheck(builder.Configuration, Ready);
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -33,6 +34,8 @@ public static class SiloHosting
             {
                 UseEmbedded(silo, options);
             }
+
+            silo.AddInversStreams(builder.Configuration);
         });
         return builder;
     }

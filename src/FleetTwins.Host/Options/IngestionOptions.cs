@@ -15,6 +15,27 @@ public sealed class IngestionOptions
     public SignedWebhookOptions Volteras { get; set; } = new();
 
     public TrackerOptions Tracker { get; set; } = new();
+
+    /// <summary><c>Ingestion__Invers__Queues__N</c> and the AMQP consumer's tuning; the broker is <c>ConnectionStrings__RabbitMQ</c>.</summary>
+    public InversOptions Invers { get; set; } = new();
+}
+
+/// <summary>INVERS OneAPI over AMQP: the queues (one per subscribed topic) and how they are consumed.</summary>
+public sealed class InversOptions
+{
+    public List<string> Queues { get; set; } = [];
+
+    /// <summary>Messages the broker sends ahead of acknowledgement, per queue.</summary>
+    public ushort PrefetchCount { get; set; } = 1000;
+
+    /// <summary>Messages held per queue between receipt and acknowledgement.</summary>
+    public int CacheSize { get; set; } = 1000;
+
+    /// <summary>Our own queue for messages that cannot be applied (INVERS queues take no dead-letter arguments).</summary>
+    public string ParkingQueue { get; set; } = "fleettwins.invers.parked";
+
+    /// <summary>How long delivery of one message to its twin may keep failing before it is parked.</summary>
+    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>A Svix-signed provider: one or more <c>whsec_</c> secrets (several during rotation).</summary>

@@ -174,24 +174,26 @@ public sealed partial class HostProcess : IAsyncDisposable
         throw new TimeoutException($"The host was not ready within {within}:\n{Output}");
     }
 
+    /// <summary>The checkout the tests run from (the folder holding FleetTwins.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "FleetTwins.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return root?.FullName ?? throw new InvalidOperationException($"No FleetTwins.sln above {AppContext.BaseDirectory}.");
+        }
+    }
+
     /// <summary>src/FleetTwins.Host/bin/{Configuration}/net10.0 of this checkout, built with the tests.</summary>
     private static string HostOutputDirectory()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = testOutput.Name;
-        var configuration = testOutput.Parent!.Name;
-        var root = testOutput;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "FleetTwins.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"No FleetTwins.sln above {AppContext.BaseDirectory}.");
-        }
-
-        return Path.Combine(root.FullName, "src", "FleetTwins.Host", "bin", configuration, framework);
+        return Path.Combine(RepositoryRoot, "src", "FleetTwins.Host", "bin", testOutput.Parent!.Name, testOutput.Name);
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

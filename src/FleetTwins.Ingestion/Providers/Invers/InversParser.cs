@@ -22,6 +22,9 @@ public static class InversParser
 {
     public const string Provider = Sources.Invers;
 
+    /// <summary>The stream namespace INVERS events travel on, one stream per INVERS vehicle id.</summary>
+    public const string StreamNamespace = "invers";
+
     /// <summary>The schema major versions understood, per event type.</summary>
     public static readonly IReadOnlyDictionary<string, int[]> KnownVersions = new Dictionary<string, int[]>(StringComparer.Ordinal)
     {

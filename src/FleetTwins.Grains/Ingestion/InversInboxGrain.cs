@@ -1,0 +1,49 @@
+using FleetTwins.Events;
+using FleetTwins.Parsing;
+using FleetTwins.Providers.Invers;
+using FleetTwins.Routing;
+using FleetTwins.Streaming.RabbitMQ.Streams;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace FleetTwins.Grains.Ingestion;
+
+/// <summary>The inbox of one INVERS vehicle: the implicit subscriber of its AMQP stream.</summary>
+public interface IInversInboxGrain : IGrainWithStringKey;
+
+/// <summary>
+/// Receives the INVERS events of one vehicle (stream key = INVERS vehicle id), in order, and routes each to the
+/// twins like a webhook delivery. Returning from <see cref="OnNextAsync"/> lets the message be acknowledged, so it
+/// returns only once every twin has applied and persisted the event; a failure makes the pulling agent retry, and
+/// park the message when retries run out.
+/// </summary>
+[GrainType("invers-inbox")]
+[ImplicitStreamSubscription(InversParser.StreamNamespace)]
+public sealed class InversInboxGrain(TwinEventRouter router, ILogger<InversInboxGrain> logger)
+    : Grain, IInversInboxGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
+{
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<RabbitMQMessage>().ResumeAsync(this);
+
+    public async Task OnNextAsync(RabbitMQMessage item, StreamSequenceToken? token = null)
+    {
+        var parsed = InversParser.Parse(item.Body,
+            new InversMessageProperties(item.MessageId, item.Type, item.Headers.GetValueOrDefault("schema_major_version")));
+        switch (parsed.Outcome)
+        {
+            case ParseOutcome.Accepted accepted:
+                var result = await router.RouteAsync(parsed.DeliveryId!, Sources.Invers, accepted.Deliveries);
+                logger.LogDebug("INVERS {EventType} {DeliveryId}: {Applied} applied, {Duplicates} duplicate",
+                    accepted.EventType, parsed.DeliveryId, result.Applied, result.Duplicates);
+                break;
+            case ParseOutcome.Invalid invalid:
+                // The stream mapper parks invalid messages before they get here; reaching this is a bug worth parking.
+                throw new InvalidOperationException($"INVERS message {item.MessageId} is invalid: {invalid.Reason}");
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+}

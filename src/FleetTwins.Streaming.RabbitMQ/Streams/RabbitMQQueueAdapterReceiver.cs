@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using FleetTwins.Streaming.RabbitMQ.Options;
+using FleetTwins.Streaming.RabbitMQ.Parking;
+using Microsoft.Extensions.Logging;
+using Orleans.Providers.Streams.Common;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace FleetTwins.Streaming.RabbitMQ.Streams;
+
+/// <summary>
+/// Pulls one AMQP queue for the pulling agent. A push consumer (bounded by the prefetch count) fills a local
+/// buffer; <see cref="GetQueueMessagesAsync(int, CancellationToken)"/> drains it; a message is acknowledged only
+/// when the agent reports it delivered (purged from the cache), or once it has been parked or skipped. When the
+/// connection drops, unacknowledged messages return to the queue and are received again on a new channel.
+/// </summary>
+public sealed class RabbitMQQueueAdapterReceiver(
+    string queue,
+    RabbitMQStreamOptions options,
+    IRabbitMQStreamMapper mapper,
+    RabbitMQParkingLot parking,
+    ILogger<RabbitMQQueueAdapterReceiver> logger) : IQueueAdapterReceiver
+{
+    private readonly ConcurrentDictionary<long, RabbitMQBatchContainer> inFlight = new();
+    private Channel<(ulong DeliveryTag, RabbitMQMessage Message, int Generation)> buffer = NewBuffer();
+    private IConnection? connection;
+    private IChannel? channel;
+    private int generation;
+    private long sequence;
+    private DateTime nextConnectAttempt;
+
+    public string Queue => queue;
+
+    public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
+
+    public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(timeout);
+            await ConnectAsync(bounded.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not fatal: the next pull tries again. The broker may simply not be up yet.
+            logger.LogWarning(e, "Could not connect to RabbitMQ for queue {Queue}; will retry", queue);
+        }
+    }
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) => GetQueueMessagesAsync(maxCount, CancellationToken.None);
+
+    public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
+    {
+        if (channel is not { IsOpen: true })
+        {
+            await ReconnectAsync(cancellationToken);
+        }
+
+        var batch = new List<IBatchContainer>();
+        var limit = maxCount < 0 ? options.PrefetchCount : Math.Min(maxCount, options.PrefetchCount);
+        while (batch.Count < limit && buffer.Reader.TryRead(out var item))
+        {
+            if (item.Generation != generation)
+            {
+                continue; // From a channel that is gone: the broker delivers it again.
+            }
+
+            var mapping = Map(item.Message);
+            if (mapping.StreamId is { } streamId)
+            {
+                var container = new RabbitMQBatchContainer(streamId, item.Message, new EventSequenceTokenV2(Interlocked.Increment(ref sequence)))
+                {
+                    DeliveryTag = item.DeliveryTag,
+                    ChannelGeneration = item.Generation,
+                };
+                inFlight[container.Token.SequenceNumber] = container;
+                batch.Add(container);
+            }
+            else
+            {
+                if (mapping.ParkReason is { } reason)
+                {
+                    await parking.ParkAsync(item.Message, reason, cancellationToken);
+                }
+
+                await AckAsync(item.DeliveryTag, item.Generation, multiple: false, cancellationToken);
+            }
+        }
+
+        return batch;
+    }
+
+    [Obsolete("Use the overload which accepts a CancellationToken.")]
+    public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => MessagesDeliveredAsync(messages, CancellationToken.None);
+
+    /// <summary>
+    /// The cache purges oldest-first, so the delivered messages of the current channel are a prefix of what it
+    /// received: one cumulative acknowledgement up to the newest of them covers them all.
+    /// </summary>
+    public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
+    {
+        ulong newest = 0;
+        foreach (var container in messages.OfType<RabbitMQBatchContainer>())
+        {
+            inFlight.TryRemove(container.Token.SequenceNumber, out _);
+            if (container.ChannelGeneration == generation && container.DeliveryTag > newest)
+            {
+                newest = container.DeliveryTag;
+            }
+        }
+
+        if (newest > 0)
+        {
+            await AckAsync(newest, generation, multiple: true, cancellationToken);
+        }
+    }
+
+    /// <summary>Parks an in-flight message whose delivery kept failing (called by the failure handler).</summary>
+    public async Task<bool> ParkInFlightAsync(long sequenceNumber, string reason)
+    {
+        if (!inFlight.TryGetValue(sequenceNumber, out var container))
+        {
+            return false;
+        }
+
+        await parking.ParkAsync(container.Message, reason);
+        return true;
+    }
+
+    public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);
+
+    public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await CloseAsync();
+        logger.LogInformation("Stopped consuming queue {Queue}", queue);
+    }
+
+    private RabbitMQMapping Map(RabbitMQMessage message)
+    {
+        try
+        {
+            return mapper.Map(message);
+        }
+        catch (Exception e)
+        {
+            return RabbitMQMapping.Park($"the stream mapper failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task AckAsync(ulong deliveryTag, int ofGeneration, bool multiple, CancellationToken cancellationToken)
+    {
+        var current = channel;
+        if (ofGeneration != generation || current is not { IsOpen: true })
+        {
+            return; // The tag died with its channel; the message comes again and is recognised as a duplicate.
+        }
+
+        try
+        {
+            await current.BasicAckAsync(deliveryTag, multiple, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Acknowledgement on {Queue} failed; the broker will deliver again", queue);
+        }
+    }
+
+    private async Task ReconnectAsync(CancellationToken cancellationToken)
+    {
+        if (DateTime.UtcNow < nextConnectAttempt)
+        {
+            return;
+        }
+
+        nextConnectAttempt = DateTime.UtcNow + options.ReconnectDelay;
+        try
+        {
+            await CloseAsync();
+            await ConnectAsync(cancellationToken);
+            logger.LogInformation("Consuming queue {Queue} again (channel {Generation})", queue, generation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not reconnect to RabbitMQ for queue {Queue}: {Error}", queue, e.Message);
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var conn = await AmqpConnections.Factory(options.ConnectionString, $"fleettwins-stream-{queue}").CreateConnectionAsync(cancellationToken);
+        try
+        {
+            var ch = await conn.CreateChannelAsync(cancellationToken: cancellationToken);
+            await ch.BasicQosAsync(0, options.PrefetchCount, global: false, cancellationToken);
+            var current = Interlocked.Increment(ref generation);
+            buffer = NewBuffer();
+            var writer = buffer.Writer;
+            var consumer = new AsyncEventingBasicConsumer(ch);
+            consumer.ReceivedAsync += (_, delivery) =>
+            {
+                // The body belongs to the client library only until this handler returns: copy it now.
+                writer.TryWrite((delivery.DeliveryTag, AmqpConnections.ToMessage(queue, delivery), current));
+                return Task.CompletedTask;
+            };
+            await ch.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken);
+            (connection, channel) = (conn, ch);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        var (oldChannel, oldConnection) = (channel, connection);
+        (channel, connection) = (null, null);
+        try
+        {
+            if (oldChannel is not null)
+            {
+                await oldChannel.DisposeAsync();
+            }
+
+            if (oldConnection is not null)
+            {
+                await oldConnection.DisposeAsync();
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Closing the connection for {Queue} failed", queue);
+        }
+    }
+
+    private static Channel<(ulong, RabbitMQMessage, int)> NewBuffer() =>
+        Channel.CreateUnbounded<(ulong, RabbitMQMessage, int)>(new UnboundedChannelOptions { SingleReader = true });
+}
