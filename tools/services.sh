@@ -5,6 +5,7 @@
 #   tools/services.sh stop      stop both and delete their data
 #   tools/services.sh status    say what runs
 #   tools/services.sh stop-postgres | start-postgres | stop-rabbitmq | start-rabbitmq   (fault-injection tests)
+#   tools/services.sh queue-depth NAME   messages in a queue, ready and unacknowledged (benchmarks)
 #
 # Data lives in $FLEETTWINS_SERVICES_DIR (default /tmp/fleettwins-services); ports are
 # FLEETTWINS_PG_PORT (55432) and FLEETTWINS_AMQP_PORT (55672). User and password are both "fleettwins".
@@ -139,6 +140,8 @@ case "${1:-}" in
   stop-postgres) stop_postgres ;;
   start-postgres) start_postgres ;;
   stop-rabbitmq) stop_rabbitmq ;;
+  queue-depth) ( rabbit_env; "$(rabbit_bin rabbitmqctl)" -q -n "$NODE" list_queues name messages 2>/dev/null \
+      | awk -v q="${2:?queue name}" '$1 == q { print $2 }' ) ;;
   start-rabbitmq) start_rabbitmq ;;
-  *) echo "usage: $0 start|stop|status|env|stop-postgres|start-postgres|stop-rabbitmq|start-rabbitmq" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|stop-postgres|start-postgres|stop-rabbitmq|start-rabbitmq|queue-depth NAME" >&2; exit 2 ;;
 esac

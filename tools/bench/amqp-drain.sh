@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Drain rate of a queue pre-filled with N mixed INVERS events, in one run on one broker:
+#   1. a bare RabbitMQ.Client consumer that only acknowledges (the floor),
+#   2. FleetTwins in the embedded profile (in-memory twins),
+#   3. FleetTwins in the cluster profile (twins persisted in PostgreSQL before each acknowledgement).
+# Usage: bash tools/bench/amqp-drain.sh [events=100000] [vehicles=1000]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+count="${1:-100000}"; vehicles="${2:-1000}"
+export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
+eval "$(bash tools/services.sh start)"
+trap 'pkill -f "FleetTwins.Host.dll" 2>/dev/null || true; bash tools/services.sh stop >/dev/null 2>&1 || true' EXIT
+dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/bench/AmqpDrain -c Release -nologo -clp:ErrorsOnly >/dev/null
+drain="dotnet tools/bench/AmqpDrain/bin/Release/net10.0/AmqpDrain.dll"
+host="src/FleetTwins.Host/bin/Release/net10.0"
+uri="$FLEETTWINS_TEST_RABBITMQ"
+
+$drain fill "$uri" bench.bare "$count" "$vehicles"
+$drain bare "$uri" bench.bare "$count"
+
+# Starts the host on a pre-filled queue; reports the time from "ready" until the queue holds nothing.
+measure() {
+  local name="$1"; shift
+  $drain fill "$uri" "bench.$name" "$count" "$vehicles" >/dev/null
+  ( cd "$host" && env "$@" Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" \
+      Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
+      Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-$name.log" 2>&1 & )
+  until curl -sf -o /dev/null http://127.0.0.1:5180/health/ready; do sleep 0.1; done
+  local start end depth
+  start=$(date +%s.%N)
+  while depth=$(bash tools/services.sh queue-depth "bench.$name"); [ "${depth:-1}" != "0" ]; do sleep 0.2; done
+  end=$(date +%s.%N)
+  pkill -f "FleetTwins.Host.dll" || true; sleep 2
+  awk -v n="$count" -v s="$start" -v e="$end" -v name="$name" 'BEGIN { printf "%s: %d events applied and acknowledged in %.2f s = %.0f events/s\n", name, n, e - s, n / (e - s) }'
+}
+
+measure embedded FleetTwins__Profile=Embedded
+PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres -c "CREATE DATABASE bench"
+measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true \
+  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=bench"
