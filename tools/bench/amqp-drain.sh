@@ -23,7 +23,8 @@ $drain bare "$uri" bench.bare "$count"
 measure() {
   local name="$1"; shift
   $drain fill "$uri" "bench.$name" "$count" "$vehicles" >/dev/null
-  ( cd "$host" && env "$@" Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" \
+  # BENCH_ENV adds settings to every host run, e.g. BENCH_ENV="Ingestion__Invers__CacheSize=10000".
+  ( cd "$host" && env "$@" ${BENCH_ENV:-} Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-$name.log" 2>&1 & )
   until curl -sf -o /dev/null http://127.0.0.1:5180/health/ready; do sleep 0.1; done
