@@ -1,0 +1,132 @@
+using System.Text;
+using FleetTwins.Streaming.RabbitMQ.Hosting;
+using FleetTwins.Streaming.RabbitMQ.Parking;
+using FleetTwins.Streaming.RabbitMQ.Streams;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using Orleans.TestingHost;
+using RabbitMQ.Client;
+
+namespace FleetTwins.Streaming.RabbitMQ.Tests;
+
+/// <summary>Test messages name their stream in a header; a message without it is parked by the mapper.</summary>
+public sealed class HeaderMapper : IRabbitMQStreamMapper
+{
+    public RabbitMQMapping Map(RabbitMQMessage message) => message.Headers.TryGetValue("key", out var key)
+        ? RabbitMQMapping.Deliver(StreamId.Create(ProviderClusterTests.Namespace, key))
+        : RabbitMQMapping.Park("no key header");
+}
+
+public interface IRecorderGrain : IGrainWithStringKey
+{
+    Task<IReadOnlyList<string>> ReceivedAsync();
+}
+
+/// <summary>Records what it receives; bodies that say "fail" always throw.</summary>
+[ImplicitStreamSubscription(ProviderClusterTests.Namespace)]
+public sealed class RecorderGrain : Grain, IRecorderGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
+{
+    private readonly List<string> received = [];
+
+    public Task<IReadOnlyList<string>> ReceivedAsync() => Task.FromResult<IReadOnlyList<string>>([.. received]);
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => await handleFactory.Create<RabbitMQMessage>().ResumeAsync(this);
+
+    public Task OnNextAsync(RabbitMQMessage item, StreamSequenceToken? token = null)
+    {
+        var body = Encoding.UTF8.GetString(item.Body);
+        if (body == "fail")
+        {
+            throw new InvalidOperationException("this subscriber refuses the message");
+        }
+
+        received.Add(body);
+        return Task.CompletedTask;
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+}
+
+/// <summary>The provider on its own, outside FleetTwins: a test cluster, a real broker, a trivial mapper and subscriber.</summary>
+public sealed class ProviderClusterTests
+{
+    public const string Namespace = "test";
+
+    private static string Broker => Environment.GetEnvironmentVariable("FLEETTWINS_TEST_RABBITMQ")
+        ?? throw new InvalidOperationException("FLEETTWINS_TEST_RABBITMQ is not set: run through `bash tools/test.sh`.");
+
+    [Fact]
+    public async Task Messages_reach_their_subscribers_and_a_message_whose_delivery_keeps_failing_is_parked()
+    {
+        var queue = $"ft.provider.{Guid.NewGuid():N}";
+        var parking = $"{queue}.parked";
+        var factory = new ConnectionFactory { Uri = new Uri(Broker), AutomaticRecoveryEnabled = false };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddRabbitMQStreams<HeaderMapper>("amqp", o =>
+        {
+            o.ConnectionString = Broker;
+            o.Queues = [queue];
+            o.ParkingQueue = parking;
+        }, agent => agent.MaxEventDeliveryTime = TimeSpan.FromSeconds(3)));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        async Task Publish(string body, string? key)
+        {
+            var properties = new BasicProperties { Persistent = true, MessageId = Guid.NewGuid().ToString("N") };
+            if (key is not null)
+            {
+                properties.Headers = new Dictionary<string, object?> { ["key"] = Encoding.UTF8.GetBytes(key) };
+            }
+
+            await channel.BasicPublishAsync("", queue, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+        }
+
+        await Publish("a1", "a");
+        await Publish("fail", "b");
+        await Publish("unkeyed", null);
+        await Publish("a2", "a");
+        await Publish("b2", "b");
+
+        var grains = cluster.Client;
+        await Until(async () => (await grains.GetGrain<IRecorderGrain>("b").ReceivedAsync()).Count == 1, "b2 delivered after the failing message");
+        Assert.Equal(["a1", "a2"], await grains.GetGrain<IRecorderGrain>("a").ReceivedAsync());
+        Assert.Equal(["b2"], await grains.GetGrain<IRecorderGrain>("b").ReceivedAsync());
+
+        var lot = cluster.GetSiloServiceProvider().GetRequiredKeyedService<RabbitMQParkingLot>("amqp");
+        var parked = await Until(async () => await lot.ListAsync(10), p => p.Count == 2, "two messages parked");
+        Assert.Contains(parked, p => Encoding.UTF8.GetString(p.Message.Body) == "unkeyed" && p.Reason == "no key header");
+        Assert.Contains(parked, p => Encoding.UTF8.GetString(p.Message.Body) == "fail" && p.Reason.Contains("kept failing") && p.OriginalQueue == queue);
+        await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
+
+        await channel.QueueDeleteAsync(queue);
+        await channel.QueueDeleteAsync(parking);
+    }
+
+    private static Task Until(Func<Task<bool>> condition, string what) => Until(condition, ok => ok, what);
+
+    private static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{what} did not happen within 60 s");
+    }
+}
