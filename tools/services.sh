@@ -82,7 +82,7 @@ rabbit_env() {
     RABBITMQ_PID_FILE="$DIR/rabbitmq/rabbitmq.pid" RABBITMQ_CONFIG_FILE="$DIR/rabbitmq/rabbitmq.conf" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$DIR/rabbitmq/enabled_plugins" RABBITMQ_ADVANCED_CONFIG_FILE="$DIR/rabbitmq/advanced.config" \
     HOME="$DIR/rabbitmq"
-  cd "$DIR/rabbitmq"   # the Erlang CLI drops erl_crash.dump into its working directory
+  cd "$DIR/rabbitmq" 2>/dev/null || cd /tmp   # the Erlang CLI drops erl_crash.dump into its working directory
 }
 
 rabbit_bin() { if [ -x /usr/lib/rabbitmq/bin/$1 ]; then echo /usr/lib/rabbitmq/bin/$1; else command -v "$1"; fi; }

@@ -23,6 +23,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Twins);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            // Commands time out after 10 (fake) minutes; the reminder checks every (real) second.
+            silo.Services.Configure<FleetTwins.Grains.Options.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.AddSingleton(sp => new FleetTwins.Routing.TwinEventRouter(sp.GetRequiredService<IGrainFactory>()));
         });
         Cluster = builder.Build();
     }

@@ -1,3 +1,4 @@
+using FleetTwins.Commands;
 using FleetTwins.Events;
 
 namespace FleetTwins.Vehicles;
@@ -16,6 +17,12 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
 
     /// <summary>Applies one provider delivery (creating the twin on first sight) and persists it before answering.</summary>
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity);
+
+    /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no twin exists.</summary>
+    Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
+
+    /// <summary>The twin's commands, newest first.</summary>
+    Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();
 
     /// <summary>
     /// Absorbs the twin <paramref name="otherTwinId"/> that turned out to be the same vehicle (reading by reading,

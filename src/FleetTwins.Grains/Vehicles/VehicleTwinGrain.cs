@@ -1,5 +1,8 @@
+using FleetTwins.Commands;
 using FleetTwins.Events;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Options;
+using Microsoft.Extensions.Options;
 using FleetTwins.Vehicles;
 using Orleans.Runtime;
 
@@ -16,8 +19,12 @@ public interface IVehicleTwinHandOver : IGrainWithStringKey
 [GrainType("vehicle")]
 public sealed class VehicleTwinGrain(
     [PersistentState("vehicle", StorageNames.Twins)] IPersistentState<VehicleTwinState> twin,
-    TimeProvider clock) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver
+    TimeProvider clock,
+    IOptions<CommandOptions> commandOptions) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
 {
+    /// <summary>The durable reminder that times commands out, registered while any command is open.</summary>
+    private const string CommandReminder = "command-timeouts";
+
     private string Id => this.GetPrimaryKeyString();
 
     private VehicleTwinState State => twin.State;
@@ -79,8 +86,55 @@ public sealed class VehicleTwinGrain(
                 State.Apply(e, batch.Source);
             }
 
+            CommandLifecycle.ConfirmFromState(State.Commands, State);
+            CommandLifecycle.Expire(State.Commands, clock.GetUtcNow());
             State.Touch(clock.GetUtcNow());
         });
+    }
+
+    public async Task<VehicleCommand?> SendCommandAsync(CommandRequest request)
+    {
+        if (MergedInto is { } target)
+        {
+            return await target.SendCommandAsync(request);
+        }
+
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        var id = $"cmd_{Guid.NewGuid():N}";
+        var command = CommandLifecycle.Send(State.Commands, request, id, clock.GetUtcNow(), commandOptions.Value.Timeout);
+        if (command.Id == id)
+        {
+            await SaveAsync();
+            await this.RegisterOrUpdateReminder(CommandReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
+        }
+
+        return command;
+    }
+
+    public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() =>
+        MergedInto?.GetCommandsAsync() ?? Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
+
+    /// <summary>Times out open commands past their deadline; the reminder goes once no command is open.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != CommandReminder)
+        {
+            return;
+        }
+
+        if (CommandLifecycle.Expire(State.Commands, clock.GetUtcNow()))
+        {
+            await SaveAsync();
+        }
+
+        if (State.Commands.All(c => c.IsFinal) && await this.GetReminder(CommandReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public async Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId)

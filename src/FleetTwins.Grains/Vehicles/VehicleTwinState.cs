@@ -55,6 +55,9 @@ public sealed class VehicleTwinState
 
     [Id(31)] public Dictionary<string, StatusReading> Status { get; set; } = [];
 
+    /// <summary>Commands sent to the vehicle, newest first, with their lifecycle.</summary>
+    [Id(32)] public List<FleetTwins.Commands.VehicleCommand> Commands { get; set; } = [];
+
     /// <summary>False until the twin was first registered or seen.</summary>
     public bool Exists => CreatedAt is not null;
 
@@ -153,6 +156,7 @@ public sealed class VehicleTwinState
                 break;
             case CommandStatusReported command:
                 ApplyCommandReport(command, source);
+                CommandLifecycle.ApplyReport(Commands, command, source);
                 break;
             case JourneyRecorded journey:
                 ApplyJourney(journey, source);
@@ -223,6 +227,7 @@ public sealed class VehicleTwinState
         MergeNewest(CustomAlerts, other.CustomAlerts, r => r.At);
         MergeNewest(Geofences, other.Geofences, r => r.At);
         MergeNewest(Status, other.Status, r => r.At);
+        Commands = [.. Commands.Concat(other.Commands).OrderByDescending(c => c.CreatedAt).Take(CommandLifecycle.Retained)];
         Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];
         Trips = [.. Trips.Concat(other.Trips).GroupBy(t => (t.Id, t.Source)).Select(g => g.First())
             .OrderByDescending(t => t.StartedAt).Take(HistoryLength)];

@@ -21,6 +21,7 @@ public static class ApiHosting
         app.UseStatusCodePages();
         app.MapVehicleEndpoints();
         app.MapTwinEndpoints();
+        app.MapCommandEndpoints();
         app.MapParkedEndpoints();
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using FleetTwins.Grains.Options;
 using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Options;
 using Orleans.Configuration;
@@ -17,9 +18,12 @@ public static class SiloHosting
     {
         var options = builder.GetFleetTwinsOptions();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<CommandOptions>(builder.Configuration.GetSection(CommandOptions.Section));
 
         builder.UseOrleans(silo =>
         {
+            // Orleans' reminder settings (e.g. Reminders__MinimumReminderPeriod) from configuration, as an operator knob.
+            silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
             silo.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;

@@ -89,6 +89,28 @@ public sealed class ClusterProfileTests
     }
 
     [Fact]
+    public async Task Command_without_an_outcome_times_out_through_a_durable_reminder_in_postgres()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = ClusterSettings(database, migrate: true);
+        settings["Commands__Timeout"] = "00:00:02";
+        settings["Commands__CheckPeriod"] = "00:00:01";
+        settings["Reminders__MinimumReminderPeriod"] = "00:00:01";
+        await using var host = await HostProcess.StartAsync(settings);
+        (await host.Http.PutAsJsonAsync("/api/vehicles/car-9", new { })).EnsureSuccessStatusCode();
+        (await host.Http.PostAsJsonAsync("/api/vehicles/car-9/commands", new { command = "LOCK_DOORS" })).EnsureSuccessStatusCode();
+
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'command-timeouts'"));
+        var status = await Eventually.ReturnsAsync(
+            async () => System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync("/api/vehicles/car-9/commands")).RootElement[0].GetProperty("status").GetString(),
+            s => s == "TIMED_OUT", TimeSpan.FromSeconds(30), "the command timed out");
+
+        Assert.Equal("TIMED_OUT", status);
+        // With no open command left, the reminder is removed.
+        await Eventually.ReturnsAsync(() => database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable"), n => n == 0, TimeSpan.FromSeconds(30), "the reminder removed");
+    }
+
+    [Fact]
     public async Task Silos_join_one_cluster_in_the_membership_table_and_leave_it_on_shutdown()
     {
         await using var database = await PostgresDatabase.CreateAsync();

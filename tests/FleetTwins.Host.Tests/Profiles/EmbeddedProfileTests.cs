@@ -112,4 +112,59 @@ public sealed class EmbeddedProfileTests(EmbeddedHostFixture fixture) : IClassFi
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Command_is_accepted_as_pending_and_the_same_idempotency_key_answers_the_same_command()
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { })).EnsureSuccessStatusCode();
+
+        var first = await Http.PostAsJsonAsync($"/api/vehicles/{id}/commands", new { command = "SET_CHARGE_LIMIT", arguments = new { limit = 80 }, idempotencyKey = "k-1" });
+        var again = await Http.PostAsJsonAsync($"/api/vehicles/{id}/commands", new { command = "SET_CHARGE_LIMIT", arguments = new { limit = 80 }, idempotencyKey = "k-1" });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        using var command = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
+        var root = command.RootElement;
+        Assert.Equal("PENDING", root.GetProperty("status").GetString());
+        Assert.Equal(80, root.GetProperty("arguments").GetProperty("limit").GetInt32());
+        Assert.Equal("PENDING", root.GetProperty("history")[0].GetProperty("status").GetString());
+        var commandId = root.GetProperty("id").GetString();
+        Assert.Equal(commandId, JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString());
+        Assert.Equal(commandId, JsonDocument.Parse(await Http.GetStringAsync($"/api/vehicles/{id}/commands/{commandId}")).RootElement.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Commands_are_listed_newest_first_and_a_newer_one_supersedes_an_open_one_of_its_kind()
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { })).EnsureSuccessStatusCode();
+        (await Http.PostAsJsonAsync($"/api/vehicles/{id}/commands", new { command = "START_CHARGING" })).EnsureSuccessStatusCode();
+        (await Http.PostAsJsonAsync($"/api/vehicles/{id}/commands", new { command = "START_CHARGING" })).EnsureSuccessStatusCode();
+
+        using var list = JsonDocument.Parse(await Http.GetStringAsync($"/api/vehicles/{id}/commands"));
+
+        Assert.Equal(["PENDING", "SUPERSEDED"], list.RootElement.EnumerateArray().Select(c => c.GetProperty("status").GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"command": "start charging"}""", 400)]
+    [InlineData("""{}""", 400)]
+    [InlineData("""{"command": "START_CHARGING", "arguments": [1]}""", 400)]
+    public async Task Invalid_command_is_400(string body, int status)
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { })).EnsureSuccessStatusCode();
+
+        var response = await Http.PostAsync($"/api/vehicles/{id}/commands", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Command_to_an_unknown_vehicle_is_404()
+    {
+        var response = await Http.PostAsJsonAsync($"/api/vehicles/{NewId()}/commands", new { command = "START_CHARGING" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

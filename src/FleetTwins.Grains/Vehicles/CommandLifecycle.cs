@@ -1,0 +1,175 @@
+using System.Text.Json;
+using FleetTwins.Commands;
+using FleetTwins.Events;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Grains.Vehicles;
+
+/// <summary>
+/// The command state machine (pure): PENDING → EXECUTED → CONFIRMED, or FAILED, TIMED_OUT, SUPERSEDED. A command
+/// only moves forward; once final it never moves again, whatever late or duplicate event arrives.
+/// </summary>
+public static class CommandLifecycle
+{
+    /// <summary>How many commands a twin keeps (the oldest finished ones go first).</summary>
+    public const int Retained = 50;
+
+    /// <summary>A provider report without a command id matches a command of its kind sent at most this long after it.</summary>
+    private static readonly TimeSpan ReportSkew = TimeSpan.FromMinutes(1);
+
+    private static int Rank(CommandStatus status) => status switch
+    {
+        CommandStatus.PENDING => 0,
+        CommandStatus.EXECUTED => 1,
+        CommandStatus.CONFIRMED => 2,
+        _ => 3,
+    };
+
+    /// <summary>Moves <paramref name="command"/> to <paramref name="to"/> if that is forward; otherwise leaves it as it is.</summary>
+    public static VehicleCommand Transition(VehicleCommand command, CommandStatus to, DateTimeOffset at, string? reason, string source) =>
+        command.IsFinal || Rank(to) <= Rank(command.Status)
+            ? command
+            : command with { Status = to, UpdatedAt = at, History = [.. command.History, new CommandTransition(to, at, reason, source)] };
+
+    /// <summary>Records a new command, superseding open ones of the same kind; the same idempotency key answers the same command.</summary>
+    public static VehicleCommand Send(List<VehicleCommand> commands, CommandRequest request, string id, DateTimeOffset now, TimeSpan timeout)
+    {
+        if (request.IdempotencyKey is { } key && commands.FirstOrDefault(c => c.IdempotencyKey == key) is { } existing)
+        {
+            return existing;
+        }
+
+        for (var i = 0; i < commands.Count; i++)
+        {
+            if (commands[i].Command == request.Command && !commands[i].IsFinal)
+            {
+                commands[i] = Transition(commands[i], CommandStatus.SUPERSEDED, now, $"superseded by {id}", Sources.Api);
+            }
+        }
+
+        var command = new VehicleCommand
+        {
+            Id = id,
+            Command = request.Command,
+            ArgumentsJson = request.ArgumentsJson,
+            Status = CommandStatus.PENDING,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Deadline = now + timeout,
+            IdempotencyKey = request.IdempotencyKey,
+            History = [new CommandTransition(CommandStatus.PENDING, now, "sent", Sources.Api)],
+        };
+        commands.Insert(0, command);
+        while (commands.Count > Retained)
+        {
+            var oldestFinished = commands.FindLastIndex(c => c.IsFinal);
+            commands.RemoveAt(oldestFinished >= 0 ? oldestFinished : commands.Count - 1);
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// A provider's report moves the command it is about: matched by the provider's command id, else the newest
+    /// open command of the same kind sent before the report.
+    /// </summary>
+    public static void ApplyReport(List<VehicleCommand> commands, CommandStatusReported report, string source)
+    {
+        var index = report.ProviderCommandId is { } providerId ? commands.FindIndex(c => c.ProviderCommandId == providerId) : -1;
+        if (index < 0)
+        {
+            index = commands.FindIndex(c => c.Command == report.Command && c.ProviderCommandId is null && !c.IsFinal
+                && c.CreatedAt <= report.At + ReportSkew);
+        }
+
+        if (index < 0)
+        {
+            return;
+        }
+
+        var command = commands[index] with { ProviderCommandId = commands[index].ProviderCommandId ?? report.ProviderCommandId };
+        var to = report.Status.ToUpperInvariant() switch
+        {
+            "EXECUTED" or "SUCCESS" or "SUCCEEDED" => CommandStatus.EXECUTED,
+            "CONFIRMED" => CommandStatus.CONFIRMED,
+            "FAILED" or "ERROR" or "REJECTED" => CommandStatus.FAILED,
+            _ => (CommandStatus?)null,
+        };
+        commands[index] = to is { } status ? Transition(command, status, report.At, report.Reason ?? $"{source} reported {report.Status}", source) : command;
+    }
+
+    /// <summary>Confirms open commands whose effect the twin's own state now shows (read at or after the command was sent).</summary>
+    public static void ConfirmFromState(List<VehicleCommand> commands, VehicleTwinState twin)
+    {
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var command = commands[i];
+            if (!command.IsFinal && Effect(command, twin) is { } evidence)
+            {
+                commands[i] = Transition(command, CommandStatus.CONFIRMED, evidence.At, evidence.Reason, evidence.Source);
+            }
+        }
+    }
+
+    /// <summary>Open commands past their deadline become TIMED_OUT; answers whether any did.</summary>
+    public static bool Expire(List<VehicleCommand> commands, DateTimeOffset now)
+    {
+        var changed = false;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            if (!commands[i].IsFinal && now >= commands[i].Deadline)
+            {
+                commands[i] = Transition(commands[i], CommandStatus.TIMED_OUT, now,
+                    $"no outcome within {(commands[i].Deadline - commands[i].CreatedAt).TotalMinutes:0.#} minutes", Sources.Api);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    private static (DateTimeOffset At, string Reason, string Source)? Effect(VehicleCommand command, VehicleTwinState twin)
+    {
+        (DateTimeOffset At, string Reason, string Source)? Shown<T>(T? reading, Func<T, bool> shows, Func<T, DateTimeOffset> at, Func<T, string> source, string what)
+            where T : class =>
+            reading is not null && shows(reading) && at(reading) >= command.CreatedAt ? (at(reading), $"twin shows {what}", source(reading)) : null;
+
+        var charging = twin.Charging;
+        var details = twin.ChargingDetails;
+        var lockState = twin.Status.GetValueOrDefault("central_lock");
+        return command.Command switch
+        {
+            "START_CHARGING" => Shown(charging, c => c.State == "CHARGING", c => c.At, c => c.Source, "charging"),
+            "STOP_CHARGING" => Shown(charging, c => c.State != "CHARGING", c => c.At, c => c.Source, $"charging state {charging?.State}"),
+            "SET_CHARGE_LIMIT" => Argument(command, "limit", "targetSoc", "chargeLimit") is { } limit
+                ? Shown(details, d => d.MaxStateOfCharge is { } max && Math.Abs(max - limit) < 0.5, d => d.At, d => d.Source, $"charge limit {limit}")
+                : null,
+            "LOCK_DOORS" => Shown(lockState, s => s.Value.Equals("LOCKED", StringComparison.OrdinalIgnoreCase), s => s.At, s => s.Source, "doors locked"),
+            "UNLOCK_DOORS" => Shown(lockState, s => !s.Value.Equals("LOCKED", StringComparison.OrdinalIgnoreCase), s => s.At, s => s.Source, "doors unlocked"),
+            "OPEN_CHARGE_PORT" => Shown(details, d => d.PortDoorOpen == true, d => d.At, d => d.Source, "charge port open"),
+            _ => null,
+        };
+    }
+
+    /// <summary>A numeric argument by any of its usual names.</summary>
+    private static double? Argument(VehicleCommand command, params string[] names)
+    {
+        try
+        {
+            using var arguments = JsonDocument.Parse(command.ArgumentsJson);
+            foreach (var name in names)
+            {
+                if (arguments.RootElement.TryGetProperty(name, out var value) && value.TryGetDouble(out var number))
+                {
+                    return number;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Validated at the API; nothing to compare against otherwise.
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FleetTwins.Commands;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Host.Api;
+
+/// <summary><c>/api/vehicles/{id}/commands</c>: send a command and follow its lifecycle.</summary>
+public static partial class CommandEndpoints
+{
+    /// <summary>Body of <c>POST /api/vehicles/{id}/commands</c>.</summary>
+    public sealed record SendCommandRequest(string? Command, JsonElement? Arguments, string? IdempotencyKey);
+
+    /// <summary>A command as the API shows it (arguments as JSON, not text).</summary>
+    public sealed record CommandView(
+        string Id, string Command, JsonElement Arguments, CommandStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+        DateTimeOffset Deadline, string? IdempotencyKey, string? ProviderCommandId, IReadOnlyList<CommandTransition> History)
+    {
+        public static CommandView From(VehicleCommand c)
+        {
+            using var arguments = JsonDocument.Parse(c.ArgumentsJson);
+            return new(c.Id, c.Command, arguments.RootElement.Clone(), c.Status, c.CreatedAt, c.UpdatedAt, c.Deadline,
+                c.IdempotencyKey, c.ProviderCommandId, c.History);
+        }
+    }
+
+    [GeneratedRegex("^[A-Z][A-Z0-9_]{0,63}$")]
+    private static partial Regex CommandName();
+
+    public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var commands = routes.MapGroup("/api/vehicles/{id}/commands").WithTags("Commands");
+        commands.MapPost("/", SendAsync).WithName("SendCommand");
+        commands.MapGet("/", ListAsync).WithName("ListCommands");
+        commands.MapGet("/{commandId}", GetAsync).WithName("GetCommand");
+        return routes;
+    }
+
+    private static async Task<IResult> SendAsync(string id, SendCommandRequest request, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return Invalid("Invalid twin id", $"A twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
+        }
+
+        if (request.Command is not { } name || !CommandName().IsMatch(name))
+        {
+            return Invalid("Invalid command", "command is required: 1 to 64 capital letters, digits and '_', starting with a letter (e.g. START_CHARGING).");
+        }
+
+        if (request.Arguments is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
+        {
+            return Invalid("Invalid arguments", "arguments must be a JSON object.");
+        }
+
+        if (request.IdempotencyKey is { Length: 0 or > 200 })
+        {
+            return Invalid("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters.");
+        }
+
+        var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
+        var command = await grains.GetGrain<IVehicleTwinGrain>(id).SendCommandAsync(new CommandRequest(name, arguments, request.IdempotencyKey));
+        return command is null ? NotFound(id) : TypedResults.Accepted($"/api/vehicles/{id}/commands/{command.Id}", CommandView.From(command));
+    }
+
+    private static async Task<IResult> ListAsync(string id, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
+        }
+
+        var vehicle = grains.GetGrain<IVehicleTwinGrain>(id);
+        return await vehicle.GetAsync() is null
+            ? NotFound(id)
+            : TypedResults.Ok((await vehicle.GetCommandsAsync()).Select(CommandView.From));
+    }
+
+    private static async Task<IResult> GetAsync(string id, string commandId, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
+        }
+
+        var command = (await grains.GetGrain<IVehicleTwinGrain>(id).GetCommandsAsync()).FirstOrDefault(c => c.Id == commandId);
+        return command is null
+            ? TypedResults.Problem(statusCode: 404, title: "No such command", detail: $"Vehicle '{id}' has no command '{commandId}'.")
+            : TypedResults.Ok(CommandView.From(command));
+    }
+
+    private static IResult Invalid(string title, string detail) => TypedResults.Problem(statusCode: 400, title: title, detail: detail);
+
+    private static IResult NotFound(string id) => TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin has the id '{id}'.");
+}

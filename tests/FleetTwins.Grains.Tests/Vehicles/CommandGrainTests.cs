@@ -1,0 +1,63 @@
+using FleetTwins.Commands;
+using FleetTwins.Events;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Grains.Tests.Vehicles;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CommandGrainTests(ClusterFixture fixture)
+{
+    private IVehicleTwinGrain Vehicle(string id) => fixture.Client.GetGrain<IVehicleTwinGrain>(id);
+
+    [Fact]
+    public async Task Command_to_an_unknown_vehicle_is_refused()
+    {
+        Assert.Null(await Vehicle($"none-{Guid.NewGuid():N}").SendCommandAsync(new CommandRequest("START_CHARGING", "{}", null)));
+    }
+
+    [Fact]
+    public async Task Provider_event_moves_the_command_and_the_charging_state_confirms_it()
+    {
+        var id = $"cmd-{Guid.NewGuid():N}";
+        await Vehicle(id).RegisterAsync(new VehicleRegistration(null));
+        var sent = await Vehicle(id).SendCommandAsync(new CommandRequest("START_CHARGING", "{}", "k1"));
+        var now = fixture.Clock.GetUtcNow();
+
+        await Vehicle(id).ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new CommandStatusReported("v-1", "START_CHARGING", "EXECUTED", null) { At = now }]), new VehicleIdentity(null, []));
+        await Vehicle(id).ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ChargingStateReported("CHARGING") { At = now.AddSeconds(30) }]), new VehicleIdentity(null, []));
+
+        var command = Assert.Single(await Vehicle(id).GetCommandsAsync());
+        Assert.Equal(sent!.Id, command.Id);
+        Assert.Equal([CommandStatus.PENDING, CommandStatus.EXECUTED, CommandStatus.CONFIRMED], command.History.Select(h => h.Status));
+    }
+
+    [Fact]
+    public async Task Reminder_times_out_a_command_that_gets_no_outcome()
+    {
+        var id = $"cmd-{Guid.NewGuid():N}";
+        await Vehicle(id).RegisterAsync(new VehicleRegistration(null));
+        await Vehicle(id).SendCommandAsync(new CommandRequest("LOCK_DOORS", "{}", null));
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        VehicleCommand command;
+        do
+        {
+            command = Assert.Single(await Vehicle(id).GetCommandsAsync());
+            if (command.Status == CommandStatus.TIMED_OUT)
+            {
+                break;
+            }
+
+            fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal(CommandStatus.TIMED_OUT, command.Status);
+        Assert.Contains("no outcome within 10 minutes", command.History[^1].Reason);
+    }
+}
