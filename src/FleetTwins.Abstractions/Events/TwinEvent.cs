@@ -8,6 +8,9 @@ public static class Sources
     public const string Tracker = "tracker";
     public const string Invers = "invers";
     public const string Api = "api";
+
+    /// <summary>FleetTwins itself, for what it decides on its own (a command timing out or superseded).</summary>
+    public const string FleetTwins = "fleettwins";
 }
 
 /// <summary>One canonical fact about a twin, stamped with the source's own time of it.</summary>

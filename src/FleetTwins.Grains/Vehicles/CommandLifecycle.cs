@@ -43,7 +43,7 @@ public static class CommandLifecycle
         {
             if (commands[i].Command == request.Command && !commands[i].IsFinal)
             {
-                commands[i] = Transition(commands[i], CommandStatus.SUPERSEDED, now, $"superseded by {id}", Sources.Api);
+                commands[i] = Transition(commands[i], CommandStatus.SUPERSEDED, now, $"superseded by {id}", Sources.FleetTwins);
             }
         }
 
@@ -120,7 +120,7 @@ public static class CommandLifecycle
             if (!commands[i].IsFinal && now >= commands[i].Deadline)
             {
                 commands[i] = Transition(commands[i], CommandStatus.TIMED_OUT, now,
-                    $"no outcome within {(commands[i].Deadline - commands[i].CreatedAt).TotalMinutes:0.#} minutes", Sources.Api);
+                    $"no outcome within {(commands[i].Deadline - commands[i].CreatedAt).TotalMinutes:0.#} minutes", Sources.FleetTwins);
                 changed = true;
             }
         }
