@@ -122,18 +122,12 @@ public sealed class VehicleTwinState
                 Motion = Newer(Motion?.At, at) ? new Motion(motion.SpeedKmh, motion.HeadingDegrees, motion.ElevationMeters, at, source) : Motion;
                 break;
             case TirePressureReported tire:
-                if (!Tires.TryGetValue(tire.Position, out var previousTire) || Newer(previousTire.At, at))
-                {
-                    Tires[tire.Position] = new Measurement(tire.Kpa, "kpa", at, source);
-                }
+                SetIfNotOlder(Tires, tire.Position, at, r => r.At, () => new Measurement(tire.Kpa, "kpa", at, source));
 
                 break;
             case OemAlertReported alert:
-                if (!OemAlerts.TryGetValue(alert.Code, out var previousAlert) || Newer(previousAlert.At, at))
-                {
-                    OemAlerts[alert.Code] = new OemAlert(alert.Code, alert.Active, alert.Severity, alert.Message, alert.MappedCode,
-                        alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source);
-                }
+                SetIfNotOlder(OemAlerts, alert.Code, at, r => r.At, () => new OemAlert(alert.Code, alert.Active, alert.Severity,
+                    alert.Message, alert.MappedCode, alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source));
 
                 break;
             case ChargingStateReported charging:
@@ -171,10 +165,7 @@ public sealed class VehicleTwinState
                 Rental = Newer(Rental?.At, at) ? new Rental(rental.InRental, at, source) : Rental;
                 break;
             case DeviceStatusReported status:
-                if (!Status.TryGetValue(status.Name, out var previousStatus) || Newer(previousStatus.At, at))
-                {
-                    Status[status.Name] = new StatusReading(status.Value, at, source);
-                }
+                SetIfNotOlder(Status, status.Name, at, r => r.At, () => new StatusReading(status.Value, at, source));
 
                 break;
             case TripStarted started:
@@ -188,11 +179,8 @@ public sealed class VehicleTwinState
                 CurrentTrip = CurrentTrip?.Id == discarded.TripId ? null : CurrentTrip;
                 break;
             case AlertLinked alert:
-                if (!CustomAlerts.TryGetValue(alert.AlertId, out var previousCustom) || Newer(previousCustom.At, at))
-                {
-                    CustomAlerts[alert.AlertId] = new ActiveAlert(alert.AlertId, alert.Active ? "custom" : "custom-resolved",
-                        alert.Severity, alert.Name, at, source);
-                }
+                SetIfNotOlder(CustomAlerts, alert.AlertId, at, r => r.At, () => new ActiveAlert(alert.AlertId,
+                    alert.Active ? "custom" : "custom-resolved", alert.Severity, alert.Name, at, source));
 
                 break;
         }
@@ -300,6 +288,15 @@ public sealed class VehicleTwinState
             .Select(a => new ActiveAlert(a.Code, "oem", a.Severity, a.MappedMessage ?? a.Message, a.At, a.Source))
             .Concat(CustomAlerts.Values.Where(a => a.Kind == "custom"))
             .OrderByDescending(a => a.At);
+
+    /// <summary>Sets the entry for <paramref name="key"/> unless the one there is newer than <paramref name="at"/>.</summary>
+    private static void SetIfNotOlder<T>(Dictionary<string, T> entries, string key, DateTimeOffset at, Func<T, DateTimeOffset> atOf, Func<T> create)
+    {
+        if (!entries.TryGetValue(key, out var current) || Newer(atOf(current), at))
+        {
+            entries[key] = create();
+        }
+    }
 
     /// <summary>A reading at <paramref name="at"/> replaces one from <paramref name="current"/> unless it is older.</summary>
     private static bool Newer(DateTimeOffset? current, DateTimeOffset at) => current is null || at >= current;
@@ -424,10 +421,7 @@ public sealed class VehicleTwinState
 
         if (tracker.GeofenceName is { Length: > 0 } name && tracker.Kind is "geofence_enter" or "geofence_exit")
         {
-            if (!Geofences.TryGetValue(name, out var previous) || Newer(previous.At, tracker.At))
-            {
-                Geofences[name] = new GeofencePresence(name, tracker.Kind == "geofence_enter", tracker.At, source);
-            }
+            SetIfNotOlder(Geofences, name, tracker.At, r => r.At, () => new GeofencePresence(name, tracker.Kind == "geofence_enter", tracker.At, source));
         }
     }
 
