@@ -1,5 +1,6 @@
 using FleetTwins.Commands;
 using FleetTwins.Events;
+using FleetTwins.Notifications;
 
 namespace FleetTwins.Vehicles;
 
@@ -20,6 +21,9 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
 
     /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no twin exists.</summary>
     Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
+
+    /// <summary>The twin's recent notifications, newest first.</summary>
+    Task<IReadOnlyList<Notification>> GetNotificationsAsync();
 
     /// <summary>The twin's commands, newest first.</summary>
     Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();

@@ -11,3 +11,21 @@ public sealed class CommandOptions
     /// <summary>How often the durable reminder checks a twin's open commands for timeouts.</summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
+
+/// <summary>The <c>Notifications</c> configuration section: the thresholds of the twin's rules.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>low-soc fires when the state of charge falls below this (percent).</summary>
+    public double LowSocPercent { get; set; } = 20;
+
+    /// <summary>How far a SOC must move back past a threshold before the same notification can fire again (percent).</summary>
+    public double SocHysteresisPercent { get; set; } = 2;
+
+    /// <summary>low-tire-pressure fires when a tire falls below this (kPa).</summary>
+    public double LowTirePressureKpa { get; set; } = 200;
+
+    /// <summary>How far a tire must recover above the threshold before it can fire again (kPa).</summary>
+    public double TirePressureHysteresisKpa { get; set; } = 10;
+}

@@ -20,7 +20,8 @@ public interface IVehicleTwinHandOver : IGrainWithStringKey
 public sealed class VehicleTwinGrain(
     [PersistentState("vehicle", StorageNames.Twins)] IPersistentState<VehicleTwinState> twin,
     TimeProvider clock,
-    IOptions<CommandOptions> commandOptions) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
+    IOptions<CommandOptions> commandOptions,
+    IOptions<NotificationOptions> notificationOptions) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
 {
     /// <summary>The durable reminder that times commands out, registered while any command is open.</summary>
     private const string CommandReminder = "command-timeouts";
@@ -80,6 +81,7 @@ public sealed class VehicleTwinGrain(
 
         return await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
         {
+            var before = NotificationRules.Capture(State);
             State.Identify(identity);
             foreach (var e in batch.Events)
             {
@@ -88,6 +90,7 @@ public sealed class VehicleTwinGrain(
 
             CommandLifecycle.ConfirmFromState(State.Commands, State);
             CommandLifecycle.Expire(State.Commands, clock.GetUtcNow());
+            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
             State.Touch(clock.GetUtcNow());
         });
     }
@@ -115,6 +118,9 @@ public sealed class VehicleTwinGrain(
         return command;
     }
 
+    public Task<IReadOnlyList<FleetTwins.Notifications.Notification>> GetNotificationsAsync() =>
+        MergedInto?.GetNotificationsAsync() ?? Task.FromResult<IReadOnlyList<FleetTwins.Notifications.Notification>>([.. State.Notifications]);
+
     public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() =>
         MergedInto?.GetCommandsAsync() ?? Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
 
@@ -126,8 +132,10 @@ public sealed class VehicleTwinGrain(
             return;
         }
 
+        var before = NotificationRules.Capture(State);
         if (CommandLifecycle.Expire(State.Commands, clock.GetUtcNow()))
         {
+            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
             await SaveAsync();
         }
 

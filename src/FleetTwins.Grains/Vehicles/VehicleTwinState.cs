@@ -58,6 +58,38 @@ public sealed class VehicleTwinState
     /// <summary>Commands sent to the vehicle, newest first, with their lifecycle.</summary>
     [Id(32)] public List<FleetTwins.Commands.VehicleCommand> Commands { get; set; } = [];
 
+    /// <summary>Recent notifications, newest first; written with the state that raised them.</summary>
+    [Id(33)] public List<FleetTwins.Notifications.Notification> Notifications { get; set; } = [];
+
+    /// <summary>target-soc-reached fired in the current charging session.</summary>
+    [Id(34)] public bool TargetSocNotified { get; set; }
+
+    /// <summary>low-soc fired and has not re-armed yet.</summary>
+    [Id(35)] public bool LowSocNotified { get; set; }
+
+    /// <summary>Tire positions whose low-pressure notification fired and has not re-armed yet.</summary>
+    [Id(36)] public List<string> LowTiresNotified { get; set; } = [];
+
+    /// <summary>How many notifications a twin keeps.</summary>
+    public const int NotificationsRetained = 100;
+
+    /// <summary>Records raised notifications, newest first, bounded.</summary>
+    public void Record(IEnumerable<FleetTwins.Notifications.Notification> raised)
+    {
+        foreach (var notification in raised)
+        {
+            if (Notifications.All(n => n.Id != notification.Id))
+            {
+                Notifications.Insert(0, notification);
+            }
+        }
+
+        if (Notifications.Count > NotificationsRetained)
+        {
+            Notifications.RemoveRange(NotificationsRetained, Notifications.Count - NotificationsRetained);
+        }
+    }
+
     /// <summary>False until the twin was first registered or seen.</summary>
     public bool Exists => CreatedAt is not null;
 

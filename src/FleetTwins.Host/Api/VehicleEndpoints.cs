@@ -17,6 +17,7 @@ public static class VehicleEndpoints
         vehicles.MapGet("/{id}", GetAsync).WithName("GetVehicle");
         vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle");
         vehicles.MapPut("/{id}/charging-target", SetChargingTargetAsync).WithName("SetChargingTarget");
+        vehicles.MapGet("/{id}/notifications", GetNotificationsAsync).WithName("GetVehicleNotifications");
         return routes;
     }
 
@@ -63,6 +64,29 @@ public static class VehicleEndpoints
 
         var twin = await grains.GetGrain<IVehicleTwinGrain>(id).SetChargingTargetAsync(request.TargetSoc.Value, "api");
         return twin is null ? NotFound(id) : TypedResults.Ok(twin);
+    }
+
+    /// <summary>A notification as the API shows it (data as JSON, not text).</summary>
+    public sealed record NotificationView(string Id, string Type, string TwinId, DateTimeOffset At, string Reason, System.Text.Json.JsonElement Data)
+    {
+        public static NotificationView From(FleetTwins.Notifications.Notification n)
+        {
+            using var data = System.Text.Json.JsonDocument.Parse(n.DataJson);
+            return new(n.Id, n.Type, n.TwinId, n.At, n.Reason, data.RootElement.Clone());
+        }
+    }
+
+    private static async Task<IResult> GetNotificationsAsync(string id, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return InvalidId(id);
+        }
+
+        var vehicle = grains.GetGrain<IVehicleTwinGrain>(id);
+        return await vehicle.GetAsync() is null
+            ? NotFound(id)
+            : TypedResults.Ok((await vehicle.GetNotificationsAsync()).Select(NotificationView.From));
     }
 
     private static IResult InvalidId(string id) => TypedResults.Problem(statusCode: 400, title: "Invalid twin id",

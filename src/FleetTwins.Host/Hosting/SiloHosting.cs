@@ -19,6 +19,7 @@ public static class SiloHosting
         var options = builder.GetFleetTwinsOptions();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<CommandOptions>(builder.Configuration.GetSection(CommandOptions.Section));
+        builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.Section));
 
         builder.UseOrleans(silo =>
         {

@@ -112,6 +112,19 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task Derived_notifications_of_a_twin_are_served_newest_first()
+    {
+        var notifications = await GetJsonAsync("/api/vehicles/imei:350612075195931/notifications");
+
+        var types = notifications.EnumerateArray().Select(n => n.GetProperty("type").GetString()).ToList();
+        Assert.Superset(new HashSet<string?> { "overspeed", "sos", "fuel-drain", "tampering", "power-cut", "geofence-entered" }, types.ToHashSet());
+        var sos = notifications.EnumerateArray().First(n => n.GetProperty("type").GetString() == "sos");
+        Assert.Equal("imei:350612075195931", sos.GetProperty("twinId").GetString());
+        Assert.Equal("sos", sos.GetProperty("data").GetProperty("kind").GetString());
+        Assert.StartsWith("ntf_", sos.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Other_twins_are_served_by_id()
     {
         Assert.True((await GetJsonAsync("/api/chargers/telematica:64253244f8057090fb3a822b")).GetProperty("lastCommand").GetProperty("success").GetBoolean());

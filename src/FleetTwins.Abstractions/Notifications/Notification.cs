@@ -1,0 +1,14 @@
+namespace FleetTwins.Notifications;
+
+/// <summary>
+/// A notification a twin's rules derived from its state: a stable id, a kebab-case type (the RabbitMQ routing key
+/// and the outbound webhook event type), the twin, the source time of the change, why, and the readings behind it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Notification(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Type,
+    [property: Id(2)] string TwinId,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string Reason,
+    [property: Id(5)] string DataJson);
