@@ -11,6 +11,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
+    /// <summary>What the twins' outboxes delivered (shared by every silo of the cluster).</summary>
+    public RecordingSink Sink { get; } = new();
+
     public InProcessTestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
@@ -27,6 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<FleetTwins.Grains.Options.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
             silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddSingleton(sp => new FleetTwins.Routing.TwinEventRouter(sp.GetRequiredService<IGrainFactory>()));
+            silo.Services.AddSingleton<FleetTwins.Grains.Notifications.INotificationSink>(Sink);
         });
         Cluster = builder.Build();
     }
@@ -40,4 +44,30 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+/// <summary>A notification sink that records what it is given and can be made to fail.</summary>
+public sealed class RecordingSink : FleetTwins.Grains.Notifications.INotificationSink
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Notifications.Notification> received = new();
+
+    /// <summary>While above zero, each publish fails and counts down.</summary>
+    public int FailuresToCome;
+
+    public IReadOnlyList<FleetTwins.Notifications.Notification> Received => [.. received];
+
+    public Task PublishAsync(IReadOnlyList<FleetTwins.Notifications.Notification> notifications, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Decrement(ref FailuresToCome) >= 0)
+        {
+            throw new IOException("sink unavailable");
+        }
+
+        foreach (var n in notifications)
+        {
+            received.Enqueue(n);
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -2,6 +2,8 @@ using FleetTwins.Commands;
 using FleetTwins.Events;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Notifications;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FleetTwins.Vehicles;
 using Orleans.Runtime;
@@ -21,10 +23,27 @@ public sealed class VehicleTwinGrain(
     [PersistentState("vehicle", StorageNames.Twins)] IPersistentState<VehicleTwinState> twin,
     TimeProvider clock,
     IOptions<CommandOptions> commandOptions,
-    IOptions<NotificationOptions> notificationOptions) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
+    IOptions<NotificationOptions> notificationOptions,
+    INotificationSink sink,
+    ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
 {
     /// <summary>The durable reminder that times commands out, registered while any command is open.</summary>
     private const string CommandReminder = "command-timeouts";
+
+    /// <summary>The durable reminder that resumes outbox delivery after a crash, registered while the outbox is not empty.</summary>
+    private const string OutboxReminder = "outbox";
+
+    private static readonly TimeSpan MaxOutboxBackoff = TimeSpan.FromMinutes(1);
+
+    private IGrainTimer? outboxTimer;
+    private bool outboxReminderRegistered;
+    private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ScheduleOutbox(TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -79,7 +98,7 @@ public sealed class VehicleTwinGrain(
             return await target.ApplyAsync(batch, identity);
         }
 
-        return await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
+        var outcome = await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
         {
             var before = NotificationRules.Capture(State);
             State.Identify(identity);
@@ -93,6 +112,8 @@ public sealed class VehicleTwinGrain(
             State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
             State.Touch(clock.GetUtcNow());
         });
+        await StartOutboxAsync();
+        return outcome;
     }
 
     public async Task<VehicleCommand?> SendCommandAsync(CommandRequest request)
@@ -127,6 +148,12 @@ public sealed class VehicleTwinGrain(
     /// <summary>Times out open commands past their deadline; the reminder goes once no command is open.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == OutboxReminder)
+        {
+            ScheduleOutbox(TimeSpan.Zero);
+            return;
+        }
+
         if (reminderName != CommandReminder)
         {
             return;
@@ -137,6 +164,7 @@ public sealed class VehicleTwinGrain(
         {
             State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
             await SaveAsync();
+            await StartOutboxAsync();
         }
 
         if (State.Commands.All(c => c.IsFinal) && await this.GetReminder(CommandReminder) is { } reminder)
@@ -177,6 +205,72 @@ public sealed class VehicleTwinGrain(
         }
 
         return State;
+    }
+
+    /// <summary>Delivers soon; the durable reminder makes sure delivery resumes even if this silo dies first.</summary>
+    private async Task StartOutboxAsync()
+    {
+        if (State.Outbox.Count == 0 || outboxTimer is not null)
+        {
+            return;
+        }
+
+        if (!outboxReminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            outboxReminderRegistered = true;
+        }
+
+        ScheduleOutbox(TimeSpan.Zero);
+    }
+
+    private void ScheduleOutbox(TimeSpan dueTime)
+    {
+        if (State.Outbox.Count == 0)
+        {
+            return;
+        }
+
+        outboxTimer?.Dispose();
+        outboxTimer = this.RegisterGrainTimer(DeliverOutboxAsync, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { Interleave = false });
+    }
+
+    /// <summary>Hands the outbox to the sink; on success removes what was taken, on failure retries with backoff.</summary>
+    private async Task DeliverOutboxAsync(CancellationToken cancellationToken)
+    {
+        // A one-shot timer: forget it, but do not dispose it from its own callback (that cancels this token).
+        outboxTimer = null;
+        var batch = State.Outbox.Take(500).ToList();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await sink.PublishAsync(batch, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, Id, outboxBackoff);
+            ScheduleOutbox(outboxBackoff);
+            outboxBackoff = TimeSpan.FromTicks(Math.Min(outboxBackoff.Ticks * 2, MaxOutboxBackoff.Ticks));
+            return;
+        }
+
+        outboxBackoff = TimeSpan.FromSeconds(1);
+        var delivered = batch.Select(n => n.Id).ToHashSet();
+        State.Outbox.RemoveAll(n => delivered.Contains(n.Id));
+        await twin.WriteStateOrDeactivateAsync(this);
+        if (State.Outbox.Count > 0)
+        {
+            ScheduleOutbox(TimeSpan.Zero);
+        }
+        else if (await this.GetReminder(OutboxReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+            outboxReminderRegistered = false;
+        }
     }
 
     private Task SaveAsync()

@@ -70,6 +70,9 @@ public sealed class VehicleTwinState
     /// <summary>Tire positions whose low-pressure notification fired and has not re-armed yet.</summary>
     [Id(36)] public List<string> LowTiresNotified { get; set; } = [];
 
+    /// <summary>Notifications raised but not yet taken by the sinks: written with the state that raised them.</summary>
+    [Id(37)] public List<FleetTwins.Notifications.Notification> Outbox { get; set; } = [];
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
@@ -81,6 +84,7 @@ public sealed class VehicleTwinState
             if (Notifications.All(n => n.Id != notification.Id))
             {
                 Notifications.Insert(0, notification);
+                Outbox.Add(notification);
             }
         }
 

@@ -1,5 +1,7 @@
 using System.Net;
+using FleetTwins.Grains.Notifications;
 using FleetTwins.Grains.Options;
+using FleetTwins.Host.Notifications;
 using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Options;
 using Orleans.Configuration;
@@ -20,6 +22,15 @@ public static class SiloHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<CommandOptions>(builder.Configuration.GetSection(CommandOptions.Section));
         builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.Section));
+        // Notifications go to RabbitMQ wherever a broker is configured; otherwise there is no sink to wait for.
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(ConnectionStringNames.RabbitMQ)))
+        {
+            builder.Services.AddSingleton<INotificationSink, RabbitMQNotificationSink>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<INotificationSink, NoNotificationSink>();
+        }
 
         builder.UseOrleans(silo =>
         {

@@ -1,0 +1,32 @@
+using FleetTwins.Events;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Grains.Tests.Vehicles;
+
+[Collection(ClusterCollection.Name)]
+public sealed class OutboxTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Notifications_reach_the_sink_once_after_it_recovers()
+    {
+        var id = $"outbox-{Guid.NewGuid():N}";
+        var vehicle = fixture.Client.GetGrain<IVehicleTwinGrain>(id);
+        fixture.Sink.FailuresToCome = 2;
+
+        await vehicle.ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Tracker,
+            [new TrackerEventReported("sos", 0, null) { At = fixture.Clock.GetUtcNow() }]), new VehicleIdentity(null, []));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !fixture.Sink.Received.Any(n => n.TwinId == id && n.Type == "sos"))
+        {
+            // The retry backoff runs on the grain's (fake) clock.
+            fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        var raised = await vehicle.GetNotificationsAsync();
+        var delivered = fixture.Sink.Received.Where(n => n.TwinId == id).ToList();
+        Assert.Equal(raised.Select(n => n.Id).Order(), delivered.Select(n => n.Id).Order());
+        Assert.Contains(delivered, n => n.Type == "sos");
+    }
+}
