@@ -22,6 +22,12 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
     /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no twin exists.</summary>
     Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
 
+    /// <summary>Registers a live watcher for a minute; watchers renew before that, and are forgotten when they stop.</summary>
+    Task WatchAsync(IVehicleWatcher watcher);
+
+    /// <summary>Removes a live watcher.</summary>
+    Task UnwatchAsync(IVehicleWatcher watcher);
+
     /// <summary>The twin's recent notifications, newest first.</summary>
     Task<IReadOnlyList<Notification>> GetNotificationsAsync();
 

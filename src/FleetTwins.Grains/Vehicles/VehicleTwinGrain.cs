@@ -35,6 +35,9 @@ public sealed class VehicleTwinGrain(
 
     private static readonly TimeSpan MaxOutboxBackoff = TimeSpan.FromMinutes(1);
 
+    /// <summary>Live watchers; one that does not renew within a minute is dropped.</summary>
+    private readonly Orleans.Utilities.ObserverManager<IVehicleWatcher> watchers = new(TimeSpan.FromMinutes(1), logger);
+
     private IGrainTimer? outboxTimer;
     private bool outboxReminderRegistered;
     private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
@@ -98,6 +101,7 @@ public sealed class VehicleTwinGrain(
             return await target.ApplyAsync(batch, identity);
         }
 
+        var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         var outcome = await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
         {
             var before = NotificationRules.Capture(State);
@@ -112,6 +116,11 @@ public sealed class VehicleTwinGrain(
             State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
             State.Touch(clock.GetUtcNow());
         });
+        if (outcome == ApplyOutcome.Applied)
+        {
+            Publish(notificationsBefore);
+        }
+
         await StartOutboxAsync();
         return outcome;
     }
@@ -137,6 +146,18 @@ public sealed class VehicleTwinGrain(
         }
 
         return command;
+    }
+
+    public Task WatchAsync(IVehicleWatcher watcher)
+    {
+        watchers.Subscribe(watcher, watcher);
+        return Task.CompletedTask;
+    }
+
+    public Task UnwatchAsync(IVehicleWatcher watcher)
+    {
+        watchers.Unsubscribe(watcher);
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<FleetTwins.Notifications.Notification>> GetNotificationsAsync() =>
@@ -273,9 +294,27 @@ public sealed class VehicleTwinGrain(
         }
     }
 
-    private Task SaveAsync()
+    private async Task SaveAsync()
     {
+        var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         State.Touch(clock.GetUtcNow());
-        return twin.WriteStateOrDeactivateAsync(this);
+        await twin.WriteStateOrDeactivateAsync(this);
+        Publish(notificationsBefore);
+    }
+
+    /// <summary>Tells live watchers about the persisted change: the new snapshot, then each new notification, oldest first.</summary>
+    private void Publish(string? newestNotificationBefore)
+    {
+        if (watchers.Count == 0)
+        {
+            return;
+        }
+
+        var snapshot = State.ToSnapshot(Id);
+        watchers.Notify(w => w.OnTwinChanged(snapshot));
+        foreach (var notification in State.Notifications.TakeWhile(n => n.Id != newestNotificationBefore).Reverse())
+        {
+            watchers.Notify(w => w.OnNotification(notification));
+        }
     }
 }

@@ -22,6 +22,7 @@ public static class ApiHosting
         app.MapVehicleEndpoints();
         app.MapTwinEndpoints();
         app.MapCommandEndpoints();
+        app.MapWatchEndpoints();
         app.MapParkedEndpoints();
         return app;
     }

@@ -125,6 +125,42 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task Watchers_see_the_twin_then_every_change_and_notification_live()
+    {
+        string Push(string kind, int minute) =>
+            "{\"Event\":\"" + kind + "\",\"Changes\":0,\"IMEI\":\"350612075188888\",\"Device_Time\":\"2024-06-28T17:" + minute.ToString("00") +
+            ":13.000000+0000\",\"Server_Time\":\"2024-06-28T18:49:45.000000+0000\",\"Coordinates\":\"22.9,75.5\"}";
+        (await Send.TrackerAsync(Encoding.UTF8.GetBytes(Push("tampering", 1)))).EnsureSuccessStatusCode();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/vehicles/imei:350612075188888/watch");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        async Task<(string Name, JsonElement Data)> NextAsync()
+        {
+            string? name = null;
+            while (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null) return (name, JsonDocument.Parse(line[6..]).RootElement.Clone());
+            }
+
+            throw new EndOfStreamException();
+        }
+
+        var first = await NextAsync();
+        Assert.Equal("twin", first.Name);
+        var version = first.Data.GetProperty("version").GetInt64();
+
+        (await Send.TrackerAsync(Encoding.UTF8.GetBytes(Push("sos", 2)))).EnsureSuccessStatusCode();
+
+        var changed = await NextAsync();
+        var notified = await NextAsync();
+        Assert.Equal(("twin", version + 1), (changed.Name, changed.Data.GetProperty("version").GetInt64()));
+        Assert.Equal(("notification", "sos"), (notified.Name, notified.Data.GetProperty("type").GetString()));
+    }
+
+    [Fact]
     public async Task Other_twins_are_served_by_id()
     {
         Assert.True((await GetJsonAsync("/api/chargers/telematica:64253244f8057090fb3a822b")).GetProperty("lastCommand").GetProperty("success").GetBoolean());
