@@ -22,15 +22,7 @@ public static class SiloHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<CommandOptions>(builder.Configuration.GetSection(CommandOptions.Section));
         builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.Section));
-        // Notifications go to RabbitMQ wherever a broker is configured; otherwise there is no sink to wait for.
-        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(ConnectionStringNames.RabbitMQ)))
-        {
-            builder.Services.AddSingleton<INotificationSink, RabbitMQNotificationSink>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<INotificationSink, NoNotificationSink>();
-        }
+        builder.Services.AddFleetTwinsNotificationSinks(builder.Configuration);
 
         builder.UseOrleans(silo =>
         {

@@ -1,0 +1,61 @@
+using FleetTwins.Grains.Notifications;
+using FleetTwins.Host.Options;
+
+namespace FleetTwins.Host.Notifications;
+
+/// <summary>Chooses the notification sinks from configuration.</summary>
+public static class NotificationSinks
+{
+    /// <summary>
+    /// RabbitMQ (the <c>fleettwins.notifications</c> exchange) wherever <c>ConnectionStrings__RabbitMQ</c> is set, and
+    /// signed webhooks to every <c>Notifications__Webhooks__N__Url</c>; with neither there is nothing to wait for.
+    /// </summary>
+    public static IServiceCollection AddFleetTwinsNotificationSinks(this IServiceCollection services, IConfiguration configuration)
+    {
+        var webhooks = configuration.GetSection("Notifications:Webhooks").Get<List<WebhookEndpointOptions>>() ?? [];
+        foreach (var endpoint in webhooks)
+        {
+            if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new InvalidOperationException($"Notifications__Webhooks__N__Url '{endpoint.Url}' is not an http(s) URL.");
+            }
+
+            _ = FleetTwins.Signatures.SvixVerifier.DecodeSecret(endpoint.Secret);
+        }
+
+        var rabbit = !string.IsNullOrEmpty(configuration.GetConnectionString(ConnectionStringNames.RabbitMQ));
+        if (rabbit)
+        {
+            services.AddSingleton<RabbitMQNotificationSink>();
+        }
+
+        if (webhooks.Count > 0)
+        {
+            services.AddHttpClient(nameof(WebhookNotificationSink), client => client.Timeout = TimeSpan.FromSeconds(10));
+            services.AddSingleton(sp => new WebhookNotificationSink(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookNotificationSink)), webhooks, TimeProvider.System));
+        }
+
+        services.AddSingleton<INotificationSink>(sp =>
+        {
+            var sinks = new List<INotificationSink>();
+            if (rabbit)
+            {
+                sinks.Add(sp.GetRequiredService<RabbitMQNotificationSink>());
+            }
+
+            if (webhooks.Count > 0)
+            {
+                sinks.Add(sp.GetRequiredService<WebhookNotificationSink>());
+            }
+
+            return sinks.Count switch
+            {
+                0 => new NoNotificationSink(),
+                1 => sinks[0],
+                _ => new CompositeNotificationSink(sinks),
+            };
+        });
+        return services;
+    }
+}
