@@ -28,4 +28,7 @@ public sealed class NotificationOptions
 
     /// <summary>How far a tire must recover above the threshold before it can fire again (kPa).</summary>
     public double TirePressureHysteresisKpa { get; set; } = 10;
+
+    /// <summary>How long a vehicle must stay disconnected before vehicle-offline fires (a shorter flap raises nothing).</summary>
+    public TimeSpan OfflineDwell { get; set; } = TimeSpan.FromMinutes(2);
 }

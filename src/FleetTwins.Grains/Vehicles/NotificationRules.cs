@@ -38,7 +38,7 @@ public static class NotificationRules
         twin.Commands.ToDictionary(c => c.Id, c => c.Status));
 
     /// <summary>The notifications the change from <paramref name="before"/> to <paramref name="twin"/> raises; updates the rules' arming flags.</summary>
-    public static List<Notification> Derive(string twinId, Watched before, VehicleTwinState twin, NotificationOptions options)
+    public static List<Notification> Derive(string twinId, Watched before, VehicleTwinState twin, NotificationOptions options, DateTimeOffset now)
     {
         var raised = new List<Notification>();
         void Raise(string type, DateTimeOffset at, string reason, object data) => raised.Add(Create(twinId, type, at, reason, data));
@@ -69,9 +69,23 @@ public static class NotificationRules
         var online = twin.Connectivity?.Online ?? false;
         if (online != before.Online && twin.Connectivity is { } connectivity)
         {
-            Raise(online ? "vehicle-online" : "vehicle-offline", connectivity.At, online ? "the vehicle is connected" : "the vehicle disconnected",
-                new { online, source = connectivity.Source });
+            if (!online)
+            {
+                twin.OfflineSince = connectivity.At; // vehicle-offline waits out the dwell time
+            }
+            else if (twin.OfflineAnnounced || twin.OfflineSince is null)
+            {
+                twin.OfflineAnnounced = false;
+                twin.OfflineSince = null;
+                Raise("vehicle-online", connectivity.At, "the vehicle is connected", new { online, source = connectivity.Source });
+            }
+            else
+            {
+                twin.OfflineSince = null; // back within the dwell time: a flap, not news
+            }
         }
+
+        raised.AddRange(CheckOffline(twinId, twin, options, now));
 
         DeriveSoc(twin, options, Raise);
         DeriveTires(twin, options, Raise);
@@ -149,6 +163,19 @@ public static class NotificationRules
         }
 
         return raised;
+    }
+
+    /// <summary>vehicle-offline once the vehicle has stayed disconnected for the dwell time (from a delivery or the reminder).</summary>
+    public static List<Notification> CheckOffline(string twinId, VehicleTwinState twin, NotificationOptions options, DateTimeOffset now)
+    {
+        if (twin.OfflineSince is not { } since || twin.OfflineAnnounced || twin.Connectivity?.Online != false || now - since < options.OfflineDwell)
+        {
+            return [];
+        }
+
+        twin.OfflineAnnounced = true;
+        return [Create(twinId, "vehicle-offline", since, $"the vehicle has been disconnected since {since:O}",
+            new { online = false, since, source = twin.Connectivity.Source })];
     }
 
     /// <summary>target-soc-reached once per charging session; low-soc once until the SOC recovers past the hysteresis.</summary>

@@ -27,8 +27,8 @@ public sealed class VehicleTwinGrain(
     INotificationSink sink,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
 {
-    /// <summary>The durable reminder that times commands out, registered while any command is open.</summary>
-    private const string CommandReminder = "command-timeouts";
+    /// <summary>The durable reminder that times commands out and announces a vehicle offline after the dwell time.</summary>
+    private const string CommandReminder = "timeouts";
 
     /// <summary>The durable reminder that resumes outbox delivery after a crash, registered while the outbox is not empty.</summary>
     private const string OutboxReminder = "outbox";
@@ -113,12 +113,16 @@ public sealed class VehicleTwinGrain(
 
             CommandLifecycle.ConfirmFromState(State.Commands, State);
             CommandLifecycle.Expire(State.Commands, clock.GetUtcNow());
-            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
+            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value, clock.GetUtcNow()));
             State.Touch(clock.GetUtcNow());
         });
         if (outcome == ApplyOutcome.Applied)
         {
             Publish(notificationsBefore);
+            if (State.OfflineSince is not null && !State.OfflineAnnounced)
+            {
+                await EnsureTimeoutReminderAsync();
+            }
         }
 
         await StartOutboxAsync();
@@ -142,7 +146,7 @@ public sealed class VehicleTwinGrain(
         if (command.Id == id)
         {
             await SaveAsync();
-            await this.RegisterOrUpdateReminder(CommandReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
+            await EnsureTimeoutReminderAsync();
         }
 
         return command;
@@ -180,15 +184,19 @@ public sealed class VehicleTwinGrain(
             return;
         }
 
+        var now = clock.GetUtcNow();
         var before = NotificationRules.Capture(State);
-        if (CommandLifecycle.Expire(State.Commands, clock.GetUtcNow()))
+        var expired = CommandLifecycle.Expire(State.Commands, now);
+        var raised = NotificationRules.Derive(Id, before, State, notificationOptions.Value, now);
+        if (expired || raised.Count > 0)
         {
-            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value));
+            State.Record(raised);
             await SaveAsync();
             await StartOutboxAsync();
         }
 
-        if (State.Commands.All(c => c.IsFinal) && await this.GetReminder(CommandReminder) is { } reminder)
+        var waiting = State.Commands.Any(c => !c.IsFinal) || (State.OfflineSince is not null && !State.OfflineAnnounced);
+        if (!waiting && await this.GetReminder(CommandReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
@@ -227,6 +235,9 @@ public sealed class VehicleTwinGrain(
 
         return State;
     }
+
+    private Task EnsureTimeoutReminderAsync() =>
+        this.RegisterOrUpdateReminder(CommandReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
 
     /// <summary>Delivers soon; the durable reminder makes sure delivery resumes even if this silo dies first.</summary>
     private async Task StartOutboxAsync()

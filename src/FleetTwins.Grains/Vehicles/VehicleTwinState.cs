@@ -73,6 +73,12 @@ public sealed class VehicleTwinState
     /// <summary>Notifications raised but not yet taken by the sinks: written with the state that raised them.</summary>
     [Id(37)] public List<FleetTwins.Notifications.Notification> Outbox { get; set; } = [];
 
+    /// <summary>Since when the vehicle is disconnected, while vehicle-offline waits out the dwell time.</summary>
+    [Id(38)] public DateTimeOffset? OfflineSince { get; set; }
+
+    /// <summary>vehicle-offline fired; the next connect raises vehicle-online.</summary>
+    [Id(39)] public bool OfflineAnnounced { get; set; }
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 

@@ -24,7 +24,7 @@ public sealed class NotificationRulesTests
         }
 
         CommandLifecycle.ConfirmFromState(twin.Commands, twin);
-        var raised = NotificationRules.Derive("v1", before, twin, Options);
+        var raised = NotificationRules.Derive("v1", before, twin, Options, T0.AddMinutes(minute));
         twin.Record(raised);
         return raised.Select(n => n.Type).ToList();
     }
@@ -72,7 +72,9 @@ public sealed class NotificationRulesTests
     {
         Assert.Contains("plugged-in", Deliver(new PlugStateReported(true)));
         Assert.Contains("unplugged", Deliver(new PlugStateReported(false)));
-        Assert.Contains("vehicle-offline", Deliver(new ConnectivityReported(false)));
+        Assert.DoesNotContain("vehicle-offline", Deliver(new ConnectivityReported(false)));
+        Assert.Equal(["vehicle-offline"], NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 3)).Select(n => n.Type));
+        minute += 3;
         Assert.Contains("vehicle-online", Deliver(new ConnectivityReported(true)));
         Assert.Contains("rental-started", Deliver(new RentalStatusReported(true)));
         Assert.Contains("rental-ended", Deliver(new RentalStatusReported(false)));
@@ -130,7 +132,7 @@ public sealed class NotificationRulesTests
 
         var before = NotificationRules.Capture(twin);
         CommandLifecycle.Expire(twin.Commands, T0.AddMinutes(11));
-        Assert.Equal(["command-timed-out"], NotificationRules.Derive("v1", before, twin, Options).Select(n => n.Type));
+        Assert.Equal(["command-timed-out"], NotificationRules.Derive("v1", before, twin, Options, T0.AddMinutes(11)).Select(n => n.Type));
     }
 
     [Fact]
@@ -142,9 +144,31 @@ public sealed class NotificationRulesTests
         {
             var before = NotificationRules.Capture(state);
             state.Apply(new StateOfChargeReported(10) { At = T0 }, Sources.Volteras);
-            state.Record(NotificationRules.Derive("v1", before, state, Options));
+            state.Record(NotificationRules.Derive("v1", before, state, Options, T0));
         }
 
         Assert.Equal(first.Notifications.Select(n => n.Id), second.Notifications.Select(n => n.Id));
+    }
+
+    [Fact]
+    public void A_vehicle_flapping_offline_and_back_within_the_dwell_time_raises_nothing()
+    {
+        Deliver(new ConnectivityReported(true));
+
+        Assert.Empty(Deliver(new ConnectivityReported(false)));
+        Assert.Empty(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute).AddSeconds(30)));
+        Assert.Empty(Deliver(new ConnectivityReported(true)));
+        Assert.Empty(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 10)));
+    }
+
+    [Fact]
+    public void Vehicle_offline_fires_once_after_the_dwell_time()
+    {
+        Deliver(new ConnectivityReported(true));
+        Deliver(new ConnectivityReported(false));
+
+        Assert.Empty(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 1)));
+        Assert.Single(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 2)));
+        Assert.Empty(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 5)));
     }
 }

@@ -29,4 +29,27 @@ public sealed class OutboxTests(ClusterFixture fixture)
         Assert.Equal(raised.Select(n => n.Id).Order(), delivered.Select(n => n.Id).Order());
         Assert.Contains(delivered, n => n.Type == "sos");
     }
+
+    [Fact]
+    public async Task Vehicle_offline_is_announced_by_the_reminder_once_the_dwell_time_has_passed()
+    {
+        var id = $"offline-{Guid.NewGuid():N}";
+        var vehicle = fixture.Client.GetGrain<IVehicleTwinGrain>(id);
+        var now = fixture.Clock.GetUtcNow();
+        await vehicle.ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ConnectivityReported(true) { At = now }]), new VehicleIdentity(null, []));
+        await vehicle.ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ConnectivityReported(false) { At = now.AddSeconds(1) }]), new VehicleIdentity(null, []));
+        Assert.DoesNotContain(await vehicle.GetNotificationsAsync(), n => n.Type == "vehicle-offline");
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(3));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !(await vehicle.GetNotificationsAsync()).Any(n => n.Type == "vehicle-offline"))
+        {
+            fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
+        }
+
+        Assert.Single(await vehicle.GetNotificationsAsync(), n => n.Type == "vehicle-offline");
+    }
 }

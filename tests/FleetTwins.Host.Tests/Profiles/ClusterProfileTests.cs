@@ -100,7 +100,7 @@ public sealed class ClusterProfileTests
         (await host.Http.PutAsJsonAsync("/api/vehicles/car-9", new { })).EnsureSuccessStatusCode();
         (await host.Http.PostAsJsonAsync("/api/vehicles/car-9/commands", new { command = "LOCK_DOORS" })).EnsureSuccessStatusCode();
 
-        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'command-timeouts'"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'timeouts'"));
         var status = await Eventually.ReturnsAsync(
             async () => System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync("/api/vehicles/car-9/commands")).RootElement[0].GetProperty("status").GetString(),
             s => s == "TIMED_OUT", TimeSpan.FromSeconds(30), "the command timed out");
