@@ -22,6 +22,9 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
     /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no twin exists.</summary>
     Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
 
+    /// <summary>Sets this vehicle's notification thresholds (overriding the fleet's); null when no twin exists.</summary>
+    Task<VehicleTwin?> SetNotificationThresholdsAsync(NotificationThresholds thresholds);
+
     /// <summary>Registers a live watcher for a minute; watchers renew before that, and are forgotten when they stop.</summary>
     Task WatchAsync(IVehicleWatcher watcher);
 

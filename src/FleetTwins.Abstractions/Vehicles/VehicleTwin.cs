@@ -38,7 +38,15 @@ public sealed record VehicleTwin
     [Id(28)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(29)] public long Version { get; init; }
     [Id(30)] public IReadOnlyDictionary<string, StatusReading> Status { get; init; } = new Dictionary<string, StatusReading>();
+    [Id(31)] public NotificationThresholds? NotificationThresholds { get; init; }
 }
+
+/// <summary>Per-vehicle overrides of the fleet's notification thresholds (null: the fleet's value).</summary>
+[GenerateSerializer, Immutable]
+public sealed record NotificationThresholds(
+    [property: Id(0)] double? LowSocPercent,
+    [property: Id(1)] double? LowTirePressureKpa,
+    [property: Id(2)] double? OfflineDwellMinutes);
 
 /// <summary>The state of charge at which charging is expected to end, and who set it.</summary>
 [GenerateSerializer, Immutable]

@@ -31,4 +31,14 @@ public sealed class NotificationOptions
 
     /// <summary>How long a vehicle must stay disconnected before vehicle-offline fires (a shorter flap raises nothing).</summary>
     public TimeSpan OfflineDwell { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>These options with one vehicle's overrides applied.</summary>
+    public NotificationOptions For(FleetTwins.Vehicles.NotificationThresholds? overrides) => overrides is null ? this : new NotificationOptions
+    {
+        LowSocPercent = overrides.LowSocPercent ?? LowSocPercent,
+        SocHysteresisPercent = SocHysteresisPercent,
+        LowTirePressureKpa = overrides.LowTirePressureKpa ?? LowTirePressureKpa,
+        TirePressureHysteresisKpa = TirePressureHysteresisKpa,
+        OfflineDwell = overrides.OfflineDwellMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : OfflineDwell,
+    };
 }

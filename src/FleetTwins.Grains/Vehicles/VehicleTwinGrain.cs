@@ -113,7 +113,7 @@ public sealed class VehicleTwinGrain(
 
             CommandLifecycle.ConfirmFromState(State.Commands, State);
             CommandLifecycle.Expire(State.Commands, clock.GetUtcNow());
-            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value, clock.GetUtcNow()));
+            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), clock.GetUtcNow()));
             State.Touch(clock.GetUtcNow());
         });
         if (outcome == ApplyOutcome.Applied)
@@ -152,6 +152,23 @@ public sealed class VehicleTwinGrain(
         return command;
     }
 
+    public async Task<VehicleTwin?> SetNotificationThresholdsAsync(NotificationThresholds thresholds)
+    {
+        if (MergedInto is { } target)
+        {
+            return await target.SetNotificationThresholdsAsync(thresholds);
+        }
+
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        State.Thresholds = thresholds;
+        await SaveAsync();
+        return State.ToSnapshot(Id);
+    }
+
     public Task WatchAsync(IVehicleWatcher watcher)
     {
         watchers.Subscribe(watcher, watcher);
@@ -187,7 +204,7 @@ public sealed class VehicleTwinGrain(
         var now = clock.GetUtcNow();
         var before = NotificationRules.Capture(State);
         var expired = CommandLifecycle.Expire(State.Commands, now);
-        var raised = NotificationRules.Derive(Id, before, State, notificationOptions.Value, now);
+        var raised = NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), now);
         if (expired || raised.Count > 0)
         {
             State.Record(raised);

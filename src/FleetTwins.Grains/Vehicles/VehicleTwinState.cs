@@ -79,6 +79,9 @@ public sealed class VehicleTwinState
     /// <summary>vehicle-offline fired; the next connect raises vehicle-online.</summary>
     [Id(39)] public bool OfflineAnnounced { get; set; }
 
+    /// <summary>This vehicle's overrides of the fleet's thresholds.</summary>
+    [Id(40)] public NotificationThresholds? Thresholds { get; set; }
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
@@ -320,6 +323,7 @@ public sealed class VehicleTwinState
         MasterData = MasterData,
         CommandReports = [.. CommandReports],
         Status = new Dictionary<string, StatusReading>(Status),
+        NotificationThresholds = Thresholds,
         CreatedAt = CreatedAt ?? default,
         UpdatedAt = UpdatedAt,
         Version = Version,

@@ -18,6 +18,7 @@ public static class VehicleEndpoints
         vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle");
         vehicles.MapPut("/{id}/charging-target", SetChargingTargetAsync).WithName("SetChargingTarget");
         vehicles.MapGet("/{id}/notifications", GetNotificationsAsync).WithName("GetVehicleNotifications");
+        vehicles.MapPut("/{id}/notification-thresholds", SetThresholdsAsync).WithName("SetNotificationThresholds");
         return routes;
     }
 
@@ -74,6 +75,23 @@ public static class VehicleEndpoints
             using var data = System.Text.Json.JsonDocument.Parse(n.DataJson);
             return new(n.Id, n.Type, n.TwinId, n.At, n.Reason, data.RootElement.Clone());
         }
+    }
+
+    private static async Task<IResult> SetThresholdsAsync(string id, NotificationThresholds request, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return InvalidId(id);
+        }
+
+        if (request.LowSocPercent is < 0 or > 100 || request.LowTirePressureKpa is < 0 or > 1000 || request.OfflineDwellMinutes is < 0 or > 10_080)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Invalid thresholds",
+                detail: "lowSocPercent is 0 to 100, lowTirePressureKpa 0 to 1000, offlineDwellMinutes 0 to 10080; null keeps the fleet's value.");
+        }
+
+        var twin = await grains.GetGrain<IVehicleTwinGrain>(id).SetNotificationThresholdsAsync(request);
+        return twin is null ? NotFound(id) : TypedResults.Ok(twin);
     }
 
     private static async Task<IResult> GetNotificationsAsync(string id, IGrainFactory grains)

@@ -171,4 +171,15 @@ public sealed class NotificationRulesTests
         Assert.Single(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 2)));
         Assert.Empty(NotificationRules.CheckOffline("v1", twin, Options, T0.AddMinutes(minute + 5)));
     }
+
+    [Fact]
+    public void A_vehicle_override_replaces_the_fleet_threshold()
+    {
+        var options = Options.For(new NotificationThresholds(LowSocPercent: 35, LowTirePressureKpa: null, OfflineDwellMinutes: 10));
+
+        Assert.Equal((35d, 200d, TimeSpan.FromMinutes(10)), (options.LowSocPercent, options.LowTirePressureKpa, options.OfflineDwell));
+        var before = NotificationRules.Capture(twin);
+        twin.Apply(new StateOfChargeReported(30) { At = T0 }, Sources.Volteras);
+        Assert.Contains("low-soc", NotificationRules.Derive("v1", before, twin, options, T0).Select(n => n.Type));
+    }
 }

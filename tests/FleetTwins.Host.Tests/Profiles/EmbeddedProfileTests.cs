@@ -167,4 +167,18 @@ public sealed class EmbeddedProfileTests(EmbeddedHostFixture fixture) : IClassFi
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Per_vehicle_notification_thresholds_are_stored_and_validated()
+    {
+        var id = NewId();
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}", new { })).EnsureSuccessStatusCode();
+
+        (await Http.PutAsJsonAsync($"/api/vehicles/{id}/notification-thresholds", new { lowSocPercent = 35 })).EnsureSuccessStatusCode();
+        var invalid = await Http.PutAsJsonAsync($"/api/vehicles/{id}/notification-thresholds", new { lowSocPercent = 150 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        using var twin = JsonDocument.Parse(await Http.GetStringAsync($"/api/vehicles/{id}"));
+        Assert.Equal(35, twin.RootElement.GetProperty("notificationThresholds").GetProperty("lowSocPercent").GetDouble());
+    }
 }
