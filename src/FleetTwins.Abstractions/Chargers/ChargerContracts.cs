@@ -1,3 +1,4 @@
+using FleetTwins.Commands;
 using FleetTwins.Events;
 
 namespace FleetTwins.Chargers;
@@ -46,4 +47,10 @@ public interface IChargerGrain : IGrainWithStringKey
     Task<ChargerTwin?> GetAsync();
 
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch);
+
+    /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no charger twin exists.</summary>
+    Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
+
+    /// <summary>The charger's commands, newest first.</summary>
+    Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();
 }

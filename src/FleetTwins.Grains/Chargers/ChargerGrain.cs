@@ -1,6 +1,10 @@
 using FleetTwins.Chargers;
+using FleetTwins.Commands;
 using FleetTwins.Events;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Vehicles;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Chargers;
@@ -11,6 +15,9 @@ public sealed class ChargerState
 {
     [Id(0)] public ChargerTwin? Twin { get; set; }
     [Id(1)] public DeliveryLog Deliveries { get; set; } = new();
+
+    /// <summary>Commands sent to the charger, newest first, with their lifecycle (the vehicles' state machine).</summary>
+    [Id(2)] public List<VehicleCommand> Commands { get; set; } = [];
 
     /// <summary>Applies one delivery to the snapshot (pure: no I/O).</summary>
     public void Apply(string id, TwinEventBatch<ChargerEvent> batch, DateTimeOffset now)
@@ -23,6 +30,9 @@ public sealed class ChargerState
             if (e is ChargerCommandReported command)
             {
                 var report = new ChargerCommandReport(command.Action, command.Code, command.Success, command.Message, command.JobId, command.At, batch.Source);
+                CommandLifecycle.ApplyReport(Commands, new CommandStatusReported(command.JobId, command.Action,
+                    command.Success ? (command.Code?.Contains("CONFIRMED", StringComparison.OrdinalIgnoreCase) == true ? "CONFIRMED" : "EXECUTED") : "FAILED",
+                    command.Message) { At = command.At }, batch.Source);
                 var index = command.JobId is null ? -1 : commands.FindIndex(c => c.JobId == command.JobId);
                 if (index >= 0)
                 {
@@ -53,8 +63,44 @@ public sealed class ChargerState
 [GrainType("charger")]
 public sealed class ChargerGrain(
     [PersistentState("charger", StorageNames.Twins)] IPersistentState<ChargerState> charger,
-    TimeProvider clock) : Grain, IChargerGrain
+    TimeProvider clock,
+    IOptions<CommandOptions> commandOptions) : Grain, IChargerGrain, IRemindable
 {
+    private const string TimeoutReminder = "timeouts";
+
+    public async Task<VehicleCommand?> SendCommandAsync(CommandRequest request)
+    {
+        if (charger.State.Twin is null)
+        {
+            return null;
+        }
+
+        var id = $"cmd_{Guid.NewGuid():N}";
+        var command = CommandLifecycle.Send(charger.State.Commands, request, id, clock.GetUtcNow(), commandOptions.Value.Timeout);
+        if (command.Id == id)
+        {
+            await charger.WriteStateOrDeactivateAsync(this);
+            await this.RegisterOrUpdateReminder(TimeoutReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
+        }
+
+        return command;
+    }
+
+    public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() => Task.FromResult<IReadOnlyList<VehicleCommand>>([.. charger.State.Commands]);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (CommandLifecycle.Expire(charger.State.Commands, clock.GetUtcNow()))
+        {
+            await charger.WriteStateOrDeactivateAsync(this);
+        }
+
+        if (charger.State.Commands.All(c => c.IsFinal) && await this.GetReminder(TimeoutReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
     public Task<ChargerTwin?> GetAsync() => Task.FromResult(charger.State.Twin);
 
     public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch) =>

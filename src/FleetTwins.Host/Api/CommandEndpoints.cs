@@ -33,10 +33,55 @@ public static partial class CommandEndpoints
         commands.MapPost("/", SendAsync).WithName("SendCommand");
         commands.MapGet("/", ListAsync).WithName("ListCommands");
         commands.MapGet("/{commandId}", GetAsync).WithName("GetCommand");
+
+        var chargerCommands = routes.MapGroup("/api/chargers/{id}/commands").WithTags("Commands");
+        chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand");
+        chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands");
         return routes;
     }
 
     private static async Task<IResult> SendAsync(string id, SendCommandRequest request, IGrainFactory grains)
+    {
+        if (Validate(id, request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var name = request.Command!;
+        var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
+        var command = await grains.GetGrain<IVehicleTwinGrain>(id).SendCommandAsync(new CommandRequest(name, arguments, request.IdempotencyKey));
+        return command is null ? NotFound(id) : TypedResults.Accepted($"/api/vehicles/{id}/commands/{command.Id}", CommandView.From(command));
+    }
+
+    private static async Task<IResult> SendToChargerAsync(string id, SendCommandRequest request, IGrainFactory grains)
+    {
+        if (Validate(id, request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
+        var command = await grains.GetGrain<FleetTwins.Chargers.IChargerGrain>(id).SendCommandAsync(new CommandRequest(request.Command!, arguments, request.IdempotencyKey));
+        return command is null
+            ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
+            : TypedResults.Accepted($"/api/chargers/{id}/commands", CommandView.From(command));
+    }
+
+    private static async Task<IResult> ListChargerAsync(string id, IGrainFactory grains)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
+        }
+
+        var charger = grains.GetGrain<FleetTwins.Chargers.IChargerGrain>(id);
+        return await charger.GetAsync() is null
+            ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
+            : TypedResults.Ok((await charger.GetCommandsAsync()).Select(CommandView.From));
+    }
+
+    /// <summary>The checks every command request passes, whatever it is sent to.</summary>
+    private static IResult? Validate(string id, SendCommandRequest request)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -53,14 +98,7 @@ public static partial class CommandEndpoints
             return Invalid("Invalid arguments", "arguments must be a JSON object.");
         }
 
-        if (request.IdempotencyKey is { Length: 0 or > 200 })
-        {
-            return Invalid("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters.");
-        }
-
-        var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
-        var command = await grains.GetGrain<IVehicleTwinGrain>(id).SendCommandAsync(new CommandRequest(name, arguments, request.IdempotencyKey));
-        return command is null ? NotFound(id) : TypedResults.Accepted($"/api/vehicles/{id}/commands/{command.Id}", CommandView.From(command));
+        return request.IdempotencyKey is { Length: 0 or > 200 } ? Invalid("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters.") : null;
     }
 
     private static async Task<IResult> ListAsync(string id, IGrainFactory grains)
