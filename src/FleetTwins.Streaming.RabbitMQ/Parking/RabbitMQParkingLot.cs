@@ -74,6 +74,9 @@ public sealed class RabbitMQParkingLot(RabbitMQStreamOptions options, ILogger<Ra
     public async Task<int> ReplayAsync(int limit, CancellationToken cancellationToken = default)
     {
         await using var replay = await OpenAsync(cancellationToken);
+        // Only what was parked when the replay began: a replayed message that fails again is parked anew at the
+        // tail of the queue, and must not be replayed again in the same call.
+        limit = (int)Math.Min(limit, (await replay.Channel.QueueDeclarePassiveAsync(Queue, cancellationToken)).MessageCount);
         var replayed = 0;
         while (replayed < limit && await replay.Channel.BasicGetAsync(Queue, autoAck: false, cancellationToken) is { } result)
         {

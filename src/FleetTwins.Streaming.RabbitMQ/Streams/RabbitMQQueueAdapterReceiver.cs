@@ -61,6 +61,22 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
         var batch = new List<IBatchContainer>();
         var limit = maxCount < 0 ? options.PrefetchCount : Math.Min(maxCount, options.PrefetchCount);
+        try
+        {
+            await DrainAsync(batch, limit, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Parking failed mid-batch: drop the channel so the broker hands every unacknowledged message out again.
+            await CloseAsync();
+            throw;
+        }
+
+        return batch;
+    }
+
+    private async Task DrainAsync(List<IBatchContainer> batch, int limit, CancellationToken cancellationToken)
+    {
         while (batch.Count < limit && buffer.Reader.TryRead(out var item))
         {
             if (item.Generation != generation)
@@ -89,8 +105,6 @@ public sealed class RabbitMQQueueAdapterReceiver(
                 await AckAsync(item.DeliveryTag, item.Generation, multiple: false, cancellationToken);
             }
         }
-
-        return batch;
     }
 
     [Obsolete("Use the overload which accepts a CancellationToken.")]
