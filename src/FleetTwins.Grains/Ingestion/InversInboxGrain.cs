@@ -12,6 +12,13 @@ namespace FleetTwins.Grains.Ingestion;
 /// <summary>The inbox of one INVERS vehicle: the implicit subscriber of its AMQP stream.</summary>
 public interface IInversInboxGrain : IGrainWithStringKey;
 
+/// <summary>Reading an INVERS event from an AMQP message: its body, with the message's properties to check against.</summary>
+public static class InversMessages
+{
+    public static InversParse Parse(RabbitMQMessage message) => InversParser.Parse(message.Body,
+        new InversMessageProperties(message.MessageId, message.Type, message.Headers.GetValueOrDefault("schema_major_version")));
+}
+
 /// <summary>
 /// Receives the INVERS events of one vehicle (stream key = INVERS vehicle id), in order, and routes each to the
 /// twins like a webhook delivery. Returning from <see cref="OnNextAsync"/> lets the message be acknowledged, so it
@@ -28,8 +35,7 @@ public sealed class InversInboxGrain(TwinEventRouter router, ILogger<InversInbox
 
     public async Task OnNextAsync(RabbitMQMessage item, StreamSequenceToken? token = null)
     {
-        var parsed = InversParser.Parse(item.Body,
-            new InversMessageProperties(item.MessageId, item.Type, item.Headers.GetValueOrDefault("schema_major_version")));
+        var parsed = InversMessages.Parse(item);
         switch (parsed.Outcome)
         {
             case ParseOutcome.Accepted accepted:

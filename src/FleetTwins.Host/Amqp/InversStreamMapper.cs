@@ -1,4 +1,5 @@
 using FleetTwins.Events;
+using FleetTwins.Grains.Ingestion;
 using FleetTwins.Host.Webhooks;
 using FleetTwins.Parsing;
 using FleetTwins.Providers.Invers;
@@ -14,8 +15,7 @@ public sealed class InversStreamMapper(IngestionMetrics metrics) : IRabbitMQStre
 {
     public RabbitMQMapping Map(RabbitMQMessage message)
     {
-        var parsed = InversParser.Parse(message.Body,
-            new InversMessageProperties(message.MessageId, message.Type, message.Headers.GetValueOrDefault("schema_major_version")));
+        var parsed = InversMessages.Parse(message);
         switch (parsed.Outcome)
         {
             case ParseOutcome.Accepted accepted:

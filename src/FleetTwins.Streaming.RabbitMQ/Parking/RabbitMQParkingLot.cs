@@ -18,42 +18,36 @@ public sealed record ParkedMessage(
 /// someone else, who allows no dead-letter arguments on them), lists them, and replays them to where they came from.
 /// Parking is confirmed by the broker before the original message is acknowledged.
 /// </summary>
-public sealed class RabbitMQParkingLot(RabbitMQStreamOptions options, ILogger<RabbitMQParkingLot> logger) : IAsyncDisposable
+public sealed class RabbitMQParkingLot : IAsyncDisposable
 {
     public const string ReasonHeader = "x-parked-reason";
     public const string QueueHeader = "x-parked-from";
     public const string TimeHeader = "x-parked-at";
 
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private IConnection? connection;
-    private IChannel? channel;
+    private readonly RabbitMQStreamOptions options;
+    private readonly ILogger<RabbitMQParkingLot> logger;
+    private readonly ConfirmedPublisher publisher;
+
+    public RabbitMQParkingLot(RabbitMQStreamOptions options, ILogger<RabbitMQParkingLot> logger)
+    {
+        this.options = options;
+        this.logger = logger;
+        publisher = new ConfirmedPublisher(options.ConnectionString, "fleettwins-parking", DeclareAsync);
+    }
 
     public string Queue => options.ParkingQueue;
 
     public async Task ParkAsync(RabbitMQMessage message, string reason, CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
-        try
+        var properties = AmqpConnections.Properties(message, new Dictionary<string, object?>
         {
-            var ch = await ChannelAsync(cancellationToken);
-            var properties = AmqpConnections.Properties(message, new Dictionary<string, object?>
-            {
-                [ReasonHeader] = reason.Length > 1000 ? reason[..1000] : reason,
-                [QueueHeader] = message.Queue,
-                [TimeHeader] = DateTimeOffset.UtcNow.ToString("O"),
-            });
-            await ch.BasicPublishAsync("", Queue, mandatory: true, properties, message.Body, cancellationToken);
-            logger.LogWarning("Parked message {MessageId} from {Queue}: {Reason}", message.MessageId, message.Queue, reason);
-        }
-        catch
-        {
-            await ResetAsync();
-            throw;
-        }
-        finally
-        {
-            gate.Release();
-        }
+            [ReasonHeader] = reason.Length > 1000 ? reason[..1000] : reason,
+            [QueueHeader] = message.Queue,
+            [TimeHeader] = DateTimeOffset.UtcNow.ToString("O"),
+        });
+        await publisher.PublishAsync(
+            channel => channel.BasicPublishAsync("", Queue, mandatory: true, properties, message.Body, cancellationToken).AsTask(), cancellationToken);
+        logger.LogWarning("Parked message {MessageId} from {Queue}: {Reason}", message.MessageId, message.Queue, reason);
     }
 
     /// <summary>The oldest parked messages, without removing them.</summary>
@@ -103,43 +97,19 @@ public sealed class RabbitMQParkingLot(RabbitMQStreamOptions options, ILogger<Ra
         return new ParkedMessage(message, headers.GetValueOrDefault(ReasonHeader) ?? "", from, at);
     }
 
-    private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
-    {
-        if (channel is { IsOpen: true })
-        {
-            return channel;
-        }
-
-        await ResetAsync();
-        var opened = await OpenAsync(cancellationToken);
-        (connection, channel) = (opened.Connection, opened.Channel);
-        return channel;
-    }
-
+    /// <summary>A connection and confirmed channel of its own, for browsing or replaying.</summary>
     private async Task<OpenChannel> OpenAsync(CancellationToken cancellationToken)
     {
         var conn = await AmqpConnections.Factory(options.ConnectionString, "fleettwins-parking").CreateConnectionAsync(cancellationToken);
         var ch = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        await ch.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        await DeclareAsync(ch, cancellationToken);
         return new OpenChannel(conn, ch);
     }
 
-    private async Task ResetAsync()
-    {
-        var (oldChannel, oldConnection) = (channel, connection);
-        (channel, connection) = (null, null);
-        if (oldChannel is not null)
-        {
-            await oldChannel.DisposeAsync();
-        }
+    private Task DeclareAsync(IChannel channel, CancellationToken cancellationToken) =>
+        channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
 
-        if (oldConnection is not null)
-        {
-            await oldConnection.DisposeAsync();
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await ResetAsync();
+    public ValueTask DisposeAsync() => publisher.DisposeAsync();
 
     private sealed record OpenChannel(IConnection Connection, IChannel Channel) : IAsyncDisposable
     {

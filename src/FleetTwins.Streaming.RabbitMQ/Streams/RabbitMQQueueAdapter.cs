@@ -1,7 +1,6 @@
 using FleetTwins.Streaming.RabbitMQ.Options;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using Microsoft.Extensions.Logging;
-using RabbitMQ.Client;
 
 namespace FleetTwins.Streaming.RabbitMQ.Streams;
 
@@ -14,9 +13,7 @@ public sealed class RabbitMQQueueAdapter(
     RabbitMQParkingLot parking,
     ILoggerFactory loggers) : IQueueAdapter
 {
-    private readonly SemaphoreSlim publishGate = new(1, 1);
-    private IConnection? publishConnection;
-    private IChannel? publishChannel;
+    private readonly ConfirmedPublisher publisher = new(options.ConnectionString, $"fleettwins-{name}-publisher");
 
     /// <summary>The receiver of each queue this silo pulls now (the failure handler parks through it).</summary>
     internal Dictionary<QueueId, RabbitMQQueueAdapterReceiver> Receivers { get; } = [];
@@ -49,41 +46,18 @@ public sealed class RabbitMQQueueAdapter(
         }
 
         var queue = mapper.QueueName(mapper.GetQueueForStream(streamId));
-        await publishGate.WaitAsync();
-        try
+        var messages = events.Select(e => e switch
         {
-            var channel = await PublishChannelAsync();
-            foreach (var e in events)
+            RabbitMQMessage m => m,
+            byte[] body => new RabbitMQMessage(queue, body, Guid.NewGuid().ToString("N"), null, null, null, new Dictionary<string, string>(), false),
+            _ => throw new NotSupportedException($"RabbitMQ streams carry RabbitMQMessage or byte[], not {typeof(T).Name}."),
+        }).ToList();
+        await publisher.PublishAsync(async channel =>
+        {
+            foreach (var message in messages)
             {
-                var message = e switch
-                {
-                    RabbitMQMessage m => m,
-                    byte[] body => new RabbitMQMessage(queue, body, Guid.NewGuid().ToString("N"), null, null, null, new Dictionary<string, string>(), false),
-                    _ => throw new NotSupportedException($"RabbitMQ streams carry RabbitMQMessage or byte[], not {typeof(T).Name}."),
-                };
                 await channel.BasicPublishAsync("", queue, mandatory: true, AmqpConnections.Properties(message), message.Body);
             }
-        }
-        catch
-        {
-            (publishChannel, publishConnection) = (null, null);
-            throw;
-        }
-        finally
-        {
-            publishGate.Release();
-        }
-    }
-
-    private async Task<IChannel> PublishChannelAsync()
-    {
-        if (publishChannel is { IsOpen: true })
-        {
-            return publishChannel;
-        }
-
-        publishConnection = await AmqpConnections.Factory(options.ConnectionString, $"fleettwins-{name}-publisher").CreateConnectionAsync();
-        publishChannel = await publishConnection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        return publishChannel;
+        }, CancellationToken.None);
     }
 }
