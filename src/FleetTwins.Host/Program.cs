@@ -1,4 +1,6 @@
 using FleetTwins.Host.Api;
+using FleetTwins.Host.Fleet;
+using FleetTwins.Host.Grpc;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Schema;
 using FleetTwins.Host.Webhooks;
@@ -13,13 +15,21 @@ if (args.Contains("migrate"))
 
 builder.AddFleetTwinsSchemaMigration();
 builder.AddFleetTwinsSilo();
+builder.AddFleetTwinsFleet();
 builder.AddFleetTwinsHealth();
 builder.AddFleetTwinsWebhooks();
+builder.AddFleetTwinsApiAuth();
 builder.AddFleetTwinsApi();
+builder.AddFleetTwinsOpenApi();
+builder.AddFleetTwinsGrpc();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapFleetTwinsHealth();
 app.MapFleetTwinsWebhooks();
 app.MapFleetTwinsApi();
+app.MapFleetTwinsOpenApi();
+app.MapFleetTwinsGrpc();
 await app.RunAsync();
 return 0;

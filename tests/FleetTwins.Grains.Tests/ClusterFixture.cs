@@ -14,6 +14,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the twins' outboxes delivered (shared by every silo of the cluster).</summary>
     public RecordingSink Sink { get; } = new();
 
+    /// <summary>The fleet search projection every silo's feed writes to.</summary>
+    public FleetTwins.Search.Projection.InMemoryFleetProjection Projection { get; } = new();
+
     public InProcessTestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
@@ -31,6 +34,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddSingleton(sp => new FleetTwins.Routing.TwinEventRouter(sp.GetRequiredService<IGrainFactory>()));
             silo.Services.AddSingleton<FleetTwins.Grains.Notifications.INotificationSink>(Sink);
+            silo.Services.AddSingleton<FleetTwins.Search.Projection.IFleetProjection>(Projection);
+            // The feed runs on the real clock: the fake one only drives twin rules.
+            silo.Services.AddSingleton(sp => new FleetTwins.Search.Feed.FleetFeed(
+                Projection, sp.GetRequiredService<IGrainFactory>(), TimeProvider.System,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetTwins.Search.Feed.FleetFeed>>()));
+            silo.Services.AddSingleton<FleetTwins.Fleet.IFleetFeed>(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
+            silo.Services.AddHostedService(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
         });
         Cluster = builder.Build();
     }

@@ -37,7 +37,7 @@ public sealed record AccountDeviceState(
 
 /// <summary>A snapshot of one account twin.</summary>
 [GenerateSerializer, Immutable]
-public sealed record AccountTwin
+public sealed record AccountTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public required string Source { get; init; }

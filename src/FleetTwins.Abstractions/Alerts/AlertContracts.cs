@@ -47,7 +47,7 @@ public sealed record AlertResolutionStep(
 
 /// <summary>A snapshot of one alert twin.</summary>
 [GenerateSerializer, Immutable]
-public sealed record AlertTwin
+public sealed record AlertTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public required string Status { get; init; }

@@ -18,7 +18,7 @@ public sealed record ChargerCommandReported(
 
 /// <summary>A snapshot of one charger twin.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ChargerTwin
+public sealed record ChargerTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public IReadOnlyList<string> Aliases { get; init; } = [];

@@ -22,7 +22,7 @@ public sealed record RateLimitState(
 
 /// <summary>The rate limits a provider applies to one object (e.g. a vehicle), keyed by limit name.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RateLimitTwin
+public sealed record RateLimitTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public required string Domain { get; init; }

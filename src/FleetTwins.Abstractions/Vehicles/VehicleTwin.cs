@@ -5,7 +5,7 @@ namespace FleetTwins.Vehicles;
 /// of it (<c>at</c>) and the provider it came from (<c>source</c>); a reading nobody has reported is null.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record VehicleTwin
+public sealed record VehicleTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
     [Id(1)] public string? Vin { get; init; }

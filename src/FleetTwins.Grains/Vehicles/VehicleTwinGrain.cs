@@ -1,5 +1,6 @@
 using FleetTwins.Commands;
 using FleetTwins.Events;
+using FleetTwins.Fleet;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Notifications;
@@ -25,6 +26,7 @@ public sealed class VehicleTwinGrain(
     IOptions<CommandOptions> commandOptions,
     IOptions<NotificationOptions> notificationOptions,
     INotificationSink sink,
+    IFleetFeed fleet,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
 {
     /// <summary>The durable reminder that times commands out and announces a vehicle offline after the dwell time.</summary>
@@ -45,6 +47,13 @@ public sealed class VehicleTwinGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         ScheduleOutbox(TimeSpan.Zero);
+
+        // Re-project on activation: repairs a projection row a crash kept from being written (same version: no-op).
+        if (State.Exists && State.MergedInto is null)
+        {
+            fleet.Publish(new FleetChange(State.ToSummary(Id), []));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -330,9 +339,16 @@ public sealed class VehicleTwinGrain(
         Publish(notificationsBefore);
     }
 
-    /// <summary>Tells live watchers about the persisted change: the new snapshot, then each new notification, oldest first.</summary>
+    /// <summary>
+    /// Tells the fleet (search projection, fleet-wide watch) and live watchers about the persisted change: the new
+    /// state, then each new notification, oldest first.
+    /// </summary>
     private void Publish(string? newestNotificationBefore)
     {
+        var raised = State.Notifications.Count == 0 || State.Notifications[0].Id == newestNotificationBefore
+            ? []
+            : State.Notifications.TakeWhile(n => n.Id != newestNotificationBefore).Reverse().ToList();
+        fleet.Publish(new FleetChange(State.ToSummary(Id), raised, Removed: State.MergedInto is not null));
         if (watchers.Count == 0)
         {
             return;
@@ -340,7 +356,7 @@ public sealed class VehicleTwinGrain(
 
         var snapshot = State.ToSnapshot(Id);
         watchers.Notify(w => w.OnTwinChanged(snapshot));
-        foreach (var notification in State.Notifications.TakeWhile(n => n.Id != newestNotificationBefore).Reverse())
+        foreach (var notification in raised)
         {
             watchers.Notify(w => w.OnNotification(notification));
         }

@@ -329,6 +329,46 @@ public sealed class VehicleTwinState
         Version = Version,
     };
 
+    /// <summary>The flat row fleet search and the fleet-wide watch see.</summary>
+    public FleetTwins.Fleet.VehicleSummary ToSummary(string id)
+    {
+        var online = Connectivity?.Online ?? false;
+        var alerts = 0;
+        var high = 0;
+        foreach (var alert in ActiveAlerts())
+        {
+            alerts++;
+            if (alert.Severity is { } severity
+                && (severity.Equals("HIGH", StringComparison.OrdinalIgnoreCase) || severity.Equals("CRITICAL", StringComparison.OrdinalIgnoreCase)))
+            {
+                high++;
+            }
+        }
+
+        return new()
+        {
+            Id = id,
+            Version = Version,
+            Vin = Vin,
+            Make = MasterData?.Make,
+            Model = MasterData?.Model,
+            Online = online,
+            LastSeenAt = FleetTwins.Fleet.VehicleSummary.Micros(LastSeenAt),
+            OfflineSince = online ? null : FleetTwins.Fleet.VehicleSummary.Micros(Connectivity?.At ?? LastSeenAt ?? CreatedAt),
+            Soc = StateOfCharge?.Value,
+            Charging = Charging?.State,
+            Plug = Plug?.State,
+            Latitude = Location?.Latitude,
+            Longitude = Location?.Longitude,
+            Odometer = Odometer?.Value,
+            Range = Range?.Value,
+            Rental = Rental?.InRental ?? false,
+            Alerts = alerts,
+            HighAlerts = high,
+            UpdatedAt = FleetTwins.Fleet.VehicleSummary.Micros(UpdatedAt),
+        };
+    }
+
     private IEnumerable<ActiveAlert> ActiveAlerts() =>
         OemAlerts.Values.Where(a => a.Active)
             .Select(a => new ActiveAlert(a.Code, "oem", a.Severity, a.MappedMessage ?? a.Message, a.At, a.Source))

@@ -23,6 +23,7 @@ public static class ApiHosting
         app.MapTwinEndpoints();
         app.MapCommandEndpoints();
         app.MapWatchEndpoints();
+        app.MapFleetEndpoints();
         app.MapParkedEndpoints();
         return app;
     }

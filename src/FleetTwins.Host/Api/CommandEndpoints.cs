@@ -30,13 +30,20 @@ public static partial class CommandEndpoints
     public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder routes)
     {
         var commands = routes.MapGroup("/api/vehicles/{id}/commands").WithTags("Commands");
-        commands.MapPost("/", SendAsync).WithName("SendCommand");
-        commands.MapGet("/", ListAsync).WithName("ListCommands");
-        commands.MapGet("/{commandId}", GetAsync).WithName("GetCommand");
+        commands.MapPost("/", SendAsync).WithName("SendCommand")
+            .WithSummary("Records a command as PENDING (202); the same idempotency key answers the same command.")
+            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
+        commands.MapGet("/", ListAsync).WithName("ListCommands")
+            .WithSummary("The vehicle's commands with their history, newest first.")
+            .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        commands.MapGet("/{commandId}", GetAsync).WithName("GetCommand")
+            .Produces<CommandView>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
 
         var chargerCommands = routes.MapGroup("/api/chargers/{id}/commands").WithTags("Commands");
-        chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand");
-        chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands");
+        chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand")
+            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
+        chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands")
+            .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
         return routes;
     }
 
@@ -80,26 +87,29 @@ public static partial class CommandEndpoints
             : TypedResults.Ok((await charger.GetCommandsAsync()).Select(CommandView.From));
     }
 
-    /// <summary>The checks every command request passes, whatever it is sent to.</summary>
-    private static IResult? Validate(string id, SendCommandRequest request)
+    /// <summary>The checks every command request passes, whatever it is sent to and over which API: a problem, or null.</summary>
+    public static (string Title, string Detail)? Problem(string id, SendCommandRequest request)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            return Invalid("Invalid twin id", $"A twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
+            return ("Invalid twin id", $"A twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
         }
 
         if (request.Command is not { } name || !CommandName().IsMatch(name))
         {
-            return Invalid("Invalid command", "command is required: 1 to 64 capital letters, digits and '_', starting with a letter (e.g. START_CHARGING).");
+            return ("Invalid command", "command is required: 1 to 64 capital letters, digits and '_', starting with a letter (e.g. START_CHARGING).");
         }
 
         if (request.Arguments is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
         {
-            return Invalid("Invalid arguments", "arguments must be a JSON object.");
+            return ("Invalid arguments", "arguments must be a JSON object.");
         }
 
-        return request.IdempotencyKey is { Length: 0 or > 200 } ? Invalid("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters.") : null;
+        return request.IdempotencyKey is { Length: 0 or > 200 } ? ("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters.") : null;
     }
+
+    private static IResult? Validate(string id, SendCommandRequest request) =>
+        Problem(id, request) is var (title, detail) ? Invalid(title, detail) : null;
 
     private static async Task<IResult> ListAsync(string id, IGrainFactory grains)
     {

@@ -8,7 +8,7 @@ public static class ParkedEndpoints
 {
     public static IEndpointRouteBuilder MapParkedEndpoints(this IEndpointRouteBuilder routes)
     {
-        var parked = routes.MapGroup("/api/parked").WithTags("Parked messages");
+        var parked = routes.MapGroup("/api/parked").WithTags("Parked messages").RequireAuthorization(ApiScopes.Admin);
         parked.MapGet("/", async (IServiceProvider services, int? limit) =>
             Lot(services) is { } lot
                 ? Results.Ok((await lot.ListAsync(Math.Clamp(limit ?? 50, 1, 1000))).Select(p => new

@@ -12,20 +12,26 @@ public static class TwinEndpoints
 {
     public static IEndpointRouteBuilder MapTwinEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/vehicles/resolve", ResolveAsync).WithTags("Vehicles").WithName("ResolveVehicle");
-        routes.MapGet("/api/chargers/{id}", (string id, IGrainFactory grains) =>
-            ServeAsync(id, "charger", () => grains.GetGrain<IChargerGrain>(id).GetAsync())).WithTags("Chargers").WithName("GetCharger");
-        routes.MapGet("/api/alerts/{id}", (string id, IGrainFactory grains) =>
-            ServeAsync(id, "alert", () => grains.GetGrain<IAlertGrain>(id).GetAsync())).WithTags("Alerts").WithName("GetAlert");
-        routes.MapGet("/api/accounts/{id}", (string id, IGrainFactory grains) =>
-            ServeAsync(id, "account", () => grains.GetGrain<IAccountGrain>(id).GetAsync())).WithTags("Accounts").WithName("GetAccount");
-        routes.MapGet("/api/rate-limits/{id}", (string id, IGrainFactory grains) =>
-            ServeAsync(id, "rate-limit", () => grains.GetGrain<IRateLimitGrain>(id).GetAsync())).WithTags("RateLimits").WithName("GetRateLimits");
+        routes.MapGet("/api/vehicles/resolve", ResolveAsync).WithTags("Vehicles").WithName("ResolveVehicle")
+            .WithSummary("The vehicle twin an identifier belongs to: ?vin=, ?imei= or ?provider=&id=.")
+            .Produces<VehicleTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        routes.MapGet("/api/chargers/{id}", (string id, HttpContext context, IGrainFactory grains) =>
+            ServeAsync(context, id, "charger", () => grains.GetGrain<IChargerGrain>(id).GetAsync())).WithTags("Chargers").WithName("GetCharger")
+            .Produces<ChargerTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        routes.MapGet("/api/alerts/{id}", (string id, HttpContext context, IGrainFactory grains) =>
+            ServeAsync(context, id, "alert", () => grains.GetGrain<IAlertGrain>(id).GetAsync())).WithTags("Alerts").WithName("GetAlert")
+            .Produces<AlertTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        routes.MapGet("/api/accounts/{id}", (string id, HttpContext context, IGrainFactory grains) =>
+            ServeAsync(context, id, "account", () => grains.GetGrain<IAccountGrain>(id).GetAsync())).WithTags("Accounts").WithName("GetAccount")
+            .Produces<AccountTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        routes.MapGet("/api/rate-limits/{id}", (string id, HttpContext context, IGrainFactory grains) =>
+            ServeAsync(context, id, "rate-limit", () => grains.GetGrain<IRateLimitGrain>(id).GetAsync())).WithTags("RateLimits").WithName("GetRateLimits")
+            .Produces<RateLimitTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
         return routes;
     }
 
     /// <summary><c>?vin=</c>, <c>?imei=</c> or <c>?provider=&amp;id=</c>: the twin that identifier belongs to.</summary>
-    private static async Task<IResult> ResolveAsync(string? vin, string? imei, string? provider, string? id, TwinEventRouter router, IGrainFactory grains)
+    private static async Task<IResult> ResolveAsync(string? vin, string? imei, string? provider, string? id, HttpContext context, TwinEventRouter router, IGrainFactory grains)
     {
         var alias = (vin, imei, provider, id) switch
         {
@@ -43,10 +49,10 @@ public static class TwinEndpoints
         var twin = await router.LookupAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
         return twin is null
             ? TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin is known as '{alias}'.")
-            : TypedResults.Ok(twin);
+            : ConditionalGet.Serve(context, twin);
     }
 
-    private static async Task<IResult> ServeAsync<T>(string id, string kind, Func<Task<T?>> get) where T : class
+    private static async Task<IResult> ServeAsync<T>(HttpContext context, string id, string kind, Func<Task<T?>> get) where T : class, IVersionedTwin
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -55,7 +61,7 @@ public static class TwinEndpoints
         }
 
         return await get() is { } twin
-            ? TypedResults.Ok(twin)
+            ? ConditionalGet.Serve(context, twin)
             : TypedResults.Problem(statusCode: 404, title: $"No such {kind}", detail: $"No {kind} twin has the id '{id}'.");
     }
 }

@@ -14,15 +14,25 @@ public static class VehicleEndpoints
     public static IEndpointRouteBuilder MapVehicleEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicles = routes.MapGroup("/api/vehicles").WithTags("Vehicles");
-        vehicles.MapGet("/{id}", GetAsync).WithName("GetVehicle");
-        vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle");
-        vehicles.MapPut("/{id}/charging-target", SetChargingTargetAsync).WithName("SetChargingTarget");
-        vehicles.MapGet("/{id}/notifications", GetNotificationsAsync).WithName("GetVehicleNotifications");
-        vehicles.MapPut("/{id}/notification-thresholds", SetThresholdsAsync).WithName("SetNotificationThresholds");
+        vehicles.MapGet("/{id}", GetAsync).WithName("GetVehicle")
+            .WithSummary("The vehicle twin; ETag / If-None-Match for conditional reads.")
+            .Produces<VehicleTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle")
+            .WithSummary("Registers (creates or updates) a vehicle twin.")
+            .Produces<VehicleTwin>().ProducesProblem(400).RequireAuthorization(ApiScopes.Admin);
+        vehicles.MapPut("/{id}/charging-target", SetChargingTargetAsync).WithName("SetChargingTarget")
+            .WithSummary("Sets the target SOC that drives the target-soc-reached notification.")
+            .Produces<VehicleTwin>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
+        vehicles.MapGet("/{id}/notifications", GetNotificationsAsync).WithName("GetVehicleNotifications")
+            .WithSummary("The twin's latest 100 derived notifications, newest first.")
+            .Produces<IEnumerable<NotificationView>>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        vehicles.MapPut("/{id}/notification-thresholds", SetThresholdsAsync).WithName("SetNotificationThresholds")
+            .WithSummary("This vehicle's overrides of the fleet's notification thresholds.")
+            .Produces<VehicleTwin>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
         return routes;
     }
 
-    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -30,7 +40,7 @@ public static class VehicleEndpoints
         }
 
         var twin = await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync();
-        return twin is null ? NotFound(id) : TypedResults.Ok(twin);
+        return twin is null ? NotFound(id) : ConditionalGet.Serve(context, twin);
     }
 
     private static async Task<IResult> RegisterAsync(string id, RegisterVehicleRequest request, IGrainFactory grains)
@@ -65,16 +75,6 @@ public static class VehicleEndpoints
 
         var twin = await grains.GetGrain<IVehicleTwinGrain>(id).SetChargingTargetAsync(request.TargetSoc.Value, "api");
         return twin is null ? NotFound(id) : TypedResults.Ok(twin);
-    }
-
-    /// <summary>A notification as the API shows it (data as JSON, not text).</summary>
-    public sealed record NotificationView(string Id, string Type, string TwinId, DateTimeOffset At, string Reason, System.Text.Json.JsonElement Data)
-    {
-        public static NotificationView From(FleetTwins.Notifications.Notification n)
-        {
-            using var data = System.Text.Json.JsonDocument.Parse(n.DataJson);
-            return new(n.Id, n.Type, n.TwinId, n.At, n.Reason, data.RootElement.Clone());
-        }
     }
 
     private static async Task<IResult> SetThresholdsAsync(string id, NotificationThresholds request, IGrainFactory grains)

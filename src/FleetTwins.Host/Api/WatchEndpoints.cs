@@ -1,31 +1,33 @@
 using System.Text.Json;
-using System.Threading.Channels;
-using FleetTwins.Notifications;
+using FleetTwins.Host.Api.Watching;
+using FleetTwins.Search.Filters;
 using FleetTwins.Vehicles;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api;
 
 /// <summary>
-/// <c>GET /api/vehicles/{id}/watch</c>: Server-Sent Events of one twin — <c>twin</c> (the snapshot, first as it is
-/// now, then after every change) and <c>notification</c> events, live. Each watcher has a bounded buffer: when it
-/// reads too slowly the oldest events are dropped and a <c>dropped</c> event says how many.
+/// Live watches as Server-Sent Events: <c>GET /api/vehicles/{id}/watch</c> (one twin: <c>twin</c>,
+/// <c>notification</c>) and <c>GET /api/fleet/watch?filter=</c> (every matching twin: <c>vehicle</c>,
+/// <c>notification</c>, <c>left</c>). A watcher that falls <see cref="WatchSession.BufferSize"/> events behind loses
+/// the oldest and gets a <c>dropped</c> event (<c>{"dropped": n}</c>); a <c>: keep-alive</c> comment every 15 s.
 /// </summary>
 public static class WatchEndpoints
 {
-    /// <summary>Events a watcher may fall behind by before the oldest are dropped.</summary>
-    public const int BufferSize = 256;
-
-    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
     public static IEndpointRouteBuilder MapWatchEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/vehicles/{id}/watch", WatchAsync).WithTags("Vehicles").WithName("WatchVehicle");
+        routes.MapGet("/api/vehicles/{id}/watch", WatchVehicleAsync).WithTags("Vehicles").WithName("WatchVehicle")
+            .WithSummary("Server-Sent Events of one vehicle twin: twin, notification, dropped.")
+            .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404)
+            .RequireAuthorization(ApiScopes.Read);
+        routes.MapGet("/api/fleet/watch", WatchFleetAsync).WithTags("Fleet").WithName("WatchFleet")
+            .WithSummary("Server-Sent Events of every vehicle matching the filter: vehicle, notification, left, dropped.")
+            .Produces(200, contentType: "text/event-stream").ProducesProblem(400)
+            .RequireAuthorization(ApiScopes.Read);
         return routes;
     }
 
-    private static async Task WatchAsync(string id, HttpContext context, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    private static async Task WatchVehicleAsync(string id, HttpContext context, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -40,86 +42,46 @@ public static class WatchEndpoints
             return;
         }
 
-        var dropped = 0;
-        var events = Channel.CreateBounded<(string Name, object Data)>(
-            new BoundedChannelOptions(BufferSize) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref dropped));
-        var watcher = new Watcher(events.Writer);
-        var reference = grains.CreateObjectReference<IVehicleWatcher>(watcher);
-        var aborted = context.RequestAborted;
+        await StreamAsync(context, VehicleWatch.RunAsync(grains, vehicle, current, context.RequestAborted), json.Value.SerializerOptions);
+    }
+
+    private static async Task WatchFleetAsync(string? filter, HttpContext context, IGrainFactory grains, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    {
+        Filter parsed;
         try
         {
-            await vehicle.WatchAsync(reference);
-            context.Response.ContentType = "text/event-stream";
-            context.Response.Headers.CacheControl = "no-cache";
-            context.Response.Headers["X-Accel-Buffering"] = "no";
-            await WriteAsync(context, "twin", current, json.Value.SerializerOptions, aborted);
-            var renewAt = DateTime.UtcNow + Renewal;
-            while (!aborted.IsCancellationRequested)
+            parsed = FilterParser.Parse(filter);
+        }
+        catch (FilterException e)
+        {
+            await FleetEndpoints.InvalidFilter(e).ExecuteAsync(context);
+            return;
+        }
+
+        await StreamAsync(context, FleetWatch.RunAsync(grains, parsed, clock, context.RequestAborted), json.Value.SerializerOptions);
+    }
+
+    private static async Task StreamAsync(HttpContext context, IAsyncEnumerable<WatchEvent> events, JsonSerializerOptions options)
+    {
+        var aborted = context.RequestAborted;
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        try
+        {
+            await context.Response.Body.FlushAsync(aborted);
+            await foreach (var e in events.WithCancellation(aborted))
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                wait.CancelAfter(KeepAlive);
-                try
-                {
-                    var (name, data) = await events.Reader.ReadAsync(wait.Token);
-                    if (Interlocked.Exchange(ref dropped, 0) is > 0 and var lost)
-                    {
-                        await WriteAsync(context, "dropped", new { dropped = lost }, json.Value.SerializerOptions, aborted);
-                    }
-
-                    await WriteAsync(context, name, data, json.Value.SerializerOptions, aborted);
-                }
-                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                {
-                    await context.Response.WriteAsync(": keep-alive\n\n", aborted);
-                    await context.Response.Body.FlushAsync(aborted);
-                }
-
-                if (DateTime.UtcNow >= renewAt)
-                {
-                    await vehicle.WatchAsync(reference);
-                    renewAt = DateTime.UtcNow + Renewal;
-                }
+                var frame = e.Name == WatchEvent.KeepAlive
+                    ? ": keep-alive\n\n"
+                    : $"event: {e.Name}\ndata: {JsonSerializer.Serialize(e.Data, e.Data!.GetType(), options)}\n\n";
+                await context.Response.WriteAsync(frame, aborted);
+                await context.Response.Body.FlushAsync(aborted);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The watcher went away.
-        }
-        finally
-        {
-            try
-            {
-                await vehicle.UnwatchAsync(reference);
-            }
-            catch (Exception)
-            {
-                // Best effort: an unrenewed watcher expires on its own.
-            }
-
-            grains.DeleteObjectReference<IVehicleWatcher>(reference);
-        }
-    }
-
-    private static async Task WriteAsync(HttpContext context, string name, object data, JsonSerializerOptions options, CancellationToken cancellationToken)
-    {
-        await context.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, data.GetType(), options)}\n\n", cancellationToken);
-        await context.Response.Body.FlushAsync(cancellationToken);
-    }
-
-    /// <summary>The twin's one-way calls land here and wait in the bounded buffer.</summary>
-    private sealed class Watcher(ChannelWriter<(string, object)> events) : IVehicleWatcher
-    {
-        public Task OnTwinChanged(VehicleTwin twin)
-        {
-            events.TryWrite(("twin", twin));
-            return Task.CompletedTask;
-        }
-
-        public Task OnNotification(Notification notification)
-        {
-            events.TryWrite(("notification", VehicleEndpoints.NotificationView.From(notification)));
-            return Task.CompletedTask;
         }
     }
 }

@@ -7,7 +7,11 @@ public static class ConfigurationExtensions
 {
     /// <summary>The bound <c>FleetTwins</c> section (defaults where it is absent).</summary>
     public static FleetTwinsOptions GetFleetTwinsOptions(this WebApplicationBuilder builder) =>
-        builder.Configuration.GetSection(FleetTwinsOptions.Section).Get<FleetTwinsOptions>() ?? new FleetTwinsOptions();
+        builder.Configuration.GetFleetTwinsOptions();
+
+    /// <inheritdoc cref="GetFleetTwinsOptions(WebApplicationBuilder)"/>
+    public static FleetTwinsOptions GetFleetTwinsOptions(this IConfiguration configuration) =>
+        configuration.GetSection(FleetTwinsOptions.Section).Get<FleetTwinsOptions>() ?? new FleetTwinsOptions();
 
     /// <summary><c>ConnectionStrings:Postgres</c>, or a start-up error that names the key.</summary>
     public static string GetPostgresConnectionString(this IConfiguration configuration) =>

@@ -1,0 +1,41 @@
+using FleetTwins.Notifications;
+using Orleans.Concurrency;
+
+namespace FleetTwins.Fleet;
+
+/// <summary>
+/// One twin's change as the fleet sees it: its new summary and the notifications the change raised, or its removal
+/// (<see cref="Removed"/>: the twin was merged into another and no longer stands on its own).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record FleetChange(
+    [property: Id(0)] VehicleSummary Vehicle,
+    [property: Id(1)] IReadOnlyList<Notification> Notifications,
+    [property: Id(2)] bool Removed = false);
+
+/// <summary>A live watcher of the whole fleet (an SSE or gRPC stream on some silo); calls are one-way.</summary>
+public interface IFleetWatcher : IGrainObserver
+{
+    [OneWay]
+    Task OnChanges(IReadOnlyList<FleetChange> changes);
+}
+
+/// <summary>
+/// The fleet-wide watch: every silo's feed hands it the changes of its twins in batches, and it passes them on to
+/// every watcher, wherever they are connected. Key <see cref="Key"/>.
+/// </summary>
+public interface IFleetWatchGrain : IGrainWithIntegerKey
+{
+    public const long Key = 0;
+
+    /// <summary>Subscribes (or renews) a watcher; one not renewed within a minute is dropped.</summary>
+    Task WatchAsync(IFleetWatcher watcher);
+
+    Task UnwatchAsync(IFleetWatcher watcher);
+
+    /// <summary>How many watchers there are; feeds send nothing while there are none.</summary>
+    Task<int> GetWatcherCountAsync();
+
+    [OneWay]
+    Task PublishAsync(IReadOnlyList<FleetChange> changes);
+}

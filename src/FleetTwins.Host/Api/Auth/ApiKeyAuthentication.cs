@@ -1,0 +1,165 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace FleetTwins.Host.Api;
+
+/// <summary>One configured key (its SHA-256, so every comparison takes the same time) and its scopes.</summary>
+public sealed record ApiKey(byte[] Hash, IReadOnlySet<string> Scopes)
+{
+    /// <summary>Parses <c>key</c> (every scope) or <c>key:scope,scope</c>; a scope that does not exist is an error.</summary>
+    public static ApiKey Parse(string entry)
+    {
+        var separator = entry.LastIndexOf(':');
+        var (key, scopes) = separator < 0
+            ? (entry, ApiScopes.All)
+            : (entry[..separator], entry[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (key.Length < 16)
+        {
+            throw new OptionsValidationException("Api:Keys", typeof(ApiKeyOptions), ["An API key must be at least 16 characters."]);
+        }
+
+        if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
+        {
+            throw new OptionsValidationException("Api:Keys", typeof(ApiKeyOptions), [$"Unknown API scope '{unknown}'; scopes are {string.Join(", ", ApiScopes.All)}."]);
+        }
+
+        return new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(key)), new HashSet<string>(scopes, StringComparer.Ordinal));
+    }
+}
+
+/// <summary>The <c>Api</c> section: <c>Api:Keys:N</c>.</summary>
+public sealed class ApiKeyOptions : AuthenticationSchemeOptions
+{
+    public List<ApiKey> Keys { get; } = [];
+}
+
+/// <summary>
+/// Bearer API keys (<c>Authorization: Bearer &lt;key&gt;</c>, for REST and gRPC alike). With no key configured only
+/// loopback clients are served, with every scope. 401 and 403 answer problem details.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<ApiKeyOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (Options.Keys.Count == 0)
+        {
+            return Task.FromResult(Context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+                ? Success("loopback", ApiScopes.All)
+                : AuthenticateResult.Fail("No API keys are configured (Api__Keys__N), so only loopback clients are served."));
+        }
+
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
+        ApiKey? match = null;
+        foreach (var key in Options.Keys)
+        {
+            // No early exit: the time taken does not depend on which key (if any) matched.
+            if (CryptographicOperations.FixedTimeEquals(presented, key.Hash))
+            {
+                match = key;
+            }
+        }
+
+        return Task.FromResult(match is null
+            ? AuthenticateResult.Fail("The API key is not valid.")
+            : Success("key:" + Convert.ToHexString(match.Hash)[..8], match.Scopes));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.StatusCode = 401;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await WriteProblemAsync(401, "Unauthorized", result.Failure?.Message ?? "An API key is required: Authorization: Bearer <api key>.");
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 403;
+        var needed = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
+        await WriteProblemAsync(403, "Forbidden", needed is null ? "The API key lacks the scope this needs." : $"The API key lacks the '{needed}' scope.");
+    }
+
+    private Task WriteProblemAsync(int status, string title, string detail)
+    {
+        if (Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+        {
+            return Task.CompletedTask; // gRPC maps the status code to UNAUTHENTICATED / PERMISSION_DENIED.
+        }
+
+        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+
+    private AuthenticateResult Success(string name, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, name), .. scopes.Select(s => new Claim(ApiScopes.ClaimType, s))], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}
+
+/// <summary>Registers API-key authentication and one policy per scope; the fallback policy is <c>read</c>.</summary>
+public static class ApiAuthHosting
+{
+    public static WebApplicationBuilder AddFleetTwinsApiAuth(this WebApplicationBuilder builder)
+    {
+        var keys = builder.Configuration.GetSection("Api:Keys").GetChildren()
+            .Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => ApiKey.Parse(v!)).ToList();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.Keys.AddRange(keys));
+        builder.Services.AddAuthorization(o =>
+        {
+            foreach (var scope in ApiScopes.All)
+            {
+                o.AddPolicy(scope, p => p.RequireAuthenticatedUser().RequireClaim(ApiScopes.ClaimType, scope));
+            }
+
+            // Anything not marked otherwise needs at least read; webhooks and health opt out explicitly.
+            o.FallbackPolicy = o.GetPolicy(ApiScopes.Read);
+        });
+        builder.Services.AddHostedService(sp => new StartupNotice(sp.GetRequiredService<ILogger<ApiKeyAuthenticationHandler>>(), keys.Count));
+        return builder;
+    }
+
+    private sealed class StartupNotice(ILogger logger, int keys) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (keys == 0)
+            {
+                logger.LogWarning("No API keys are configured (Api__Keys__N): the query API serves loopback clients only");
+            }
+            else
+            {
+                logger.LogInformation("Query API: {Count} API keys configured", keys);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using FleetTwins.Notifications;
+using FleetTwins.Vehicles;
+
+namespace FleetTwins.Host.Api.Watching;
+
+/// <summary>
+/// A live watch of one vehicle twin, for the SSE endpoint and the gRPC stream alike: <c>twin</c> (the snapshot now,
+/// then after every change) and <c>notification</c>, through an Orleans observer the twin calls one-way, whichever
+/// silo it lives on.
+/// </summary>
+public static class VehicleWatch
+{
+    public static async IAsyncEnumerable<WatchEvent> RunAsync(
+        IGrainFactory grains, IVehicleTwinGrain vehicle, VehicleTwin current, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var session = new WatchSession();
+        var watcher = new Watcher(session);
+        var reference = grains.CreateObjectReference<IVehicleWatcher>(watcher);
+        try
+        {
+            await vehicle.WatchAsync(reference);
+            yield return new WatchEvent("twin", current);
+            await foreach (var e in session.ReadAllAsync(() => vehicle.WatchAsync(reference), cancellationToken))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            await UnwatchAsync(vehicle, reference);
+            grains.DeleteObjectReference<IVehicleWatcher>(reference);
+            GC.KeepAlive(watcher);
+        }
+    }
+
+    private static async Task UnwatchAsync(IVehicleTwinGrain vehicle, IVehicleWatcher reference)
+    {
+        try
+        {
+            await vehicle.UnwatchAsync(reference);
+        }
+        catch (Exception)
+        {
+            // Best effort: an unrenewed watcher expires on its own.
+        }
+    }
+
+    /// <summary>The twin's one-way calls land here and wait in the session's bounded buffer.</summary>
+    private sealed class Watcher(WatchSession session) : IVehicleWatcher
+    {
+        public Task OnTwinChanged(VehicleTwin twin)
+        {
+            session.Post("twin", twin);
+            return Task.CompletedTask;
+        }
+
+        public Task OnNotification(Notification notification)
+        {
+            session.Post("notification", NotificationView.From(notification));
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using FleetTwins.Commands;
+using FleetTwins.Fleet;
+using FleetTwins.Grpc.V1;
+using FleetTwins.Search.Queries;
+using VehicleTwin = FleetTwins.Vehicles.VehicleTwin;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using ProtoCommand = FleetTwins.Grpc.V1.Command;
+using ProtoNotification = FleetTwins.Grpc.V1.Notification;
+using ProtoVehicle = FleetTwins.Grpc.V1.Vehicle;
+
+namespace FleetTwins.Host.Grpc;
+
+/// <summary>Turns twins, summaries, commands and notifications into their <c>fleettwins.v1</c> messages.</summary>
+internal static class ProtoMapping
+{
+    public static ProtoVehicle ToProto(this VehicleTwin twin, JsonSerializerOptions json)
+    {
+        var vehicle = new ProtoVehicle
+        {
+            Id = twin.Id,
+            Vin = twin.Vin ?? "",
+            Online = twin.Online,
+            LastSeenAt = Time(twin.LastSeenAt),
+            StateOfCharge = Reading(twin.StateOfCharge),
+            EnergyRemaining = Reading(twin.EnergyRemaining),
+            Range = Reading(twin.Range),
+            Odometer = Reading(twin.Odometer),
+            Location = twin.Location is { } l
+                ? new Location { Latitude = l.Latitude, Longitude = l.Longitude, Address = l.Address ?? "", At = Time(l.At), Source = l.Source }
+                : null,
+            Charging = State(twin.Charging),
+            Plug = State(twin.Plug),
+            ChargingTarget = twin.ChargingTarget is { } t ? new ChargingTarget { TargetSoc = t.TargetSoc, Source = t.Source, At = Time(t.At) } : null,
+            InRental = twin.Rental?.InRental ?? false,
+            Version = twin.Version,
+            CreatedAt = Time(twin.CreatedAt),
+            UpdatedAt = Time(twin.UpdatedAt),
+            Twin = Struct(JsonSerializer.Serialize(twin, json)),
+        };
+        vehicle.Aliases.AddRange(twin.Aliases);
+        foreach (var (position, pressure) in twin.Tires)
+        {
+            vehicle.Tires[position] = Reading(pressure);
+        }
+
+        vehicle.ActiveAlerts.AddRange(twin.ActiveAlerts.Select(a => new ActiveAlert
+        {
+            Id = a.Id, Kind = a.Kind, Severity = a.Severity ?? "", Title = a.Title ?? "", At = Time(a.At), Source = a.Source,
+        }));
+        return vehicle;
+    }
+
+    public static FleetTwins.Grpc.V1.VehicleSummary ToProto(this FleetTwins.Fleet.VehicleSummary v)
+    {
+        var summary = new FleetTwins.Grpc.V1.VehicleSummary
+        {
+            Id = v.Id,
+            Version = v.Version,
+            Online = v.Online,
+            LastSeenAt = Time(v.LastSeenAt),
+            OfflineSince = Time(v.OfflineSince),
+            Rental = v.Rental,
+            Alerts = v.Alerts,
+            HighAlerts = v.HighAlerts,
+            UpdatedAt = Time(v.UpdatedAt),
+        };
+        if (v.Vin is { } vin) summary.Vin = vin;
+        if (v.Make is { } make) summary.Make = make;
+        if (v.Model is { } model) summary.Model = model;
+        if (v.Soc is { } soc) summary.Soc = soc;
+        if (v.Charging is { } charging) summary.Charging = charging;
+        if (v.Plug is { } plug) summary.Plug = plug;
+        if (v.Latitude is { } latitude) summary.Latitude = latitude;
+        if (v.Longitude is { } longitude) summary.Longitude = longitude;
+        if (v.Odometer is { } odometer) summary.Odometer = odometer;
+        if (v.Range is { } range) summary.Range = range;
+        return summary;
+    }
+
+    public static FleetTwins.Grpc.V1.FleetAggregates ToProto(this FleetTwins.Search.Queries.FleetAggregates a)
+    {
+        var aggregates = new FleetTwins.Grpc.V1.FleetAggregates { Count = a.Count, Online = a.Online };
+        if (a.OnlineRatio is { } ratio) aggregates.OnlineRatio = ratio;
+        if (a.AverageSoc is { } soc) aggregates.AverageSoc = soc;
+        foreach (var (state, count) in a.ByCharging)
+        {
+            aggregates.ByCharging[state] = count;
+        }
+        return aggregates;
+    }
+
+    public static ProtoCommand ToProto(this VehicleCommand c)
+    {
+        var command = new ProtoCommand
+        {
+            Id = c.Id,
+            Command_ = c.Command,
+            Arguments = Struct(c.ArgumentsJson),
+            Status = c.Status.ToString(),
+            CreatedAt = Time(c.CreatedAt),
+            UpdatedAt = Time(c.UpdatedAt),
+            Deadline = Time(c.Deadline),
+            IdempotencyKey = c.IdempotencyKey ?? "",
+            ProviderCommandId = c.ProviderCommandId ?? "",
+        };
+        command.History.AddRange(c.History.Select(h => new FleetTwins.Grpc.V1.CommandTransition
+        {
+            Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source,
+        }));
+        return command;
+    }
+
+    public static ProtoNotification ToProto(this FleetTwins.Host.Api.NotificationView n) => new()
+    {
+        Id = n.Id, Type = n.Type, TwinId = n.TwinId, At = Time(n.At), Reason = n.Reason,
+        Data = n.Data.ValueKind == JsonValueKind.Object ? Struct(n.Data.GetRawText()) : new Struct(),
+    };
+
+    /// <summary>A JSON object's text as a <see cref="Google.Protobuf.WellKnownTypes.Struct"/>.</summary>
+    public static Struct Struct(string json) => JsonParser.Default.Parse<Struct>(json);
+
+    /// <summary>A <see cref="Google.Protobuf.WellKnownTypes.Struct"/> as JSON object text ("{}" when absent).</summary>
+    public static string Json(Struct? value) => value is null ? "{}" : JsonFormatter.Default.Format(value);
+
+    private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
+
+    private static FleetTwins.Grpc.V1.Measurement? Reading(FleetTwins.Vehicles.Measurement? m) =>
+        m is null ? null : new FleetTwins.Grpc.V1.Measurement { Value = m.Value, Unit = m.Unit, At = Time(m.At), Source = m.Source };
+
+    private static FleetTwins.Grpc.V1.StateReading? State(FleetTwins.Vehicles.StateReading? s) =>
+        s is null ? null : new FleetTwins.Grpc.V1.StateReading { State = s.State, At = Time(s.At), Source = s.Source };
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using FleetTwins.Commands;
+using FleetTwins.Grpc.V1;
+using FleetTwins.Host.Api;
+using FleetTwins.Host.Api.Watching;
+using FleetTwins.Routing;
+using FleetTwins.Search.Filters;
+using FleetTwins.Search.Projection;
+using FleetTwins.Vehicles;
+using global::Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using ProtoCommand = FleetTwins.Grpc.V1.Command;
+using ProtoVehicle = FleetTwins.Grpc.V1.Vehicle;
+
+namespace FleetTwins.Host.Grpc;
+
+/// <summary>
+/// <c>fleettwins.v1.VehicleTwins</c>: the query API over gRPC, with the same grains, projection, watches and rules
+/// as REST. Errors are gRPC statuses: INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
+/// </summary>
+[Authorize(Policy = ApiScopes.Read)]
+public sealed class VehicleTwinsService(
+    IGrainFactory grains,
+    TwinEventRouter router,
+    IFleetProjection projection,
+    TimeProvider clock,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : VehicleTwins.VehicleTwinsBase
+{
+    private JsonSerializerOptions Json => json.Value.SerializerOptions;
+
+    public override async Task<ProtoVehicle> GetVehicle(GetVehicleRequest request, ServerCallContext context)
+    {
+        RequireTwinId(request.Id, "id");
+        return (await grains.GetGrain<IVehicleTwinGrain>(request.Id).GetAsync())?.ToProto(Json)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.Id}'."));
+    }
+
+    public override async Task<ProtoVehicle> ResolveVehicle(ResolveVehicleRequest request, ServerCallContext context)
+    {
+        var alias = request.IdentifierCase switch
+        {
+            ResolveVehicleRequest.IdentifierOneofCase.Vin => $"vin:{VehicleIds.NormalizeVin(request.Vin)}",
+            ResolveVehicleRequest.IdentifierOneofCase.Imei => $"imei:{request.Imei.Trim()}",
+            ResolveVehicleRequest.IdentifierOneofCase.ProviderId => $"{request.ProviderId.Provider.Trim().ToLowerInvariant()}:{request.ProviderId.Id.Trim()}",
+            _ => null,
+        };
+        if (alias is null || !VehicleIds.IsValidTwinId(alias))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                "Give one of vin, imei or provider_id; identifiers are letters, digits, '-', '_', '.' and ':'."));
+        }
+
+        var twin = await router.LookupAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
+        return twin?.ToProto(Json) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin is known as '{alias}'."));
+    }
+
+    public override async Task<SearchVehiclesResponse> SearchVehicles(SearchVehiclesRequest request, ServerCallContext context)
+    {
+        var query = Invalid(() => FleetEndpoints.ParseQuery(request.Filter, request.Sort, request.Limit == 0 ? null : request.Limit, request.Cursor));
+        var page = await projection.SearchAsync(query, request.Filter, clock.GetUtcNow(), context.CancellationToken);
+        var response = new SearchVehiclesResponse { NextCursor = page.NextCursor ?? "" };
+        response.Items.AddRange(page.Items.Select(v => v.ToProto()));
+        return response;
+    }
+
+    public override async Task<FleetTwins.Grpc.V1.FleetAggregates> GetFleetAggregates(GetFleetAggregatesRequest request, ServerCallContext context)
+    {
+        var filter = Invalid(() => FilterParser.Parse(request.Filter));
+        return (await projection.AggregateAsync(filter, clock.GetUtcNow(), context.CancellationToken)).ToProto();
+    }
+
+    public override async Task WatchVehicle(WatchVehicleRequest request, IServerStreamWriter<VehicleWatchEvent> responseStream, ServerCallContext context)
+    {
+        RequireTwinId(request.Id, "id");
+        var vehicle = grains.GetGrain<IVehicleTwinGrain>(request.Id);
+        var current = await vehicle.GetAsync()
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.Id}'."));
+        await foreach (var e in Watch(VehicleWatch.RunAsync(grains, vehicle, current, context.CancellationToken), context))
+        {
+            var message = e.Data switch
+            {
+                VehicleTwin twin => new VehicleWatchEvent { Twin = twin.ToProto(Json) },
+                NotificationView n => new VehicleWatchEvent { Notification = n.ToProto() },
+                WatchSession.DroppedCount d => new VehicleWatchEvent { Dropped = new Dropped { Dropped_ = d.Dropped } },
+                _ => null,
+            };
+            if (message is not null)
+            {
+                await responseStream.WriteAsync(message, context.CancellationToken);
+            }
+        }
+    }
+
+    public override async Task WatchFleet(WatchFleetRequest request, IServerStreamWriter<FleetWatchEvent> responseStream, ServerCallContext context)
+    {
+        var filter = Invalid(() => FilterParser.Parse(request.Filter));
+        await foreach (var e in Watch(FleetWatch.RunAsync(grains, filter, clock, context.CancellationToken), context))
+        {
+            var message = e.Data switch
+            {
+                FleetTwins.Fleet.VehicleSummary v => new FleetWatchEvent { Vehicle = v.ToProto() },
+                NotificationView n => new FleetWatchEvent { Notification = n.ToProto() },
+                FleetWatch.Left left => new FleetWatchEvent { Left = left.Id },
+                WatchSession.DroppedCount d => new FleetWatchEvent { Dropped = new Dropped { Dropped_ = d.Dropped } },
+                _ => null,
+            };
+            if (message is not null)
+            {
+                await responseStream.WriteAsync(message, context.CancellationToken);
+            }
+        }
+    }
+
+    public override async Task<ListCommandsResponse> ListCommands(ListCommandsRequest request, ServerCallContext context)
+    {
+        RequireTwinId(request.VehicleId, "vehicle_id");
+        var vehicle = grains.GetGrain<IVehicleTwinGrain>(request.VehicleId);
+        if (await vehicle.GetAsync() is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.VehicleId}'."));
+        }
+
+        var response = new ListCommandsResponse();
+        response.Commands.AddRange((await vehicle.GetCommandsAsync()).Select(c => c.ToProto()));
+        return response;
+    }
+
+    [Authorize(Policy = ApiScopes.Command)]
+    public override async Task<ProtoCommand> SendCommand(SendCommandRequest request, ServerCallContext context)
+    {
+        var arguments = ProtoMapping.Json(request.Arguments);
+        using var document = JsonDocument.Parse(arguments);
+        var rest = new CommandEndpoints.SendCommandRequest(
+            request.Command.Length == 0 ? null : request.Command,
+            document.RootElement,
+            request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey);
+        if (CommandEndpoints.Problem(request.VehicleId, rest) is var (title, detail))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{title}: {detail}"));
+        }
+
+        var command = await grains.GetGrain<IVehicleTwinGrain>(request.VehicleId)
+            .SendCommandAsync(new CommandRequest(request.Command, arguments, rest.IdempotencyKey));
+        return command?.ToProto() ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.VehicleId}'."));
+    }
+
+    /// <summary>The watch's events with the keep-alives left out (HTTP/2 keeps the stream alive); ends when the call does.</summary>
+    private static async IAsyncEnumerable<WatchEvent> Watch(IAsyncEnumerable<WatchEvent> events, ServerCallContext context)
+    {
+        var enumerator = events.GetAsyncEnumerator(context.CancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+
+                var e = enumerator.Current;
+                if (e.Name == WatchEvent.KeepAlive)
+                {
+                    continue;
+                }
+
+                yield return e;
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    private static void RequireTwinId(string id, string field)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"{field}: a twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'."));
+        }
+    }
+
+    /// <summary>Runs a parse; what the caller got wrong becomes INVALID_ARGUMENT with the parser's message.</summary>
+    private static T Invalid<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception e) when (e is FilterException or ArgumentException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+}

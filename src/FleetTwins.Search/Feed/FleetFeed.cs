@@ -1,0 +1,163 @@
+using FleetTwins.Fleet;
+using FleetTwins.Search.Projection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FleetTwins.Search.Feed;
+
+/// <summary>
+/// One per silo: takes every persisted twin change (<see cref="IFleetFeed"/>), coalesces it per twin, and every
+/// <see cref="FlushInterval"/> writes the batch to the search projection and — while anyone watches the fleet —
+/// hands it to the fleet-wide watch. A failed projection write keeps the batch (the newest version per twin) for
+/// the next round, so the projection converges; the twins' own state is already durable.
+/// </summary>
+public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory grains, TimeProvider clock, ILogger<FleetFeed> logger)
+    : BackgroundService, IFleetFeed
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan WatcherCheckInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock gate = new();
+    private Dictionary<string, FleetChange> toProject = new(StringComparer.Ordinal);
+    private Dictionary<string, FleetChange> toWatch = new(StringComparer.Ordinal);
+    private volatile bool watched;
+
+    /// <summary>Changes waiting for the projection (an indicator of how far it is behind).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (gate)
+            {
+                return toProject.Count;
+            }
+        }
+    }
+
+    public void Publish(FleetChange change)
+    {
+        lock (gate)
+        {
+            Coalesce(toProject, change with { Notifications = [] });
+            if (watched)
+            {
+                Coalesce(toWatch, change);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval, clock);
+        var checkWatchersAt = DateTimeOffset.MinValue;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (clock.GetUtcNow() >= checkWatchersAt)
+                {
+                    await CheckWatchersAsync();
+                    checkWatchersAt = clock.GetUtcNow() + WatcherCheckInterval;
+                }
+
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // The silo is stopping: what is still pending goes out once more.
+        await FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>Writes what is pending to the projection and passes it to the fleet-wide watch.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Dictionary<string, FleetChange> projecting, watching;
+        lock (gate)
+        {
+            if (toProject.Count == 0 && toWatch.Count == 0)
+            {
+                return;
+            }
+
+            (projecting, toProject) = (toProject, new(StringComparer.Ordinal));
+            (watching, toWatch) = (toWatch, new(StringComparer.Ordinal));
+        }
+
+        if (watching.Count > 0)
+        {
+            try
+            {
+                await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).PublishAsync([.. watching.Values]);
+            }
+            catch (Exception e)
+            {
+                LogWatchFailed(logger, e, watching.Count);
+            }
+        }
+
+        if (projecting.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await projection.WriteAsync(
+                [.. projecting.Values.Where(c => !c.Removed).Select(c => c.Vehicle)],
+                [.. projecting.Values.Where(c => c.Removed).Select(c => c.Vehicle.Id)],
+                cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested || e is not OperationCanceledException)
+        {
+            LogProjectionFailed(logger, e, projecting.Count);
+            lock (gate)
+            {
+                foreach (var change in projecting.Values)
+                {
+                    Coalesce(toProject, change);
+                }
+            }
+        }
+    }
+
+    private async Task CheckWatchersAsync()
+    {
+        try
+        {
+            watched = await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).GetWatcherCountAsync() > 0;
+        }
+        catch (Exception e)
+        {
+            // Unknown: keep feeding the watch, a watcher may be waiting.
+            watched = true;
+            LogWatchFailed(logger, e, 0);
+        }
+    }
+
+    /// <summary>Keeps the newest version of each twin and every notification raised on the way.</summary>
+    private static void Coalesce(Dictionary<string, FleetChange> pending, FleetChange change)
+    {
+        var id = change.Vehicle.Id;
+        if (!pending.TryGetValue(id, out var existing))
+        {
+            pending[id] = change;
+            return;
+        }
+
+        var newer = change.Vehicle.Version >= existing.Vehicle.Version ? change : existing;
+        var older = ReferenceEquals(newer, change) ? existing : change;
+        pending[id] = older.Notifications.Count == 0
+            ? newer
+            : newer with { Notifications = [.. older.Notifications, .. newer.Notifications] };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} twin changes to the search projection failed; they stay queued for the next round")]
+    private static partial void LogProjectionFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passing {Count} twin changes to the fleet-wide watch failed")]
+    private static partial void LogWatchFailed(ILogger logger, Exception exception, int count);
+}

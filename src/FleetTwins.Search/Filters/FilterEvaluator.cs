@@ -1,0 +1,94 @@
+using FleetTwins.Fleet;
+
+namespace FleetTwins.Search.Filters;
+
+/// <summary>
+/// What a filter means, over one summary: the reference semantics the in-memory projection uses and the
+/// PostgreSQL translation (<see cref="Projection.SqlFilter"/>) must agree with. Two-valued: a comparison with a field
+/// that is not set is false (also for <c>!=</c>), so <c>not</c> of it is true.
+/// </summary>
+public static class FilterEvaluator
+{
+    public const double EarthRadiusKm = 6371.0088;
+
+    public static bool Matches(Filter filter, VehicleSummary vehicle, DateTimeOffset now) => filter switch
+    {
+        MatchAll => true,
+        And a => Matches(a.Left, vehicle, now) && Matches(a.Right, vehicle, now),
+        Or o => Matches(o.Left, vehicle, now) || Matches(o.Right, vehicle, now),
+        Not n => !Matches(n.Inner, vehicle, now),
+        Comparison c => Compare(c, vehicle, now),
+        In i => i.Field.Read(vehicle) is { } value && i.Values.Any(v => CompareValues(value, v) == 0),
+        Near near => vehicle is { Latitude: { } lat, Longitude: { } lon }
+            && DistanceKm(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
+        _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown filter node"),
+    };
+
+    /// <summary>The great-circle distance by the haversine formula, as the SQL translation computes it.</summary>
+    public static double DistanceKm(double lat1, double lon1, double lat2, double lon2)
+    {
+        var dLat = DegreesToRadians(lat2 - lat1);
+        var dLon = DegreesToRadians(lon2 - lon1);
+        var a = Math.Pow(Math.Sin(dLat / 2), 2)
+            + (Math.Cos(DegreesToRadians(lat1)) * Math.Cos(DegreesToRadians(lat2)) * Math.Pow(Math.Sin(dLon / 2), 2));
+        return 2 * EarthRadiusKm * Math.Asin(Math.Sqrt(Math.Min(1, a)));
+    }
+
+    /// <summary>
+    /// <c>offlineFor op d</c> is <c>offlineSince op' (now - d)</c> with the operator turned around; both projections
+    /// compare against this same threshold.
+    /// </summary>
+    public static (Operator Op, DateTimeOffset Threshold) OfflineForAsTime(Operator op, TimeSpan duration, DateTimeOffset now) =>
+        (Flip(op), VehicleSummary.Micros(now - duration));
+
+    /// <summary>The operator with its sides swapped (a &lt; b is b &gt; a).</summary>
+    public static Operator Flip(Operator op) => op switch
+    {
+        Operator.Less => Operator.Greater,
+        Operator.LessOrEqual => Operator.GreaterOrEqual,
+        Operator.Greater => Operator.Less,
+        Operator.GreaterOrEqual => Operator.LessOrEqual,
+        _ => op,
+    };
+
+    /// <summary>Orders two values of one field's type: text ordinally, numbers, times and booleans naturally.</summary>
+    public static int CompareValues(object left, object right) => (left, right) switch
+    {
+        (string a, string b) => Math.Sign(string.CompareOrdinal(a, b)),
+        (double a, double b) => a.CompareTo(b),
+        (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
+        (bool a, bool b) => a.CompareTo(b),
+        _ => throw new InvalidOperationException($"cannot compare {left.GetType().Name} with {right.GetType().Name}"),
+    };
+
+    private static bool Compare(Comparison c, VehicleSummary vehicle, DateTimeOffset now)
+    {
+        var actual = c.Field.Read(vehicle);
+        if (c.Value is null)
+        {
+            return c.Op == Operator.Equal ? actual is null : actual is not null;
+        }
+
+        if (actual is null)
+        {
+            return false;
+        }
+
+        var (op, expected) = c.Field.Type == FieldType.Duration
+            ? OfflineForAsTime(c.Op, (TimeSpan)c.Value, now) is var (flipped, threshold) ? (flipped, (object)threshold) : default
+            : (c.Op, c.Value);
+        return Holds(op, CompareValues(actual, expected));
+    }
+
+    private static bool Holds(Operator op, int order) => op switch
+    {
+        Operator.Equal => order == 0,
+        Operator.NotEqual => order != 0,
+        Operator.Less => order < 0,
+        Operator.LessOrEqual => order <= 0,
+        Operator.Greater => order > 0,
+        _ => order >= 0,
+    };
+
+    private static double DegreesToRadians(double degrees) => degrees * Math.PI / 180;
+}

@@ -1,0 +1,70 @@
+using FleetTwins.Fleet;
+using FleetTwins.Search.Filters;
+
+namespace FleetTwins.Search.Queries;
+
+/// <summary>How results are ordered: one field, ascending or descending, vehicles without it last, then by id.</summary>
+public sealed record SortOrder(Field Field, bool Descending)
+{
+    public static readonly SortOrder ById = new(Fields.Id, false);
+
+    /// <summary>Parses <c>soc</c> or <c>-soc</c> (descending); null or empty is by id.</summary>
+    public static SortOrder Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return ById;
+        }
+
+        var descending = text.StartsWith('-');
+        var name = descending ? text[1..] : text;
+        var field = Fields.Find(name);
+        if (field is null || !field.Sortable)
+        {
+            throw new ArgumentException($"sort: '{name}' is not a sortable field; sortable are {string.Join(", ", Fields.All.Where(f => f.Sortable).Select(f => f.Name))} (prefix '-' for descending)");
+        }
+
+        return new(field, descending);
+    }
+
+    public override string ToString() => (Descending ? "-" : "") + Field.Name;
+
+    /// <summary>Orders two summaries the way a page is ordered.</summary>
+    public int Compare(VehicleSummary left, VehicleSummary right) =>
+        Compare(Field.Read(left), left.Id, Field.Read(right), right.Id);
+
+    /// <summary>Orders two positions (sort value, id): set values first in the direction, unset last, ties by id.</summary>
+    public int Compare(object? leftValue, string leftId, object? rightValue, string rightId)
+    {
+        var order = (leftValue, rightValue) switch
+        {
+            (null, null) => 0,
+            (null, _) => 1,
+            (_, null) => -1,
+            _ => Descending ? -FilterEvaluator.CompareValues(leftValue, rightValue) : FilterEvaluator.CompareValues(leftValue, rightValue),
+        };
+        return order != 0 ? order : Math.Sign(string.CompareOrdinal(leftId, rightId));
+    }
+}
+
+/// <summary>One fleet search: the filter, the order, how many per page, and where the previous page ended.</summary>
+public sealed record SearchQuery(Filter Filter, SortOrder Sort, int Limit, PageCursor? After)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+}
+
+/// <summary>A page of results and the cursor of the next page (null on the last one).</summary>
+public sealed record SearchPage(IReadOnlyList<VehicleSummary> Items, string? NextCursor);
+
+/// <summary>Fleet aggregates over the vehicles a filter matches.</summary>
+public sealed record FleetAggregates(
+    long Count,
+    long Online,
+    double? OnlineRatio,
+    double? AverageSoc,
+    IReadOnlyDictionary<string, long> ByCharging)
+{
+    /// <summary>The <see cref="ByCharging"/> key of vehicles whose charging state nobody reported.</summary>
+    public const string UnknownCharging = "UNKNOWN";
+}
