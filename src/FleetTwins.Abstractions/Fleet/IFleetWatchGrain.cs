@@ -16,8 +16,9 @@ public sealed record FleetChange(
 /// <summary>A live watcher of the whole fleet (an SSE or gRPC stream on some silo); calls are one-way.</summary>
 public interface IFleetWatcher : IGrainObserver
 {
+    /// <summary>The changes in the order they were made on one silo; <paramref name="dropped"/> went before them unsent.</summary>
     [OneWay]
-    Task OnChanges(IReadOnlyList<FleetChange> changes);
+    Task OnChanges(IReadOnlyList<FleetChange> changes, int dropped);
 }
 
 /// <summary>
@@ -37,5 +38,5 @@ public interface IFleetWatchGrain : IGrainWithIntegerKey
     Task<int> GetWatcherCountAsync();
 
     [OneWay]
-    Task PublishAsync(IReadOnlyList<FleetChange> changes);
+    Task PublishAsync(IReadOnlyList<FleetChange> changes, int dropped);
 }

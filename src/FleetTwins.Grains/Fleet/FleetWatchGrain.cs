@@ -29,9 +29,9 @@ public sealed class FleetWatchGrain(ILogger<FleetWatchGrain> logger) : Grain, IF
         return Task.FromResult(watchers.Count);
     }
 
-    public Task PublishAsync(IReadOnlyList<FleetChange> changes)
+    public Task PublishAsync(IReadOnlyList<FleetChange> changes, int dropped)
     {
-        watchers.Notify(w => w.OnChanges(changes));
+        watchers.Notify(w => w.OnChanges(changes, dropped));
         return Task.CompletedTask;
     }
 }

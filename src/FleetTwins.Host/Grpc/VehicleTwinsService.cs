@@ -19,7 +19,6 @@ namespace FleetTwins.Host.Grpc;
 /// <c>fleettwins.v1.VehicleTwins</c>: the query API over gRPC, with the same grains, projection, watches and rules
 /// as REST. Errors are gRPC statuses: INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
 /// </summary>
-[Authorize(Policy = ApiScopes.Read)]
 public sealed class VehicleTwinsService(
     IGrainFactory grains,
     TwinEventRouter router,
@@ -29,6 +28,7 @@ public sealed class VehicleTwinsService(
 {
     private JsonSerializerOptions Json => json.Value.SerializerOptions;
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task<ProtoVehicle> GetVehicle(GetVehicleRequest request, ServerCallContext context)
     {
         RequireTwinId(request.Id, "id");
@@ -36,6 +36,7 @@ public sealed class VehicleTwinsService(
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.Id}'."));
     }
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task<ProtoVehicle> ResolveVehicle(ResolveVehicleRequest request, ServerCallContext context)
     {
         var alias = request.IdentifierCase switch
@@ -55,6 +56,7 @@ public sealed class VehicleTwinsService(
         return twin?.ToProto(Json) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin is known as '{alias}'."));
     }
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task<SearchVehiclesResponse> SearchVehicles(SearchVehiclesRequest request, ServerCallContext context)
     {
         var query = Invalid(() => FleetEndpoints.ParseQuery(request.Filter, request.Sort, request.Limit == 0 ? null : request.Limit, request.Cursor));
@@ -64,12 +66,14 @@ public sealed class VehicleTwinsService(
         return response;
     }
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task<FleetTwins.Grpc.V1.FleetAggregates> GetFleetAggregates(GetFleetAggregatesRequest request, ServerCallContext context)
     {
         var filter = Invalid(() => FilterParser.Parse(request.Filter));
         return (await projection.AggregateAsync(filter, clock.GetUtcNow(), context.CancellationToken)).ToProto();
     }
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task WatchVehicle(WatchVehicleRequest request, IServerStreamWriter<VehicleWatchEvent> responseStream, ServerCallContext context)
     {
         RequireTwinId(request.Id, "id");
@@ -92,6 +96,7 @@ public sealed class VehicleTwinsService(
         }
     }
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task WatchFleet(WatchFleetRequest request, IServerStreamWriter<FleetWatchEvent> responseStream, ServerCallContext context)
     {
         var filter = Invalid(() => FilterParser.Parse(request.Filter));
@@ -112,6 +117,7 @@ public sealed class VehicleTwinsService(
         }
     }
 
+    [Authorize(Policy = ApiScopes.Read)]
     public override async Task<ListCommandsResponse> ListCommands(ListCommandsRequest request, ServerCallContext context)
     {
         RequireTwinId(request.VehicleId, "vehicle_id");

@@ -6,21 +6,25 @@ using Microsoft.Extensions.Logging;
 namespace FleetTwins.Search.Feed;
 
 /// <summary>
-/// One per silo: takes every persisted twin change (<see cref="IFleetFeed"/>), coalesces it per twin, and every
-/// <see cref="FlushInterval"/> writes the batch to the search projection and — while anyone watches the fleet —
-/// hands it to the fleet-wide watch. A failed projection write keeps the batch (the newest version per twin) for
-/// the next round, so the projection converges; the twins' own state is already durable.
+/// One per silo: takes every persisted twin change (<see cref="IFleetFeed"/>) and every <see cref="FlushInterval"/>
+/// writes them to the search projection (coalesced: the newest version per twin) and — while anyone watches the
+/// fleet — hands them, every one in order, to the fleet-wide watch. A failed projection write keeps the batch for
+/// the next round, so the projection converges; the twins' own state is already durable. At most
+/// <see cref="MaxWatchBacklog"/> changes wait for the watch; beyond that the oldest go, counted.
 /// </summary>
 public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory grains, TimeProvider clock, ILogger<FleetFeed> logger)
     : BackgroundService, IFleetFeed
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
+    public const int MaxWatchBacklog = 20_000;
+
     private static readonly TimeSpan WatcherCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock gate = new();
     private Dictionary<string, FleetChange> toProject = new(StringComparer.Ordinal);
-    private Dictionary<string, FleetChange> toWatch = new(StringComparer.Ordinal);
+    private Queue<FleetChange> toWatch = new();
+    private int watchDropped;
     private volatile bool watched;
 
     /// <summary>Changes waiting for the projection (an indicator of how far it is behind).</summary>
@@ -42,7 +46,13 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
             Coalesce(toProject, change with { Notifications = [] });
             if (watched)
             {
-                Coalesce(toWatch, change);
+                if (toWatch.Count >= MaxWatchBacklog)
+                {
+                    toWatch.Dequeue();
+                    watchDropped++;
+                }
+
+                toWatch.Enqueue(change);
             }
         }
     }
@@ -75,7 +85,9 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
     /// <summary>Writes what is pending to the projection and passes it to the fleet-wide watch.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        Dictionary<string, FleetChange> projecting, watching;
+        Dictionary<string, FleetChange> projecting;
+        Queue<FleetChange> watching;
+        int dropped;
         lock (gate)
         {
             if (toProject.Count == 0 && toWatch.Count == 0)
@@ -84,14 +96,15 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
             }
 
             (projecting, toProject) = (toProject, new(StringComparer.Ordinal));
-            (watching, toWatch) = (toWatch, new(StringComparer.Ordinal));
+            (watching, toWatch) = (toWatch, new());
+            (dropped, watchDropped) = (watchDropped, 0);
         }
 
         if (watching.Count > 0)
         {
             try
             {
-                await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).PublishAsync([.. watching.Values]);
+                await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).PublishAsync([.. watching], dropped);
             }
             catch (Exception e)
             {

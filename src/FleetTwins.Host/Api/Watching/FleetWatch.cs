@@ -51,11 +51,12 @@ public static class FleetWatch
         private readonly Lock gate = new();
         private readonly HashSet<string> shown = new(StringComparer.Ordinal);
 
-        public Task OnChanges(IReadOnlyList<FleetChange> changes)
+        public Task OnChanges(IReadOnlyList<FleetChange> changes, int dropped)
         {
             var now = clock.GetUtcNow();
             lock (gate)
             {
+                session.Lost(dropped);
                 foreach (var change in changes)
                 {
                     var id = change.Vehicle.Id;

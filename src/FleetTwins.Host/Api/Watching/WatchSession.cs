@@ -38,6 +38,15 @@ public sealed class WatchSession
 
     public void Post(string name, object data) => events.Writer.TryWrite(new WatchEvent(name, data));
 
+    /// <summary>Counts events lost before they reached this session; the next <c>dropped</c> event includes them.</summary>
+    public void Lost(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref dropped, count);
+        }
+    }
+
     /// <summary>
     /// The events as they come, a <c>dropped</c> marker before the first event after a loss, a <c>keep-alive</c>
     /// after <see cref="KeepAliveInterval"/> of silence; calls <paramref name="renew"/> every <see cref="Renewal"/>.

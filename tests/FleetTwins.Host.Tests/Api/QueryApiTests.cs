@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FleetTwins.Host.Tests.Infrastructure;
+
+namespace FleetTwins.Host.Tests.Api;
+
+/// <summary>An embedded host with API keys and provider secrets configured, shared by the query API tests.</summary>
+public sealed class KeyedHostFixture : IAsyncLifetime
+{
+    public HostProcess Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = ApiKeys.Settings();
+        foreach (var (key, value) in WebhookSender.Settings())
+        {
+            settings[key] = value;
+        }
+
+        Host = await HostProcess.StartAsync(settings);
+    }
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>The REST query API over real HTTP: auth and scopes, conditional reads, search, aggregates, OpenAPI.</summary>
+public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<KeyedHostFixture>
+{
+    private HttpClient With(string? key) => ApiKeys.Client(fixture.Host, key);
+
+    private async Task<string> IngestAsync(double soc, string charging = "CHARGING")
+    {
+        var vin = ApiKeys.NewVin();
+        var sender = new WebhookSender(With(null));
+        (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, soc, DateTimeOffset.UtcNow))).EnsureSuccessStatusCode();
+        (await sender.VolterasAsync("device.telemetry", ApiKeys.ChargingState(vin, charging, DateTimeOffset.UtcNow))).EnsureSuccessStatusCode();
+        return vin;
+    }
+
+    public static TheoryData<string, string> Reads => new()
+    {
+        { "GET", "/api/vehicles/car-1" },
+        { "GET", "/api/vehicles?filter=soc%20%3C%2020" },
+        { "GET", "/api/vehicles/resolve?vin=WBYF2AW010FN82675" },
+        { "GET", "/api/vehicles/car-1/commands" },
+        { "GET", "/api/vehicles/car-1/notifications" },
+        { "GET", "/api/fleet/aggregates" },
+        { "GET", "/api/chargers/c-1" },
+        { "GET", "/api/alerts/a-1" },
+        { "GET", "/api/accounts/a-1" },
+        { "POST", "/api/vehicles/car-1/commands" },
+        { "PUT", "/api/vehicles/car-1/charging-target" },
+        { "PUT", "/api/vehicles/car-1" },
+        { "GET", "/api/parked" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task Every_query_endpoint_answers_401_without_a_key_and_with_a_wrong_one(string method, string path)
+    {
+        foreach (var key in new string?[] { null, "wrong-key-0123456789abc" })
+        {
+            var response = await With(key).SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
+    [InlineData(ApiKeys.ReadOnly, "POST", "/api/vehicles/car-1/commands", "command")]
+    [InlineData(ApiKeys.ReadOnly, "PUT", "/api/vehicles/car-1/charging-target", "command")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/vehicles/car-1", "read")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/vehicles", "read")]
+    [InlineData(ApiKeys.ReadOnly, "PUT", "/api/vehicles/car-1", "admin")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/parked", "admin")]
+    public async Task A_key_lacking_the_scope_gets_403_that_names_it(string key, string method, string path, string scope)
+    {
+        var response = await With(key).SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains($"'{scope}' scope", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Health_webhooks_and_the_openapi_document_need_no_key()
+    {
+        var anonymous = With(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        await IngestAsync(50);
+
+        using var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var path in new[]
+                 {
+                     "/api/vehicles/{id}", "/api/vehicles/resolve", "/api/vehicles", "/api/vehicles/{id}/commands",
+                     "/api/vehicles/{id}/commands/{commandId}", "/api/vehicles/{id}/charging-target", "/api/vehicles/{id}/notifications",
+                     "/api/vehicles/{id}/watch", "/api/chargers/{id}", "/api/alerts/{id}", "/api/accounts/{id}", "/api/fleet/watch",
+                     "/api/fleet/aggregates", "/webhooks/telematica", "/webhooks/volteras/{eventType}", "/webhooks/tracker",
+                 })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+
+        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_twin_read_is_conditional_on_its_version()
+    {
+        var vin = await IngestAsync(61);
+        var http = With(ApiKeys.ReadOnly);
+        var first = await http.GetAsync($"/api/vehicles/{vin}");
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/api/vehicles/{vin}");
+        again.Headers.IfNoneMatch.Add(etag);
+        var notModified = await http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        await new WebhookSender(With(null)).VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 62, DateTimeOffset.UtcNow));
+        var changed = new HttpRequestMessage(HttpMethod.Get, $"/api/vehicles/resolve?vin={vin}");
+        changed.Headers.IfNoneMatch.Add(etag);
+        var fresh = await http.SendAsync(changed);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.NotEqual(etag, fresh.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Search_finds_what_was_ingested_pages_with_a_cursor_and_rejects_a_bad_filter_saying_where()
+    {
+        var marker = 10 + (Random.Shared.Next(1, 9999) / 1000.0);
+        var vins = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            vins.Add(await IngestAsync(marker, i % 2 == 0 ? "CHARGING" : "COMPLETE"));
+        }
+
+        var http = With(ApiKeys.ReadOnly);
+        var filter = Uri.EscapeDataString($"soc = {marker.ToString(System.Globalization.CultureInfo.InvariantCulture)} and charging = CHARGING");
+        await Eventually.ReturnsAsync(
+            () => http.GetFromJsonAsync<JsonElement>($"/api/vehicles?filter={filter}"),
+            page => page.GetProperty("items").GetArrayLength() == 3, TimeSpan.FromSeconds(5), "search sees the ingested vehicles");
+        var first = await http.GetFromJsonAsync<JsonElement>($"/api/vehicles?filter={filter}&limit=2&sort=-id");
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var second = await http.GetFromJsonAsync<JsonElement>($"/api/vehicles?filter={filter}&limit=2&sort=-id&cursor={Uri.EscapeDataString(cursor!)}");
+        var found = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray())
+            .Select(v => v.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(vins.Where((_, i) => i % 2 == 0).OrderDescending(StringComparer.Ordinal).ToList(), found);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+
+        var aggregates = await http.GetFromJsonAsync<JsonElement>($"/api/fleet/aggregates?filter={Uri.EscapeDataString($"soc = {marker.ToString(System.Globalization.CultureInfo.InvariantCulture)}")}");
+        Assert.Equal(5, aggregates.GetProperty("count").GetInt64());
+        Assert.Equal(3, aggregates.GetProperty("byCharging").GetProperty("CHARGING").GetInt64());
+        Assert.Equal(marker, aggregates.GetProperty("averageSoc").GetDouble(), 9);
+
+        var bad = await http.GetAsync($"/api/vehicles?filter={Uri.EscapeDataString("soc < 20 and chargng = CHARGING")}");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using var problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync());
+        Assert.Equal(14, problem.RootElement.GetProperty("position").GetInt32());
+        Assert.Contains("unknown field 'chargng'", problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/vehicles?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/vehicles?cursor={cursor}&sort=soc")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/vehicles?sort=online")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_fleet_watch_streams_matching_vehicles_their_notifications_and_leavers()
+    {
+        var vin = ApiKeys.NewVin();
+        var http = With(ApiKeys.ReadOnly);
+        http.Timeout = TimeSpan.FromSeconds(30);
+        using var response = await http.GetAsync($"/api/fleet/watch?filter={Uri.EscapeDataString($"vin = {vin} and charging = CHARGING")}", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = new ServerSentEvents(await response.Content.ReadAsStreamAsync());
+
+        // Feeds look for fleet watchers every second; changes from then on are streamed.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var sender = new WebhookSender(With(null));
+        var at = DateTimeOffset.UtcNow;
+        await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 40, at));
+        await sender.VolterasAsync("device.telemetry", ApiKeys.ChargingState(vin, "CHARGING", at.AddSeconds(1)));
+        await sender.VolterasAsync("device.telemetry", ApiKeys.ChargingState(vin, "COMPLETE", at.AddSeconds(2)));
+
+        var seen = await events.ReadUntilAsync(e => e.Name == "left", TimeSpan.FromSeconds(10));
+        var vehicle = seen.First(e => e.Name == "vehicle");
+        Assert.Equal(vin, vehicle.Data.GetProperty("id").GetString());
+        Assert.Equal("CHARGING", vehicle.Data.GetProperty("charging").GetString());
+        Assert.Contains(seen, e => e.Name == "notification" && e.Data.GetProperty("type").GetString() == "charging-started");
+        Assert.Equal(vin, seen[^1].Data.GetProperty("id").GetString());
+    }
+}
