@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fleet search, measured in one run on this machine:
+#   1. latency of the documented queries over N seeded twins, PostgreSQL projection next to the in-memory one;
+#   2. ingest-to-search lag: from a webhook's 200 answer until fleet search returns the new value, in the cluster
+#      profile (projection in PostgreSQL, the N twins present) and in the embedded profile.
+# Usage: bash tools/bench/search.sh [twins=100000] [lag-samples=200]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+twins="${1:-100000}"; samples="${2:-200}"
+export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
+eval "$(bash tools/services.sh start)"
+trap 'pkill -f "FleetTwins.Host.dll" 2>/dev/null || true; bash tools/services.sh stop >/dev/null 2>&1 || true' EXIT
+dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/bench/SearchBench -c Release -nologo -clp:ErrorsOnly >/dev/null
+bench="dotnet tools/bench/SearchBench/bin/Release/net10.0/SearchBench.dll"
+host="src/FleetTwins.Host/bin/Release/net10.0"
+secret="whsec_YmVuY2gtc2VhcmNoLXNlY3JldC0wMDAwMDAwMDAw"
+key="bench-search-key-0123456789"
+
+PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres -c "DROP DATABASE IF EXISTS searchbench" -c "CREATE DATABASE searchbench"
+postgres="Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=searchbench"
+$bench query "$postgres" "$twins"
+
+lag() {
+  local name="$1"; shift
+  ( cd "$host" && env "$@" Ingestion__Volteras__Secrets__0="$secret" Api__Keys__0="$key" \
+      Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
+      Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-search-$name.log" 2>&1 & )
+  until curl -sf -o /dev/null http://127.0.0.1:5180/health/ready; do sleep 0.1; done
+  echo -n "$name: "
+  $bench lag http://127.0.0.1:5180 "$secret" "$key" "$samples"
+  pkill -f "FleetTwins.Host.dll" || true; sleep 2
+}
+
+lag cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true "ConnectionStrings__Postgres=$postgres"
+lag embedded FleetTwins__Profile=Embedded
