@@ -82,6 +82,9 @@ rabbit_env() {
     RABBITMQ_PID_FILE="$DIR/rabbitmq/rabbitmq.pid" RABBITMQ_CONFIG_FILE="$DIR/rabbitmq/rabbitmq.conf" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$DIR/rabbitmq/enabled_plugins" RABBITMQ_ADVANCED_CONFIG_FILE="$DIR/rabbitmq/advanced.config" \
     HOME="$DIR/rabbitmq"
+  # The CLI tools are Erlang nodes too, by default on 35672-35682: right where our servers' distribution ports are.
+  # A rabbitmqctl polling a starting server could take its port (dist_port_already_used); keep them apart.
+  export RABBITMQ_CTL_DIST_PORT_MIN=$((DIST_PORT + 1000)) RABBITMQ_CTL_DIST_PORT_MAX=$((DIST_PORT + 1020))
   cd "$DIR/rabbitmq" 2>/dev/null || cd /tmp   # the Erlang CLI drops erl_crash.dump into its working directory
 }
 

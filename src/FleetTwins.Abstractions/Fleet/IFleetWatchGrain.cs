@@ -29,13 +29,20 @@ public interface IFleetWatchGrain : IGrainWithIntegerKey
 {
     public const long Key = 0;
 
-    /// <summary>Subscribes (or renews) a watcher; one not renewed within a minute is dropped.</summary>
-    Task WatchAsync(IFleetWatcher watcher);
+    /// <summary>
+    /// Subscribes (or renews) a watcher; one not renewed within a minute is dropped. Answers the grain's time, to
+    /// ask <see cref="IsSeenByAllFeedsAsync"/> with.
+    /// </summary>
+    Task<DateTime> WatchAsync(IFleetWatcher watcher);
 
     Task UnwatchAsync(IFleetWatcher watcher);
 
-    /// <summary>How many watchers there are; feeds send nothing while there are none.</summary>
-    Task<int> GetWatcherCountAsync();
+    /// <summary>How many watchers there are; feeds send nothing while there are none. Each feed names itself.</summary>
+    Task<int> GetWatcherCountAsync(Guid feed);
+
+    /// <summary>True once every live feed has asked for the watcher count after <paramref name="since"/>: from then on
+    /// every change reaches the watchers.</summary>
+    Task<bool> IsSeenByAllFeedsAsync(DateTime since);
 
     [OneWay]
     Task PublishAsync(IReadOnlyList<FleetChange> changes, int dropped);

@@ -8,12 +8,18 @@ namespace FleetTwins.Grains.Fleet;
 [GrainType("fleet-watch")]
 public sealed class FleetWatchGrain(ILogger<FleetWatchGrain> logger) : Grain, IFleetWatchGrain
 {
+    /// <summary>A feed that has not asked for this long is gone (feeds ask every second).</summary>
+    private static readonly TimeSpan FeedExpiry = TimeSpan.FromSeconds(5);
+
     private readonly ObserverManager<IFleetWatcher> watchers = new(TimeSpan.FromMinutes(1), logger);
 
-    public Task WatchAsync(IFleetWatcher watcher)
+    /// <summary>When each silo's feed last asked whether anyone watches.</summary>
+    private readonly Dictionary<Guid, DateTime> feeds = [];
+
+    public Task<DateTime> WatchAsync(IFleetWatcher watcher)
     {
         watchers.Subscribe(watcher, watcher);
-        return Task.CompletedTask;
+        return Task.FromResult(DateTime.UtcNow);
     }
 
     public Task UnwatchAsync(IFleetWatcher watcher)
@@ -22,11 +28,24 @@ public sealed class FleetWatchGrain(ILogger<FleetWatchGrain> logger) : Grain, IF
         return Task.CompletedTask;
     }
 
-    public Task<int> GetWatcherCountAsync()
+    public Task<int> GetWatcherCountAsync(Guid feed)
     {
+        feeds[feed] = DateTime.UtcNow;
+
         // Counting also expires watchers that stopped renewing.
         watchers.ClearExpired();
         return Task.FromResult(watchers.Count);
+    }
+
+    public Task<bool> IsSeenByAllFeedsAsync(DateTime since)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var gone in feeds.Where(f => now - f.Value > FeedExpiry).Select(f => f.Key).ToList())
+        {
+            feeds.Remove(gone);
+        }
+
+        return Task.FromResult(feeds.Values.All(asked => asked > since));
     }
 
     public Task PublishAsync(IReadOnlyList<FleetChange> changes, int dropped)

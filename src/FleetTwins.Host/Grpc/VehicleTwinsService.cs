@@ -107,6 +107,7 @@ public sealed class VehicleTwinsService(
                 FleetTwins.Fleet.VehicleSummary v => new FleetWatchEvent { Vehicle = v.ToProto() },
                 NotificationView n => new FleetWatchEvent { Notification = n.ToProto() },
                 FleetWatch.Left left => new FleetWatchEvent { Left = left.Id },
+                FleetWatch.Ready ready => new FleetWatchEvent { Ready = new Ready { Since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(ready.Since) } },
                 WatchSession.DroppedCount d => new FleetWatchEvent { Dropped = new Dropped { Dropped_ = d.Dropped } },
                 _ => null,
             };

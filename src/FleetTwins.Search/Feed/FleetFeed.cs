@@ -22,6 +22,7 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
     private static readonly TimeSpan WatcherCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock gate = new();
+    private readonly Guid id = Guid.NewGuid();
     private Dictionary<string, FleetChange> toProject = new(StringComparer.Ordinal);
     private Queue<FleetChange> toWatch = new();
     private int watchDropped;
@@ -141,7 +142,7 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
     {
         try
         {
-            watched = await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).GetWatcherCountAsync() > 0;
+            watched = await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).GetWatcherCountAsync(id) > 0;
         }
         catch (Exception e)
         {

@@ -71,8 +71,8 @@ public sealed class FleetFeedTests(ClusterFixture fixture)
         var recorder = new Recorder();
         var reference = fixture.Client.CreateObjectReference<IFleetWatcher>(recorder);
         var hub = fixture.Client.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key);
-        await hub.WatchAsync(reference);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the feeds look for watchers every second
+        var since = await hub.WatchAsync(reference);
+        Assert.True(await EventuallyAsync(() => hub.IsSeenByAllFeedsAsync(since), seen => seen));
 
         var prefix = $"watch-{Guid.NewGuid():N}";
         var now = fixture.Clock.GetUtcNow();

@@ -34,7 +34,7 @@ public sealed class ClusterQueryTests
         var vin = ApiKeys.NewVin();
         using var watch = await reader.GetAsync($"/api/fleet/watch?filter={Uri.EscapeDataString($"vin = {vin}")}", HttpCompletionOption.ResponseHeadersRead);
         var events = new ServerSentEvents(await watch.Content.ReadAsStreamAsync());
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // feeds look for fleet watchers every second
+        Assert.Equal("ready", (await events.NextAsync(TimeSpan.FromSeconds(10))).Name);
 
         var sender = new WebhookSender(ApiKeys.Client(first, null));
         var at = DateTimeOffset.UtcNow;

@@ -178,8 +178,8 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var events = new ServerSentEvents(await response.Content.ReadAsStreamAsync());
 
-        // Feeds look for fleet watchers every second; changes from then on are streamed.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Every change made after "ready" is streamed.
+        Assert.Equal("ready", (await events.NextAsync(TimeSpan.FromSeconds(10))).Name);
         var sender = new WebhookSender(With(null));
         var at = DateTimeOffset.UtcNow;
         await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 40, at));

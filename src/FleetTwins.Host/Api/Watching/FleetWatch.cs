@@ -5,10 +5,11 @@ using FleetTwins.Search.Filters;
 namespace FleetTwins.Host.Api.Watching;
 
 /// <summary>
-/// A live watch of the whole fleet through a filter: <c>vehicle</c> (the summary of a matching twin after each
-/// change), <c>notification</c> (raised by a matching twin) and <c>left</c> (<c>{"id"}</c>: a twin this watch showed
-/// no longer matches, or was merged away). Changes reach it from every silo through the fleet-watch grain,
-/// batched every 100 ms per silo.
+/// A live watch of the whole fleet through a filter: first <c>ready</c> (once every silo's feed knows of the watch:
+/// every change from then on is streamed), then <c>vehicle</c> (the summary of a matching twin after each change),
+/// <c>notification</c> (raised by a matching twin) and <c>left</c> (<c>{"id"}</c>: a twin this watch showed no longer
+/// matches, or was merged away). Changes reach it from every silo through the fleet-watch grain, batched every
+/// 100 ms per silo.
 /// </summary>
 public static class FleetWatch
 {
@@ -21,7 +22,14 @@ public static class FleetWatch
         var reference = grains.CreateObjectReference<IFleetWatcher>(watcher);
         try
         {
-            await hub.WatchAsync(reference);
+            var since = await hub.WatchAsync(reference);
+            var deadline = DateTime.UtcNow + ReadyWithin;
+            while (!await hub.IsSeenByAllFeedsAsync(since) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+
+            yield return new WatchEvent("ready", new Ready(since));
             await foreach (var e in session.ReadAllAsync(() => hub.WatchAsync(reference), cancellationToken))
             {
                 yield return e;
@@ -42,6 +50,12 @@ public static class FleetWatch
             GC.KeepAlive(watcher);
         }
     }
+
+    /// <summary>How long to wait for every feed to notice a new watch (feeds look every second).</summary>
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(5);
+
+    /// <summary>The data of the <c>ready</c> event: since when changes are streamed.</summary>
+    public sealed record Ready(DateTime Since);
 
     /// <summary>The data of a <c>left</c> event.</summary>
     public sealed record Left(string Id);
