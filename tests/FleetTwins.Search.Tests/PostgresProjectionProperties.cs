@@ -78,6 +78,7 @@ public sealed class PostgresProjectionProperties(ProjectionDatabase database) : 
     public async Task Rows_round_trip_and_only_move_to_newer_versions()
     {
         var projection = new PostgresFleetProjection(database.DataSource);
+        await database.DataSource.CreateCommand("TRUNCATE fleettwins_vehicles").ExecuteNonQueryAsync();
         var fleet = Generators.Fleet.Where(f => f.Count > 10).Sample(1, 1).Single();
         await projection.WriteAsync(fleet, [], CancellationToken.None);
         var older = fleet.Select(v => v with { Version = v.Version - 1, Soc = -1 }).ToList();

@@ -7,13 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-100000}"; vehicles="${2:-1000}"
-export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
-eval "$(bash tools/services.sh start)"
-trap 'pkill -f "FleetTwins.Host.dll" 2>/dev/null || true; bash tools/services.sh stop >/dev/null 2>&1 || true' EXIT
-dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/bench/AmqpDrain -c Release -nologo -clp:ErrorsOnly >/dev/null
-drain="dotnet tools/bench/AmqpDrain/bin/Release/net10.0/AmqpDrain.dll"
-host="src/FleetTwins.Host/bin/Release/net10.0"
+source tools/bench/services.sh AmqpDrain
+drain="$bench"
 uri="$FLEETTWINS_TEST_RABBITMQ"
 
 $drain fill "$uri" bench.bare "$count" "$vehicles"
@@ -37,6 +32,6 @@ measure() {
 }
 
 measure embedded FleetTwins__Profile=Embedded
-PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres -c "CREATE DATABASE bench"
+postgres_admin -c "CREATE DATABASE bench"
 measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true \
   "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=bench"

@@ -7,17 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 twins="${1:-100000}"; samples="${2:-200}"
-export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
-eval "$(bash tools/services.sh start)"
-trap 'pkill -f "FleetTwins.Host.dll" 2>/dev/null || true; bash tools/services.sh stop >/dev/null 2>&1 || true' EXIT
-dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/bench/SearchBench -c Release -nologo -clp:ErrorsOnly >/dev/null
-bench="dotnet tools/bench/SearchBench/bin/Release/net10.0/SearchBench.dll"
-host="src/FleetTwins.Host/bin/Release/net10.0"
+source tools/bench/services.sh SearchBench
 secret="whsec_YmVuY2gtc2VhcmNoLXNlY3JldC0wMDAwMDAwMDAw"
 key="bench-search-key-0123456789"
 
-PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres -c "DROP DATABASE IF EXISTS searchbench" -c "CREATE DATABASE searchbench"
+postgres_admin -c "DROP DATABASE IF EXISTS searchbench" -c "CREATE DATABASE searchbench"
 postgres="Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=searchbench"
 $bench query "$postgres" "$twins"
 

@@ -12,24 +12,37 @@ namespace FleetTwins.Search.Projection;
 /// </summary>
 public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFleetProjection
 {
-    private const string Columns =
-        "\"id\", \"version\", \"vin\", \"make\", \"model\", \"online\", \"last_seen_at\", \"offline_since\", \"soc\", \"charging\", \"plug\", " +
-        "\"latitude\", \"longitude\", \"odometer_km\", \"range_km\", \"rental\", \"alerts\", \"high_alerts\", \"updated_at\"";
+    /// <summary>The table's columns in order, each with its type and how a batch of summaries fills it.</summary>
+    private static readonly (string Name, NpgsqlDbType Type, Func<IReadOnlyList<VehicleSummary>, Array> Values)[] Table =
+    [
+        ("id", NpgsqlDbType.Text, rows => rows.Select(v => v.Id).ToArray()),
+        ("version", NpgsqlDbType.Bigint, rows => rows.Select(v => v.Version).ToArray()),
+        ("vin", NpgsqlDbType.Text, rows => rows.Select(v => v.Vin).ToArray()),
+        ("make", NpgsqlDbType.Text, rows => rows.Select(v => v.Make).ToArray()),
+        ("model", NpgsqlDbType.Text, rows => rows.Select(v => v.Model).ToArray()),
+        ("online", NpgsqlDbType.Boolean, rows => rows.Select(v => v.Online).ToArray()),
+        ("last_seen_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.LastSeenAt?.UtcDateTime).ToArray()),
+        ("offline_since", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.OfflineSince?.UtcDateTime).ToArray()),
+        ("soc", NpgsqlDbType.Double, rows => rows.Select(v => v.Soc).ToArray()),
+        ("charging", NpgsqlDbType.Text, rows => rows.Select(v => v.Charging).ToArray()),
+        ("plug", NpgsqlDbType.Text, rows => rows.Select(v => v.Plug).ToArray()),
+        ("latitude", NpgsqlDbType.Double, rows => rows.Select(v => v.Latitude).ToArray()),
+        ("longitude", NpgsqlDbType.Double, rows => rows.Select(v => v.Longitude).ToArray()),
+        ("odometer_km", NpgsqlDbType.Double, rows => rows.Select(v => v.Odometer).ToArray()),
+        ("range_km", NpgsqlDbType.Double, rows => rows.Select(v => v.Range).ToArray()),
+        ("rental", NpgsqlDbType.Boolean, rows => rows.Select(v => v.Rental).ToArray()),
+        ("alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.Alerts).ToArray()),
+        ("high_alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.HighAlerts).ToArray()),
+        ("updated_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.UpdatedAt.UtcDateTime).ToArray()),
+    ];
 
-    private const string Upsert =
-        $"""
-        INSERT INTO fleettwins_vehicles ({Columns})
-        SELECT * FROM unnest(@id, @version, @vin, @make, @model, @online, @last_seen_at, @offline_since, @soc, @charging, @plug,
-                             @latitude, @longitude, @odometer_km, @range_km, @rental, @alerts, @high_alerts, @updated_at)
-        ON CONFLICT ("id") DO UPDATE SET
-            "version" = excluded."version", "vin" = excluded."vin", "make" = excluded."make", "model" = excluded."model",
-            "online" = excluded."online", "last_seen_at" = excluded."last_seen_at", "offline_since" = excluded."offline_since",
-            "soc" = excluded."soc", "charging" = excluded."charging", "plug" = excluded."plug",
-            "latitude" = excluded."latitude", "longitude" = excluded."longitude", "odometer_km" = excluded."odometer_km",
-            "range_km" = excluded."range_km", "rental" = excluded."rental", "alerts" = excluded."alerts",
-            "high_alerts" = excluded."high_alerts", "updated_at" = excluded."updated_at"
-        WHERE fleettwins_vehicles."version" < excluded."version"
-        """;
+    private static readonly string Columns = string.Join(", ", Table.Select(c => $"\"{c.Name}\""));
+
+    /// <summary>One statement per batch: the arrays unnested into rows, each replacing only an older version.</summary>
+    private static readonly string Upsert =
+        $"INSERT INTO fleettwins_vehicles ({Columns}) SELECT * FROM unnest({string.Join(", ", Table.Select(c => "@" + c.Name))}) " +
+        $"ON CONFLICT (\"id\") DO UPDATE SET {string.Join(", ", Table.Skip(1).Select(c => $"\"{c.Name}\" = excluded.\"{c.Name}\""))} " +
+        "WHERE fleettwins_vehicles.\"version\" < excluded.\"version\"";
 
     public async Task WriteAsync(IReadOnlyCollection<VehicleSummary> upserts, IReadOnlyCollection<string> removals, CancellationToken cancellationToken)
     {
@@ -40,32 +53,18 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
             // One row per id per statement (ON CONFLICT cannot touch a row twice): the newest version wins.
             var rows = upserts.GroupBy(v => v.Id, StringComparer.Ordinal).Select(g => g.MaxBy(v => v.Version)!).ToList();
             var command = new NpgsqlBatchCommand(Upsert);
-            Add(command, "id", NpgsqlDbType.Text, rows.Select(v => v.Id));
-            Add(command, "version", NpgsqlDbType.Bigint, rows.Select(v => v.Version));
-            Add(command, "vin", NpgsqlDbType.Text, rows.Select(v => v.Vin));
-            Add(command, "make", NpgsqlDbType.Text, rows.Select(v => v.Make));
-            Add(command, "model", NpgsqlDbType.Text, rows.Select(v => v.Model));
-            Add(command, "online", NpgsqlDbType.Boolean, rows.Select(v => v.Online));
-            Add(command, "last_seen_at", NpgsqlDbType.TimestampTz, rows.Select(v => v.LastSeenAt?.UtcDateTime));
-            Add(command, "offline_since", NpgsqlDbType.TimestampTz, rows.Select(v => v.OfflineSince?.UtcDateTime));
-            Add(command, "soc", NpgsqlDbType.Double, rows.Select(v => v.Soc));
-            Add(command, "charging", NpgsqlDbType.Text, rows.Select(v => v.Charging));
-            Add(command, "plug", NpgsqlDbType.Text, rows.Select(v => v.Plug));
-            Add(command, "latitude", NpgsqlDbType.Double, rows.Select(v => v.Latitude));
-            Add(command, "longitude", NpgsqlDbType.Double, rows.Select(v => v.Longitude));
-            Add(command, "odometer_km", NpgsqlDbType.Double, rows.Select(v => v.Odometer));
-            Add(command, "range_km", NpgsqlDbType.Double, rows.Select(v => v.Range));
-            Add(command, "rental", NpgsqlDbType.Boolean, rows.Select(v => v.Rental));
-            Add(command, "alerts", NpgsqlDbType.Integer, rows.Select(v => v.Alerts));
-            Add(command, "high_alerts", NpgsqlDbType.Integer, rows.Select(v => v.HighAlerts));
-            Add(command, "updated_at", NpgsqlDbType.TimestampTz, rows.Select(v => v.UpdatedAt.UtcDateTime));
+            foreach (var (name, type, values) in Table)
+            {
+                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values(rows) });
+            }
+
             batch.BatchCommands.Add(command);
         }
 
         if (removals.Count > 0)
         {
             var command = new NpgsqlBatchCommand("DELETE FROM fleettwins_vehicles WHERE \"id\" = ANY(@ids)");
-            Add(command, "ids", NpgsqlDbType.Text, removals);
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = removals.ToArray() });
             batch.BatchCommands.Add(command);
         }
 
@@ -157,7 +156,4 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         r.IsDBNull(i) ? null : new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc));
 
     private static double? Number(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
-
-    private static void Add<T>(NpgsqlBatchCommand command, string name, NpgsqlDbType type, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
 }
