@@ -40,7 +40,9 @@ public sealed class VehicleTwinGrain(
     /// <summary>Live watchers; one that does not renew within a minute is dropped.</summary>
     private readonly Orleans.Utilities.ObserverManager<IVehicleWatcher> watchers = new(TimeSpan.FromMinutes(1), logger);
 
+    /// <summary>One timer per activation, re-armed for each delivery attempt (a timer per attempt would pile up until deactivation).</summary>
     private IGrainTimer? outboxTimer;
+    private bool outboxScheduled;
     private bool outboxReminderRegistered;
     private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
 
@@ -201,7 +203,18 @@ public sealed class VehicleTwinGrain(
     {
         if (reminderName == OutboxReminder)
         {
-            ScheduleOutbox(TimeSpan.Zero);
+            if (State.Outbox.Count > 0)
+            {
+                ScheduleOutbox(TimeSpan.Zero);
+            }
+            else if (await this.GetReminder(OutboxReminder) is { } idle)
+            {
+                // Unregistered only once a tick finds nothing to deliver: a twin that raises notifications often
+                // keeps one registration instead of writing the reminder table twice per delivery.
+                await this.UnregisterReminder(idle);
+                outboxReminderRegistered = false;
+            }
+
             return;
         }
 
@@ -268,7 +281,7 @@ public sealed class VehicleTwinGrain(
     /// <summary>Delivers soon; the durable reminder makes sure delivery resumes even if this silo dies first.</summary>
     private async Task StartOutboxAsync()
     {
-        if (State.Outbox.Count == 0 || outboxTimer is not null)
+        if (State.Outbox.Count == 0 || outboxScheduled)
         {
             return;
         }
@@ -289,15 +302,16 @@ public sealed class VehicleTwinGrain(
             return;
         }
 
-        outboxTimer?.Dispose();
-        outboxTimer = this.RegisterGrainTimer(DeliverOutboxAsync, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { Interleave = false });
+        outboxTimer ??= this.RegisterGrainTimer(DeliverOutboxAsync,
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        outboxTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        outboxScheduled = true;
     }
 
     /// <summary>Hands the outbox to the sink; on success removes what was taken, on failure retries with backoff.</summary>
     private async Task DeliverOutboxAsync(CancellationToken cancellationToken)
     {
-        // A one-shot timer: forget it, but do not dispose it from its own callback (that cancels this token).
-        outboxTimer = null;
+        outboxScheduled = false;
         var batch = State.Outbox.Take(500).ToList();
         if (batch.Count == 0)
         {
@@ -323,11 +337,6 @@ public sealed class VehicleTwinGrain(
         if (State.Outbox.Count > 0)
         {
             ScheduleOutbox(TimeSpan.Zero);
-        }
-        else if (await this.GetReminder(OutboxReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-            outboxReminderRegistered = false;
         }
     }
 
