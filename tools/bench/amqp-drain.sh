@@ -7,17 +7,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-100000}"; vehicles="${2:-1000}"
-source tools/bench/services.sh AmqpDrain
+source tools/bench/services.sh tools/bench/AmqpDrain
 drain="$bench"
+dotnet build tools/FleetTwins.Simulator -c Release -nologo -clp:ErrorsOnly >/dev/null
+fill() { dotnet tools/FleetTwins.Simulator/bin/Release/net10.0/FleetTwins.Simulator.dll fill-invers "$uri" "$1" "$count" --vehicles "$vehicles"; }
 uri="$FLEETTWINS_TEST_RABBITMQ"
 
-$drain fill "$uri" bench.bare "$count" "$vehicles"
+fill bench.bare
 $drain bare "$uri" bench.bare "$count"
 
 # Starts the host on a pre-filled queue; reports the time from "ready" until the queue holds nothing.
 measure() {
   local name="$1"; shift
-  $drain fill "$uri" "bench.$name" "$count" "$vehicles" >/dev/null
+  fill "bench.$name" >/dev/null
   # BENCH_ENV adds settings to every host run, e.g. BENCH_ENV="Ingestion__Invers__CacheSize=10000".
   ( cd "$host" && env "$@" ${BENCH_ENV:-} Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 twins="${1:-100000}"; samples="${2:-200}"
-source tools/bench/services.sh SearchBench
+source tools/bench/services.sh tools/bench/SearchBench
 secret="whsec_YmVuY2gtc2VhcmNoLXNlY3JldC0wMDAwMDAwMDAw"
 key="bench-search-key-0123456789"
 

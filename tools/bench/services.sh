@@ -1,11 +1,11 @@
 # Sourced by the benchmark scripts (from the repository root): PostgreSQL and RabbitMQ of their own, apart from
 # the test and development services and stopped on exit with any host they started, and a Release build of the
-# solution and of the benchmark program named by $1.
+# solution and of the benchmark program in the folder $1 (e.g. tools/bench/AmqpDrain); $bench runs it.
 export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
 eval "$(bash tools/services.sh start)"
 trap 'pkill -f "FleetTwins.Host.dll" 2>/dev/null || true; bash tools/services.sh stop >/dev/null 2>&1 || true' EXIT
 dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build "tools/bench/$1" -c Release -nologo -clp:ErrorsOnly >/dev/null
-bench="dotnet tools/bench/$1/bin/Release/net10.0/$1.dll"
+dotnet build "$1" -c Release -nologo -clp:ErrorsOnly >/dev/null
+bench="dotnet $1/bin/Release/net10.0/$(basename "$1").dll"
 host="src/FleetTwins.Host/bin/Release/net10.0"
 postgres_admin() { PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres "$@"; }

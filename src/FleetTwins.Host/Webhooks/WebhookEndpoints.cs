@@ -45,11 +45,18 @@ public static class WebhookEndpoints
                 ? SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, eventType, at))
                 : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")));
         webhooks.MapPost("/tracker", TrackerAsync);
+        if (app.Configuration.GetValue<bool>("Benchmark:FloorEndpoints"))
+        {
+            // The benchmark's floor (tools/bench/webhook.sh): the same body read and signature check, no parse, no grain.
+            webhooks.MapPost("/floor/volteras/{eventType}", (HttpContext context, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
+                SignedAsync(context, verifier, Sources.Volteras, parse: null)).ExcludeFromDescription();
+        }
+
         return app;
     }
 
     private static async Task<IResult> SignedAsync(
-        HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, ParseOutcome> parse)
+        HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, ParseOutcome>? parse)
     {
         var services = context.RequestServices;
         var (body, tooLarge) = await ReadBodyAsync(context);
@@ -70,7 +77,9 @@ public static class WebhookEndpoints
             return Reject(context, provider, 401, $"signature rejected: {verification.Error}");
         }
 
-        return await IngestAsync(context, provider, $"{provider}:{verification.MessageId}", parse(body, verification.Timestamp));
+        return parse is null
+            ? Success("Verified; not applied (benchmark floor).")
+            : await IngestAsync(context, provider, $"{provider}:{verification.MessageId}", parse(body, verification.Timestamp));
     }
 
     private static async Task<IResult> TrackerAsync(HttpContext context, IOptions<IngestionOptions> options)

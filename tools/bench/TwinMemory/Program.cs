@@ -104,7 +104,7 @@ static async Task<int> ColdStartAsync(string postgres, int count)
 static async Task<IHost> StartSiloAsync(Action<ISiloBuilder> storage)
 {
     var builder = Host.CreateApplicationBuilder();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.ClearProviders(); // the figures are the output
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<INotificationSink, NoNotificationSink>();
     builder.Services.AddSingleton<IFleetFeed, NoFleetFeed>();
