@@ -152,21 +152,13 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
         }
     }
 
-    /// <summary>Keeps the newest version of each twin and every notification raised on the way.</summary>
+    /// <summary>Keeps the newest version of each twin (the projection needs nothing else).</summary>
     private static void Coalesce(Dictionary<string, FleetChange> pending, FleetChange change)
     {
-        var id = change.Vehicle.Id;
-        if (!pending.TryGetValue(id, out var existing))
+        if (!pending.TryGetValue(change.Vehicle.Id, out var existing) || change.Vehicle.Version >= existing.Vehicle.Version)
         {
-            pending[id] = change;
-            return;
+            pending[change.Vehicle.Id] = change;
         }
-
-        var newer = change.Vehicle.Version >= existing.Vehicle.Version ? change : existing;
-        var older = ReferenceEquals(newer, change) ? existing : change;
-        pending[id] = older.Notifications.Count == 0
-            ? newer
-            : newer with { Notifications = [.. older.Notifications, .. newer.Notifications] };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} twin changes to the search projection failed; they stay queued for the next round")]

@@ -36,10 +36,10 @@ public sealed record PageCursor(string Sort, string FilterHash, object? Value, s
             using var document = JsonDocument.Parse(Base64Url.DecodeFromChars(text));
             var root = document.RootElement;
             var cursor = new PageCursor(
-                root.GetProperty("s").GetString()!,
-                root.GetProperty("f").GetString()!,
+                root.GetProperty("s").GetString() ?? "",
+                root.GetProperty("f").GetString() ?? "",
                 ReadValue(root.GetProperty("v"), sort.Field.Type),
-                root.GetProperty("i").GetString()!);
+                root.GetProperty("i").GetString() ?? throw new FormatException("cursor without an id"));
             if (cursor.Sort != sort.ToString() || cursor.FilterHash != Hash(filterText))
             {
                 throw new ArgumentException("cursor: it belongs to another filter or sort; pass the same filter and sort as the first page");
@@ -47,7 +47,7 @@ public sealed record PageCursor(string Sort, string FilterHash, object? Value, s
 
             return cursor;
         }
-        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new ArgumentException("cursor: not a cursor this service made; pass nextCursor from the previous page as it is");
         }
