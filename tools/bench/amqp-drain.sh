@@ -24,7 +24,7 @@ measure() {
   ( cd "$host" && env "$@" ${BENCH_ENV:-} Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-$name.log" 2>&1 & )
-  until curl -sf -o /dev/null http://127.0.0.1:5180/health/ready; do sleep 0.1; done
+  wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-$name.log"
   local start end depth
   start=$(date +%s.%N)
   while depth=$(bash tools/services.sh queue-depth "bench.$name"); [ "${depth:-1}" != "0" ]; do sleep 0.2; done

@@ -20,7 +20,7 @@ lag() {
   ( cd "$host" && env "$@" Ingestion__Volteras__Secrets__0="$secret" Api__Keys__0="$key" \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-search-$name.log" 2>&1 & )
-  until curl -sf -o /dev/null http://127.0.0.1:5180/health/ready; do sleep 0.1; done
+  wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-search-$name.log"
   echo -n "$name: "
   $bench lag http://127.0.0.1:5180 "$secret" "$key" "$samples"
   pkill -f "FleetTwins.Host.dll" || true; sleep 2

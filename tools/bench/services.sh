@@ -9,3 +9,11 @@ dotnet build "$1" -c Release -nologo -clp:ErrorsOnly >/dev/null
 bench="dotnet $1/bin/Release/net10.0/$(basename "$1").dll"
 host="src/FleetTwins.Host/bin/Release/net10.0"
 postgres_admin() { PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres "$@"; }
+# Waits for a host started in the background to answer /health/ready; gives up after 3 minutes, showing its log.
+wait_ready() {
+  local deadline=$((SECONDS + 180))
+  until curl -sf -o /dev/null "$1/health/ready"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo "the host at $1 did not become ready; its log ($2):" >&2; tail -20 "$2" >&2; exit 1; fi
+    sleep 0.2
+  done
+}

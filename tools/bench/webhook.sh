@@ -18,7 +18,7 @@ start_host() {
   ( cd "$host" && env "$@" Benchmark__FloorEndpoints=true Ingestion__Volteras__Secrets__0="$secret" \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-webhook-$name.log" 2>&1 & )
-  until curl -sf -o /dev/null http://127.0.0.1:5180/health/ready; do sleep 0.1; done
+  wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-webhook-$name.log"
 }
 
 drive() { # prints the simulator's result line on stderr, and its rate on stdout
