@@ -4,6 +4,7 @@ using FleetTwins.Grains.Options;
 using FleetTwins.Host.Notifications;
 using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Options;
+using FleetTwins.Host.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -51,8 +52,8 @@ public static class SiloHosting
     private static void UseEmbedded(ISiloBuilder silo, FleetTwinsOptions options)
     {
         silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
-            .AddMemoryGrainStorage(StorageNames.Twins)
             .UseInMemoryReminderService();
+        silo.Services.AddKeyedSingleton<IGrainStorage, InProcessGrainStorage>(StorageNames.Twins);
     }
 
     private static void UseCluster(ISiloBuilder silo, FleetTwinsOptions options, string connectionString)
