@@ -1,8 +1,8 @@
 // Twin footprint benchmarks (bash tools/bench/twins.sh runs them):
-//   memory <twins> <discard|memory>   managed heap per active vehicle twin with realistic state, in an in-process
+//   memory <twins> <discard|embedded>  managed heap per active vehicle twin with realistic state, in an in-process
 //                                      silo; "discard": state lives only in the activation (as in the cluster
-//                                      profile, where storage is PostgreSQL); "memory": the embedded profile's
-//                                      in-memory storage keeps a second copy
+//                                      profile, where storage is PostgreSQL); "embedded": the embedded profile's
+//                                      in-process storage keeps a second copy
 //   coldstart <postgres> <twins>       writes the twins through a silo on PostgreSQL, restarts the silo, and times
 //                                      activating every twin from storage
 using System.Diagnostics;
@@ -21,14 +21,14 @@ using Orleans.Storage;
 
 return args switch
 {
-    ["memory", var n, var storage] => await MemoryAsync(int.Parse(n), storage),
+    ["memory", var n, var storage and ("discard" or "embedded")] => await MemoryAsync(int.Parse(n), storage),
     ["coldstart", var postgres, var n] => await ColdStartAsync(postgres, int.Parse(n)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: TwinMemory memory <twins> <discard|memory> | coldstart <postgres> <twins>");
+    Console.Error.WriteLine("usage: TwinMemory memory <twins> <discard|embedded> | coldstart <postgres> <twins>");
     return 2;
 }
 
@@ -36,9 +36,9 @@ static async Task<int> MemoryAsync(int count, string storage)
 {
     using var host = await StartSiloAsync(silo =>
     {
-        if (storage == "memory")
+        if (storage == "embedded")
         {
-            silo.AddMemoryGrainStorage(StorageNames.Twins);
+            silo.Services.AddKeyedSingleton<IGrainStorage, FleetTwins.Host.Storage.InProcessGrainStorage>(StorageNames.Twins);
         }
         else
         {
