@@ -107,9 +107,9 @@ public static class VehicleEndpoints
             : TypedResults.Ok((await vehicle.GetNotificationsAsync()).Select(NotificationView.From));
     }
 
-    private static IResult InvalidId(string id) => TypedResults.Problem(statusCode: 400, title: "Invalid twin id",
+    internal static IResult InvalidId(string id) => TypedResults.Problem(statusCode: 400, title: "Invalid twin id",
         detail: $"A twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
 
-    private static IResult NotFound(string id) => TypedResults.Problem(statusCode: 404, title: "No such vehicle",
+    internal static IResult NotFound(string id) => TypedResults.Problem(statusCode: 404, title: "No such vehicle",
         detail: $"No vehicle twin has the id '{id}'.");
 }

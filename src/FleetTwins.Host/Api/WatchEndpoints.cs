@@ -31,14 +31,14 @@ public static class WatchEndpoints
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            await TypedResults.Problem(statusCode: 400, title: "Invalid twin id", detail: "A twin id is letters, digits or '-', '_', '.', ':'.").ExecuteAsync(context);
+            await VehicleEndpoints.InvalidId(id).ExecuteAsync(context);
             return;
         }
 
         var vehicle = grains.GetGrain<IVehicleTwinGrain>(id);
         if (await vehicle.GetAsync() is not { } current)
         {
-            await TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin has the id '{id}'.").ExecuteAsync(context);
+            await VehicleEndpoints.NotFound(id).ExecuteAsync(context);
             return;
         }
 

@@ -28,18 +28,6 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
     private int watchDropped;
     private volatile bool watched;
 
-    /// <summary>Changes waiting for the projection (an indicator of how far it is behind).</summary>
-    public int Pending
-    {
-        get
-        {
-            lock (gate)
-            {
-                return toProject.Count;
-            }
-        }
-    }
-
     public void Publish(FleetChange change)
     {
         lock (gate)
@@ -84,7 +72,7 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
     }
 
     /// <summary>Writes what is pending to the projection and passes it to the fleet-wide watch.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         Dictionary<string, FleetChange> projecting;
         Queue<FleetChange> watching;

@@ -20,9 +20,6 @@ public sealed record Field(string Name, FieldType Type, string Column, Func<Vehi
 /// <summary>The fields of a <see cref="VehicleSummary"/> the filter language knows.</summary>
 public static class Fields
 {
-    /// <summary><c>offlineFor</c>: how long the vehicle has been offline (null while online), from <c>offlineSince</c>.</summary>
-    public static readonly Field OfflineFor = new("offlineFor", FieldType.Duration, "offline_since", v => v.OfflineSince, Sortable: false);
-
     public static readonly Field Id = new("id", FieldType.Text, "id", v => v.Id);
 
     public static readonly IReadOnlyList<Field> All =
@@ -45,7 +42,8 @@ public static class Fields
         new("lastSeenAt", FieldType.Time, "last_seen_at", v => v.LastSeenAt),
         new("offlineSince", FieldType.Time, "offline_since", v => v.OfflineSince),
         new("updatedAt", FieldType.Time, "updated_at", v => v.UpdatedAt),
-        OfflineFor,
+        // How long the vehicle has been offline (unset while online), from offlineSince and now.
+        new("offlineFor", FieldType.Duration, "offline_since", v => v.OfflineSince, Sortable: false),
     ];
 
     private static readonly Dictionary<string, Field> ByName = All.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);

@@ -42,7 +42,7 @@ public static class FilterEvaluator
         (Flip(op), VehicleSummary.Micros(now - duration));
 
     /// <summary>The operator with its sides swapped (a &lt; b is b &gt; a).</summary>
-    public static Operator Flip(Operator op) => op switch
+    private static Operator Flip(Operator op) => op switch
     {
         Operator.Less => Operator.Greater,
         Operator.LessOrEqual => Operator.GreaterOrEqual,
