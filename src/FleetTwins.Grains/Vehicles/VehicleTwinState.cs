@@ -272,10 +272,7 @@ public sealed class VehicleTwinState
             CreatedAt = other.CreatedAt;
         }
 
-        foreach (var delivery in other.Deliveries.Recent)
-        {
-            Deliveries.Add(delivery);
-        }
+        Deliveries.AddAll(other.Deliveries);
     }
 
     private static T? Newest<T>(T? mine, T? theirs, Func<T, DateTimeOffset> at) =>

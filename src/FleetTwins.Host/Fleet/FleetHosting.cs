@@ -3,8 +3,6 @@ using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Options;
 using FleetTwins.Search.Feed;
 using FleetTwins.Search.Projection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
 
 namespace FleetTwins.Host.Fleet;
 
@@ -15,7 +13,7 @@ public static class FleetHosting
     {
         if (builder.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Cluster)
         {
-            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(builder.Configuration.GetPostgresConnectionString()));
+            builder.Services.AddFleetTwinsPostgres(builder.Configuration);
             builder.Services.AddSingleton<IFleetProjection, PostgresFleetProjection>();
         }
         else

@@ -18,7 +18,7 @@ public static class HealthEndpoints
             .AddCheck<SiloActiveCheck>("silo", tags: [Ready]);
         if (builder.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Cluster)
         {
-            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(builder.Configuration.GetPostgresConnectionString()));
+            builder.Services.AddFleetTwinsPostgres(builder.Configuration);
             checks.AddCheck<PostgresReachableCheck>("postgres", tags: [Ready]);
         }
 

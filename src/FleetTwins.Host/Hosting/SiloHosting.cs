@@ -37,7 +37,7 @@ public static class SiloHosting
 
             if (options.Profile == FleetTwinsProfile.Cluster)
             {
-                UseCluster(silo, options, builder.Configuration.GetPostgresConnectionString());
+                UseCluster(silo, options, builder.Configuration);
             }
             else
             {
@@ -56,8 +56,9 @@ public static class SiloHosting
         silo.Services.AddKeyedSingleton<IGrainStorage, InProcessGrainStorage>(StorageNames.Twins);
     }
 
-    private static void UseCluster(ISiloBuilder silo, FleetTwinsOptions options, string connectionString)
+    private static void UseCluster(ISiloBuilder silo, FleetTwinsOptions options, IConfiguration configuration)
     {
+        var connectionString = configuration.GetPostgresConnectionString();
         var endpoint = options.Silo;
         silo.ConfigureEndpoints(AdvertisedAddress(endpoint), endpoint.SiloPort, endpoint.GatewayPort, listenOnAnyHostAddress: true);
         silo.Configure<SiloOptions>(o => o.SiloName = endpoint.Name
@@ -69,14 +70,9 @@ public static class SiloHosting
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(StorageNames.Twins, o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
-        // Orleans' own binary format, chosen before there is data: compact, fast, and tolerant of added [Id] fields.
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Twins)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.Services.AddFleetTwinsPostgres(configuration);
+        silo.Services.Configure<GrainStorageOptions>(configuration.GetSection(GrainStorageOptions.Section));
+        silo.Services.AddKeyedSingleton<IGrainStorage, PostgresGrainStorage>(StorageNames.Twins);
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

@@ -40,7 +40,7 @@ public sealed class ClusterProfileTests
             Assert.Equal(2, twin.Version);
         }
 
-        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansstorage WHERE grainidextensionstring = 'car-1'"));
+        Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM fleettwins_grain_state WHERE grain_id = 'vehicle/car-1'"));
     }
 
     [Fact]

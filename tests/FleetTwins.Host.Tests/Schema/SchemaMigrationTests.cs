@@ -6,13 +6,12 @@ namespace FleetTwins.Host.Tests.Schema;
 
 public sealed class SchemaMigrationTests
 {
-    /// <summary>Every query key the Orleans 10.4 ADO.NET providers read (clustering, persistence, reminders).</summary>
+    /// <summary>Every query key the Orleans 10.4 ADO.NET providers we use read (clustering, reminders).</summary>
     private static readonly string[] OrleansQueryKeys =
     [
         "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey",
         "MembershipReadRowKey", "MembershipReadAllKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
         "CleanupDefunctSiloEntriesKey",
-        "ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey",
         "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
         "DeleteReminderRowKey", "DeleteReminderRowsKey",
     ];

@@ -3,8 +3,10 @@
 //                                      silo; "discard": state lives only in the activation (as in the cluster
 //                                      profile, where storage is PostgreSQL); "embedded": the embedded profile's
 //                                      in-process storage keeps a second copy
-//   coldstart <postgres> <twins>       writes the twins through a silo on PostgreSQL, restarts the silo, and times
-//                                      activating every twin from storage
+//   coldstart <postgres> <twins> <fleettwins|adonet>
+//                                      writes the twins through a silo on PostgreSQL, restarts the silo, and times
+//                                      activating every twin from storage; with our grain storage (the cluster
+//                                      profile's) or Orleans' ADO.NET storage as the baseline
 using System.Diagnostics;
 using FleetTwins;
 using FleetTwins.Events;
@@ -22,13 +24,13 @@ using Orleans.Storage;
 return args switch
 {
     ["memory", var n, var storage and ("discard" or "embedded")] => await MemoryAsync(int.Parse(n), storage),
-    ["coldstart", var postgres, var n] => await ColdStartAsync(postgres, int.Parse(n)),
+    ["coldstart", var postgres, var n, var storage and ("fleettwins" or "adonet")] => await ColdStartAsync(postgres, int.Parse(n), storage),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: TwinMemory memory <twins> <discard|embedded> | coldstart <postgres> <twins>");
+    Console.Error.WriteLine("usage: TwinMemory memory <twins> <discard|embedded> | coldstart <postgres> <twins> <fleettwins|adonet>");
     return 2;
 }
 
@@ -64,10 +66,17 @@ static async Task<int> MemoryAsync(int count, string storage)
     return 0;
 }
 
-static async Task<int> ColdStartAsync(string postgres, int count)
+static async Task<int> ColdStartAsync(string postgres, int count, string storage)
 {
     void Storage(ISiloBuilder silo)
     {
+        if (storage == "fleettwins")
+        {
+            silo.Services.AddSingleton(Npgsql.NpgsqlDataSource.Create(postgres));
+            silo.Services.AddKeyedSingleton<IGrainStorage, FleetTwins.Host.Storage.PostgresGrainStorage>(StorageNames.Twins);
+            return;
+        }
+
         silo.AddAdoNetGrainStorage(StorageNames.Twins, o =>
         {
             o.Invariant = "Npgsql";
@@ -81,7 +90,7 @@ static async Task<int> ColdStartAsync(string postgres, int count)
     {
         var clock = Stopwatch.StartNew();
         await ActivateAsync(writer.Services.GetRequiredService<IGrainFactory>(), count, "cold-");
-        Console.WriteLine($"wrote {count:N0} twins to PostgreSQL at {count / clock.Elapsed.TotalSeconds:N0} twins/s (two deliveries each)");
+        Console.WriteLine($"{storage} storage: wrote {count:N0} twins to PostgreSQL at {count / clock.Elapsed.TotalSeconds:N0} twins/s (two deliveries each)");
         await writer.StopAsync();
     }
 
@@ -95,7 +104,7 @@ static async Task<int> ColdStartAsync(string postgres, int count)
         Interlocked.Add(ref versions, twin.Version);
     });
     read.Stop();
-    Console.WriteLine($"after a restart: {count:N0} twins activated from PostgreSQL in {read.Elapsed.TotalSeconds:F1} s = " +
+    Console.WriteLine($"{storage} storage: after a restart, {count:N0} twins activated from PostgreSQL in {read.Elapsed.TotalSeconds:F1} s = " +
         $"{count / read.Elapsed.TotalSeconds:N0} twins/s (256 reads in flight; versions read {versions:N0})");
     await reader.StopAsync();
     return 0;
