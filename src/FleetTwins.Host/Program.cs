@@ -24,6 +24,7 @@ builder.AddFleetTwinsOpenApi();
 builder.AddFleetTwinsGrpc();
 
 var app = builder.Build();
+app.UseFleetTwinsSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapFleetTwinsHealth();
@@ -31,5 +32,6 @@ app.MapFleetTwinsWebhooks();
 app.MapFleetTwinsApi();
 app.MapFleetTwinsOpenApi();
 app.MapFleetTwinsGrpc();
+app.MapFleetTwinsBenchmarkEndpoints();
 await app.RunAsync();
 return 0;

@@ -21,16 +21,17 @@ measure() {
   local name="$1"; shift
   fill "bench.$name" >/dev/null
   # BENCH_ENV adds settings to every host run, e.g. BENCH_ENV="Ingestion__Invers__CacheSize=10000".
-  ( cd "$host" && env "$@" ${BENCH_ENV:-} Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" \
+  ( cd "$host" && env "$@" ${BENCH_ENV:-} Ingestion__Invers__Queues__0="bench.$name" ConnectionStrings__RabbitMQ="$uri" Benchmark__FloorEndpoints=true \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-$name.log" 2>&1 & )
   wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-$name.log"
-  local start end depth
-  start=$(date +%s.%N)
+  local start end depth before after
+  start=$(date +%s.%N); before=$(process_counters http://127.0.0.1:5180)
   while depth=$(bash tools/services.sh queue-depth "bench.$name"); [ "${depth:-1}" != "0" ]; do sleep 0.2; done
-  end=$(date +%s.%N)
+  end=$(date +%s.%N); after=$(process_counters http://127.0.0.1:5180)
   pkill -f "FleetTwins.Host.dll" || true; sleep 2
   awk -v n="$count" -v s="$start" -v e="$end" -v name="$name" 'BEGIN { printf "%s: %d events applied and acknowledged in %.2f s = %.0f events/s\n", name, n, e - s, n / (e - s) }'
+  per_event "$before" "$after" "$count" "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')"
 }
 
 measure embedded FleetTwins__Profile=Embedded

@@ -17,3 +17,15 @@ wait_ready() {
     sleep 0.2
   done
 }
+# The host's process counters (GET /benchmark/process, served with Benchmark__FloorEndpoints=true) as one line.
+process_counters() { curl -sf "$1/benchmark/process"; }
+# Host CPU time and managed allocations per event between two process_counters readings:
+#   per_event BEFORE AFTER EVENTS SECONDS
+per_event() {
+  field() { sed -E "s/.*\"$1\":([0-9.]+).*/\1/" <<< "$2"; }
+  awk -v c0="$(field cpuMilliseconds "$1")" -v c1="$(field cpuMilliseconds "$2")" \
+      -v a0="$(field allocatedBytes "$1")" -v a1="$(field allocatedBytes "$2")" \
+      -v g0="$(field gen2Collections "$1")" -v g1="$(field gen2Collections "$2")" -v n="$3" -v s="$4" \
+      'BEGIN { printf "  host: %.0f us CPU per event, %.1f KB allocated per event (%.0f MB/s), %d gen2 collections\n",
+               1000 * (c1 - c0) / n, (a1 - a0) / n / 1024, (a1 - a0) / s / 1048576, g1 - g0 }'
+}

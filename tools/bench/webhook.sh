@@ -21,11 +21,15 @@ start_host() {
   wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-webhook-$name.log"
 }
 
-drive() { # prints the simulator's result line on stderr, and its rate on stdout
-  local result
+drive() { # prints the simulator's result line and the host's CPU and allocations per event on stderr, the rate on stdout
+  local result before after
+  before=$(process_counters http://127.0.0.1:5180)
   result=$($simulator run --url http://127.0.0.1:5180 --providers volteras --vehicles 1000 --duration "$seconds" \
     --concurrency "$concurrency" --volteras-secret "$secret" "$@" 2>/dev/null | grep '^result:')
+  after=$(process_counters http://127.0.0.1:5180)
   echo "$result" >&2
+  per_event "$before" "$after" "$(sed -E 's/^result: ([0-9]+) deliveries.*/\1/' <<< "$result")" \
+    "$(sed -E 's/^result: [0-9]+ deliveries in ([0-9.]+) s.*/\1/' <<< "$result")" >&2
   sed -E 's/.* = ([0-9]+)\/s.*/\1/' <<< "$result"
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using FleetTwins.Events;
@@ -148,17 +149,38 @@ public static class WebhookEndpoints
             return (default, tooLarge);
         }
 
-        using var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        if (context.Request.ContentLength is { } length)
         {
-            if (buffer.Length + read > limit)
+            // The usual case: the size is announced (and enforced by Kestrel), so the body is read into one array of it.
+            var body = new byte[length];
+            var filled = 0;
+            int got;
+            while (filled < body.Length && (got = await context.Request.Body.ReadAsync(body.AsMemory(filled), context.RequestAborted)) > 0)
             {
-                return (default, tooLarge);
+                filled += got;
             }
 
-            buffer.Write(chunk, 0, read);
+            return (body.AsMemory(0, filled), null);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (default, tooLarge);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), null);

@@ -18,6 +18,12 @@ public static class Json
     /// <summary>Parses a body that must be one JSON object.</summary>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
     {
+        // JSON must be UTF-8 (RFC 8259); the reader checks strings only when they are read, so check it all here.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw new PayloadException("The body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
@@ -53,13 +59,26 @@ public static class Json
     public static JsonElement RequiredArray(this JsonElement obj, string name) =>
         obj.Optional(name) is { ValueKind: JsonValueKind.Array } value ? value : throw Missing(name, "an array");
 
+    /// <summary>A JSON string's text; an escaped unpaired surrogate (<c>"\ud800"</c>) is no text, and says so.</summary>
+    public static string Text(this JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new PayloadException($"{name} is not valid text (it holds an unpaired UTF-16 surrogate).");
+        }
+    }
+
     public static string RequiredString(this JsonElement obj, string name) =>
         obj.OptionalString(name) is { Length: > 0 } value ? value : throw Missing(name, "a non-empty string");
 
     public static string? OptionalString(this JsonElement obj, string name) => obj.Optional(name) switch
     {
         null => null,
-        { ValueKind: JsonValueKind.String } value => CheckText(name, value.GetString()!),
+        { ValueKind: JsonValueKind.String } value => CheckText(name, value.Text(name)),
         _ => throw Wrong(name, "a string"),
     };
 

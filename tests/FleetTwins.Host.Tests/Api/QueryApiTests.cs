@@ -107,6 +107,25 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar/")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(ApiKeys.ReadOnly, "/api/vehicles/car-unknown")]
+    [InlineData(ApiKeys.ReadOnly, "/api/fleet/aggregates")]
+    [InlineData(null, "/api/vehicles")]
+    [InlineData(null, "/health/live")]
+    public async Task Every_answer_carries_the_security_headers_errors_included(string? key, string path)
+    {
+        using var response = await With(key).GetAsync(path);
+
+        Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", string.Join(",", response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("no-referrer", string.Join(",", response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", string.Join(",", response.Headers.GetValues("Content-Security-Policy")));
+        if (path.StartsWith("/api", StringComparison.Ordinal))
+        {
+            Assert.True(response.Headers.CacheControl is { Private: true, NoCache: true }, $"Cache-Control: {response.Headers.CacheControl}");
+        }
+    }
+
     [Fact]
     public async Task A_twin_read_is_conditional_on_its_version()
     {

@@ -168,7 +168,7 @@ public static class InversParser
     private static string? Enumerated(JsonElement obj, string name) => obj.Optional(name) switch
     {
         null => null,
-        { ValueKind: JsonValueKind.String } value => value.GetString()!.ToUpperInvariant(),
+        { ValueKind: JsonValueKind.String } value => value.Text(name).ToUpperInvariant(),
         { ValueKind: JsonValueKind.Object } value => value.OptionalString("value")?.ToUpperInvariant(),
         _ => throw new PayloadException($"{name} must be a string or an object with a value."),
     };
@@ -231,7 +231,7 @@ public static class InversParser
 
     private static string? Scalar(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString() is { Length: <= 256 } s && !s.Any(char.IsControl) ? s : null,
+        JsonValueKind.String => value.Text("a text value") is { Length: <= 256 } s && !s.Any(char.IsControl) ? s : null,
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",

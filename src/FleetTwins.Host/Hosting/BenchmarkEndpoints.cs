@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>
+/// With <c>Benchmark:FloorEndpoints</c> only: <c>GET /benchmark/process</c>, this process's CPU time and managed
+/// allocations so far, which the benchmarks read before and after a phase to report CPU and bytes per event.
+/// </summary>
+public static class BenchmarkEndpoints
+{
+    public static WebApplication MapFleetTwinsBenchmarkEndpoints(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>("Benchmark:FloorEndpoints"))
+        {
+            app.MapGet("/benchmark/process", () =>
+            {
+                using var process = Process.GetCurrentProcess();
+                return Results.Json(new
+                {
+                    cpuMilliseconds = process.TotalProcessorTime.TotalMilliseconds,
+                    allocatedBytes = GC.GetTotalAllocatedBytes(precise: false),
+                    heapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                    gen0Collections = GC.CollectionCount(0),
+                    gen1Collections = GC.CollectionCount(1),
+                    gen2Collections = GC.CollectionCount(2),
+                });
+            }).AllowAnonymous().ExcludeFromDescription();
+        }
+
+        return app;
+    }
+}
