@@ -37,4 +37,5 @@ measure() {
 measure embedded FleetTwins__Profile=Embedded
 postgres_admin -c "CREATE DATABASE bench"
 measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true \
+  Ingestion__Telematica__Enabled=false Ingestion__Volteras__Enabled=false Ingestion__Tracker__Enabled=false \
   "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=bench"

@@ -26,5 +26,6 @@ lag() {
   pkill -f "FleetTwins.Host.dll" || true; sleep 2
 }
 
-lag cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true "ConnectionStrings__Postgres=$postgres"
+lag cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true "ConnectionStrings__Postgres=$postgres" \
+  Ingestion__Telematica__Enabled=false Ingestion__Tracker__Enabled=false
 lag embedded FleetTwins__Profile=Embedded

@@ -46,5 +46,5 @@ measure() {
 
 measure embedded FleetTwins__Profile=Embedded
 postgres_admin -c "DROP DATABASE IF EXISTS webhookbench" -c "CREATE DATABASE webhookbench"
-measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true \
+measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true Ingestion__Telematica__Enabled=false Ingestion__Tracker__Enabled=false \
   "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=webhookbench"

@@ -18,6 +18,29 @@ public sealed class IngestionOptions
 
     /// <summary><c>Ingestion__Invers__Queues__N</c> and the AMQP consumer's tuning; the broker is <c>ConnectionStrings__RabbitMQ</c>.</summary>
     public InversOptions Invers { get; set; } = new();
+
+    /// <summary>The push endpoints by the configuration key of their credentials.</summary>
+    public IEnumerable<(string Provider, string CredentialKey, IPushEndpointOptions Options)> PushEndpoints =>
+    [
+        ("Telematica", "Ingestion__Telematica__Secrets__0", Telematica),
+        ("Volteras", "Ingestion__Volteras__Secrets__0", Volteras),
+        ("Tracker", "Ingestion__Tracker__Tokens__0", Tracker),
+    ];
+
+    /// <summary>
+    /// Outside the embedded profile an enabled push endpoint without credentials would refuse every delivery: a
+    /// mistake to catch at start-up, not in the providers' retry queues.
+    /// </summary>
+    public void RequireCredentials()
+    {
+        var missing = PushEndpoints.Where(e => e.Options.Enabled && !e.Options.HasCredentials).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The cluster profile does not serve a webhook endpoint without credentials: set {string.Join(", ", missing.Select(m => m.CredentialKey))}" +
+                $" or turn the endpoint off ({string.Join(", ", missing.Select(m => $"Ingestion__{m.Provider}__Enabled=false"))}).");
+        }
+    }
 }
 
 /// <summary>INVERS OneAPI over AMQP: the queues (one per subscribed topic) and how they are consumed.</summary>
@@ -39,14 +62,31 @@ public sealed class InversOptions
 }
 
 /// <summary>A Svix-signed provider: one or more <c>whsec_</c> secrets (several during rotation).</summary>
-public sealed class SignedWebhookOptions
+public sealed class SignedWebhookOptions : IPushEndpointOptions
 {
+    public bool Enabled { get; set; } = true;
+
     public List<string> Secrets { get; set; } = [];
+
+    bool IPushEndpointOptions.HasCredentials => Secrets.Count > 0;
+}
+
+/// <summary>A push endpoint: served unless disabled, and in the cluster profile only with credentials to check.</summary>
+public interface IPushEndpointOptions
+{
+    /// <summary><c>false</c> leaves the endpoint unmapped (404), for a provider this installation does not use.</summary>
+    bool Enabled { get; }
+
+    bool HasCredentials { get; }
 }
 
 /// <summary>The GPS tracker push endpoint.</summary>
-public sealed class TrackerOptions
+public sealed class TrackerOptions : IPushEndpointOptions
 {
+    public bool Enabled { get; set; } = true;
+
+    bool IPushEndpointOptions.HasCredentials => Tokens.Count > 0;
+
     /// <summary><c>Ingestion__Tracker__Tokens__N</c>: bearer tokens a tracker platform may present.</summary>
     public List<string> Tokens { get; set; } = [];
 

@@ -25,6 +25,11 @@ public static class WebhookEndpoints
     public static WebApplicationBuilder AddFleetTwinsWebhooks(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
+        if (builder.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Cluster)
+        {
+            Ingestion(builder.Configuration).RequireCredentials();
+        }
+
         builder.Services.AddSingleton<TwinEventRouter>();
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddKeyedSingleton(Sources.Telematica, (sp, _) =>
@@ -37,15 +42,28 @@ public static class WebhookEndpoints
     public static WebApplication MapFleetTwinsWebhooks(this WebApplication app)
     {
         var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
-        webhooks.MapPost("/telematica", (HttpContext context, [FromKeyedServices(Sources.Telematica)] SvixVerifier verifier) =>
-            SignedAsync(context, verifier, Sources.Telematica, TelematicaParser.Parse));
-        webhooks.MapPost("/volteras", (HttpContext context, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
-            SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, null, at)));
-        webhooks.MapPost("/volteras/{eventType}", (HttpContext context, string eventType, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
-            VolterasParser.EventTypes.Contains(eventType)
-                ? SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, eventType, at))
-                : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")));
-        webhooks.MapPost("/tracker", TrackerAsync);
+        var ingestion = Ingestion(app.Configuration);
+        if (ingestion.Telematica.Enabled)
+        {
+            webhooks.MapPost("/telematica", (HttpContext context, [FromKeyedServices(Sources.Telematica)] SvixVerifier verifier) =>
+                SignedAsync(context, verifier, Sources.Telematica, TelematicaParser.Parse));
+        }
+
+        if (ingestion.Volteras.Enabled)
+        {
+            webhooks.MapPost("/volteras", (HttpContext context, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
+                SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, null, at)));
+            webhooks.MapPost("/volteras/{eventType}", (HttpContext context, string eventType, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
+                VolterasParser.EventTypes.Contains(eventType)
+                    ? SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, eventType, at))
+                    : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")));
+        }
+
+        if (ingestion.Tracker.Enabled)
+        {
+            webhooks.MapPost("/tracker", TrackerAsync);
+        }
+
         if (app.Configuration.GetValue<bool>("Benchmark:FloorEndpoints"))
         {
             // The benchmark's floor (tools/bench/webhook.sh): the same body read and signature check, no parse, no grain.
@@ -55,6 +73,9 @@ public static class WebhookEndpoints
 
         return app;
     }
+
+    private static IngestionOptions Ingestion(IConfiguration configuration) =>
+        configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
 
     private static async Task<IResult> SignedAsync(
         HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, ParseOutcome>? parse)

@@ -170,6 +170,9 @@ public sealed class InversAmqpTests
         var cluster = new Dictionary<string, string>
         {
             ["FleetTwins__Profile"] = "Cluster",
+            ["Ingestion__Telematica__Enabled"] = "false",
+            ["Ingestion__Volteras__Enabled"] = "false",
+            ["Ingestion__Tracker__Enabled"] = "false",
             ["FleetTwins__ClusterId"] = database.Name,
             ["FleetTwins__MigrateOnStart"] = "true",
             ["ConnectionStrings__Postgres"] = database.ConnectionString,

@@ -7,13 +7,36 @@ namespace FleetTwins.Host.Tests.Profiles;
 /// <summary>Silos in the cluster profile, as separate processes on one real PostgreSQL database.</summary>
 public sealed class ClusterProfileTests
 {
-    private static Dictionary<string, string> ClusterSettings(PostgresDatabase database, bool migrate = false) => new()
+    private static Dictionary<string, string> ClusterSettings(PostgresDatabase database, bool migrate = false)
     {
-        ["FleetTwins__Profile"] = "Cluster",
-        ["FleetTwins__ClusterId"] = database.Name,
-        ["FleetTwins__MigrateOnStart"] = migrate ? "true" : "false",
-        ["ConnectionStrings__Postgres"] = database.ConnectionString,
-    };
+        var settings = WebhookSender.Settings();
+        settings["FleetTwins__Profile"] = "Cluster";
+        settings["FleetTwins__ClusterId"] = database.Name;
+        settings["FleetTwins__MigrateOnStart"] = migrate ? "true" : "false";
+        settings["ConnectionStrings__Postgres"] = database.ConnectionString;
+        return settings;
+    }
+
+    [Fact]
+    public async Task A_silo_refuses_to_start_webhook_endpoints_without_credentials_and_serves_none_that_are_off()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = ClusterSettings(database, migrate: true);
+        settings.Remove("Ingestion__Volteras__Secrets__0");
+        settings.Remove("Ingestion__Tracker__Tokens__0");
+
+        var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("set Ingestion__Volteras__Secrets__0, Ingestion__Tracker__Tokens__0 or turn the endpoint off", output);
+
+        settings["Ingestion__Volteras__Enabled"] = "false";
+        settings["Ingestion__Tracker__Enabled"] = "false";
+        await using var host = await HostProcess.StartAsync(settings);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Http.PostAsync("/webhooks/volteras", new ByteArrayContent("{}"u8.ToArray()))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Http.PostAsync("/webhooks/tracker", new ByteArrayContent("{}"u8.ToArray()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.PostAsync("/webhooks/telematica", new ByteArrayContent("{}"u8.ToArray()))).StatusCode);
+    }
 
     [Fact]
     public async Task Twin_written_on_one_silo_is_read_back_after_the_silos_that_held_it_have_stopped()
