@@ -17,7 +17,7 @@ $bench query "$postgres" "$twins"
 
 lag() {
   local name="$1"; shift
-  ( cd "$host" && env "$@" Ingestion__Volteras__Secrets__0="$secret" Api__Keys__0="$key" \
+  ( cd "$host" && env "$@" Ingestion__Volteras__Secrets__0="$secret" Api__Keys__0="$key" RateLimits__Api__PermitsPerSecond=0 \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-search-$name.log" 2>&1 & )
   wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-search-$name.log"

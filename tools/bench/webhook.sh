@@ -15,7 +15,7 @@ secret="whsec_c2ltdWxhdG9yLXZvbHRlcmFzLXNlY3JldC0wMDE="
 
 start_host() {
   local name="$1"; shift
-  ( cd "$host" && env "$@" Benchmark__FloorEndpoints=true Ingestion__Volteras__Secrets__0="$secret" \
+  ( cd "$host" && env "$@" Benchmark__FloorEndpoints=true RateLimits__Webhooks__PermitsPerSecond=0 Ingestion__Volteras__Secrets__0="$secret" \
       Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
       Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > "/tmp/fleettwins-bench-webhook-$name.log" 2>&1 & )
   wait_ready http://127.0.0.1:5180 "/tmp/fleettwins-bench-webhook-$name.log"
