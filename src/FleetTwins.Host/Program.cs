@@ -20,11 +20,13 @@ builder.AddFleetTwinsHealth();
 builder.AddFleetTwinsWebhooks();
 builder.AddFleetTwinsApiAuth();
 builder.AddFleetTwinsRateLimits();
+builder.AddFleetTwinsForwardedAddresses();
 builder.AddFleetTwinsApi();
 builder.AddFleetTwinsOpenApi();
 builder.AddFleetTwinsGrpc();
 
 var app = builder.Build();
+app.UseFleetTwinsForwardedAddresses();
 app.UseFleetTwinsSecurityHeaders();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -66,6 +66,8 @@ public sealed class SignedWebhookOptions : IPushEndpointOptions
 {
     public bool Enabled { get; set; } = true;
 
+    public List<string> AllowedSources { get; set; } = [];
+
     public List<string> Secrets { get; set; } = [];
 
     bool IPushEndpointOptions.HasCredentials => Secrets.Count > 0;
@@ -77,6 +79,12 @@ public interface IPushEndpointOptions
     /// <summary><c>false</c> leaves the endpoint unmapped (404), for a provider this installation does not use.</summary>
     bool Enabled { get; }
 
+    /// <summary>
+    /// <c>Ingestion__{Provider}__AllowedSources__N</c>: the addresses or CIDR ranges deliveries may come from
+    /// (the client address, as <see cref="Hosting.ForwardedAddresses"/> establishes it); none: any.
+    /// </summary>
+    List<string> AllowedSources { get; }
+
     bool HasCredentials { get; }
 }
 
@@ -84,6 +92,8 @@ public interface IPushEndpointOptions
 public sealed class TrackerOptions : IPushEndpointOptions
 {
     public bool Enabled { get; set; } = true;
+
+    public List<string> AllowedSources { get; set; } = [];
 
     bool IPushEndpointOptions.HasCredentials => Tokens.Count > 0;
 

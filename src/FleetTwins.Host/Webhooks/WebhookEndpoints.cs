@@ -46,22 +46,25 @@ public static class WebhookEndpoints
         if (ingestion.Telematica.Enabled)
         {
             webhooks.MapPost("/telematica", (HttpContext context, [FromKeyedServices(Sources.Telematica)] SvixVerifier verifier) =>
-                SignedAsync(context, verifier, Sources.Telematica, TelematicaParser.Parse));
+                SignedAsync(context, verifier, Sources.Telematica, TelematicaParser.Parse))
+                .AllowOnlyFrom(Sources.Telematica, "Telematica", ingestion.Telematica);
         }
 
         if (ingestion.Volteras.Enabled)
         {
             webhooks.MapPost("/volteras", (HttpContext context, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
-                SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, null, at)));
+                SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, null, at)))
+                .AllowOnlyFrom(Sources.Volteras, "Volteras", ingestion.Volteras);
             webhooks.MapPost("/volteras/{eventType}", (HttpContext context, string eventType, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
                 VolterasParser.EventTypes.Contains(eventType)
                     ? SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, eventType, at))
-                    : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")));
+                    : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")))
+                .AllowOnlyFrom(Sources.Volteras, "Volteras", ingestion.Volteras);
         }
 
         if (ingestion.Tracker.Enabled)
         {
-            webhooks.MapPost("/tracker", TrackerAsync);
+            webhooks.MapPost("/tracker", TrackerAsync).AllowOnlyFrom(Sources.Tracker, "Tracker", ingestion.Tracker);
         }
 
         if (app.Configuration.GetValue<bool>("Benchmark:FloorEndpoints"))
@@ -72,6 +75,24 @@ public static class WebhookEndpoints
         }
 
         return app;
+    }
+
+    /// <summary>With an allow-list configured, a delivery from any other client address is refused (403) unread.</summary>
+    private static RouteHandlerBuilder AllowOnlyFrom(this RouteHandlerBuilder endpoint, string provider, string section, IPushEndpointOptions options)
+    {
+        if (options.AllowedSources.Count == 0)
+        {
+            return endpoint;
+        }
+
+        var allowed = options.AllowedSources.Select(a => ForwardedAddresses.Network(a, $"Ingestion__{section}__AllowedSources")).ToList();
+        return endpoint.AddEndpointFilter(async (invocation, next) =>
+        {
+            var address = invocation.HttpContext.Connection.RemoteIpAddress;
+            return ForwardedAddresses.IsIn(address, allowed)
+                ? await next(invocation)
+                : Reject(invocation.HttpContext, provider, 403, $"source address {address} may not deliver {provider} events");
+        });
     }
 
     private static IngestionOptions Ingestion(IConfiguration configuration) =>
@@ -257,6 +278,7 @@ public static class WebhookEndpoints
         {
             400 => "invalid",
             401 => "unauthorized",
+            403 => "forbidden-source",
             413 => "too-large",
             _ => "rejected",
         });

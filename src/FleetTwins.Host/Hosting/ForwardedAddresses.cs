@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using IPNetwork = System.Net.IPNetwork;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>
+/// The client address behind a reverse proxy: <c>X-Forwarded-For</c> is believed only from the proxies listed in
+/// <c>Network:TrustedProxies</c> (addresses or CIDR ranges), read from the right until the first address that is
+/// not one of them. With none listed the header is ignored and the connection's peer is the client.
+/// </summary>
+public static class ForwardedAddresses
+{
+    public static WebApplicationBuilder AddFleetTwinsForwardedAddresses(this WebApplicationBuilder builder)
+    {
+        var proxies = TrustedProxies(builder.Configuration);
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.ForwardLimit = null;
+            // ASP.NET Core trusts loopback by default; only what is configured is trusted here.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            proxies.ForEach(o.KnownIPNetworks.Add);
+        });
+        return builder;
+    }
+
+    public static WebApplication UseFleetTwinsForwardedAddresses(this WebApplication app)
+    {
+        if (TrustedProxies(app.Configuration).Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        return app;
+    }
+
+    /// <summary>An address (<c>10.0.0.7</c>) or a CIDR range (<c>10.0.0.0/8</c>), or a start-up error that names it.</summary>
+    public static IPNetwork Network(string value, string setting)
+    {
+        if (IPNetwork.TryParse(value, out var network))
+        {
+            return network;
+        }
+
+        return IPAddress.TryParse(value, out var address)
+            ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
+            : throw new InvalidOperationException($"{setting}: '{value}' is neither an IP address nor a CIDR range.");
+    }
+
+    /// <summary>Whether the address (IPv4 seen as IPv6-mapped included) is in one of the networks.</summary>
+    public static bool IsIn(IPAddress? address, IReadOnlyList<IPNetwork> networks) =>
+        address is not null && networks.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
+
+    private static List<IPNetwork> TrustedProxies(IConfiguration configuration) =>
+        (configuration.GetSection("Network:TrustedProxies").Get<List<string>>() ?? [])
+        .Select(p => Network(p, "Network__TrustedProxies")).ToList();
+}
