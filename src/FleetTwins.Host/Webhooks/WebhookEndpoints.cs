@@ -36,6 +36,8 @@ public static class WebhookEndpoints
             new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Telematica.Secrets));
         builder.Services.AddKeyedSingleton(Sources.Volteras, (sp, _) =>
             new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Volteras.Secrets));
+        builder.Services.AddKeyedSingleton(Sources.Tracker, (sp, _) =>
+            new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Tracker.Secrets));
         return builder;
     }
 
@@ -95,6 +97,19 @@ public static class WebhookEndpoints
         });
     }
 
+    /// <summary>A delivery's Svix / Standard Webhooks signature over its body: the verification, or why it failed.</summary>
+    private static (SvixVerification Verification, string? Error) Verify(HttpContext context, SvixVerifier verifier, ReadOnlyMemory<byte> body)
+    {
+        var headers = SignatureHeaders(context.Request.Headers, out var headerError);
+        if (headerError is not null)
+        {
+            return (default, headerError);
+        }
+
+        var verification = verifier.Verify(headers, body.Span, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        return verification.IsValid ? (verification, null) : (verification, $"signature rejected: {verification.Error}");
+    }
+
     private static IngestionOptions Ingestion(IConfiguration configuration) =>
         configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
 
@@ -108,16 +123,10 @@ public static class WebhookEndpoints
             return Reject(context, provider, 413, tooLarge);
         }
 
-        var headers = SignatureHeaders(context.Request.Headers, out var headerError);
-        if (headerError is not null)
+        var (verification, signatureError) = Verify(context, verifier, body);
+        if (signatureError is not null)
         {
-            return Reject(context, provider, 401, headerError);
-        }
-
-        var verification = verifier.Verify(headers, body.Span, services.GetRequiredService<TimeProvider>().GetUtcNow());
-        if (!verification.IsValid)
-        {
-            return Reject(context, provider, 401, $"signature rejected: {verification.Error}");
+            return Reject(context, provider, 401, signatureError);
         }
 
         return parse is null
@@ -138,6 +147,13 @@ public static class WebhookEndpoints
         if (BearerError(context.Request.Headers.Authorization, tracker.Tokens) is { } authError)
         {
             return Reject(context, provider, 401, authError);
+        }
+
+        // Optional, on top of the token: a Standard Webhooks signature (webhook-id/-timestamp/-signature headers).
+        if (tracker.Secrets.Count > 0
+            && Verify(context, context.RequestServices.GetRequiredKeyedService<SvixVerifier>(Sources.Tracker), body).Error is { } signatureError)
+        {
+            return Reject(context, provider, 401, signatureError);
         }
 
         var parsed = TrackerParser.Parse(body, tracker.MaxClockSkew);
