@@ -14,11 +14,7 @@ public sealed class NotificationExchangeTests
     public async Task Every_notification_reaches_the_exchange_as_raised_across_a_silo_restart()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        var settings = WebhookSender.Settings();
-        settings["FleetTwins__Profile"] = "Cluster";
-        settings["FleetTwins__ClusterId"] = database.Name;
-        settings["FleetTwins__MigrateOnStart"] = "true";
-        settings["ConnectionStrings__Postgres"] = database.ConnectionString;
+        var settings = database.ClusterSettings(migrate: true);
         settings["ConnectionStrings__RabbitMQ"] = TestServices.RabbitMQ;
 
         // An automation tool's queue on the exchange: every routing key.

@@ -9,16 +9,12 @@ public sealed class ClusterQueryTests
 {
     private static Dictionary<string, string> Settings(PostgresDatabase database, bool migrate)
     {
-        var settings = ApiKeys.Settings();
-        foreach (var (key, value) in WebhookSender.Settings())
+        var settings = database.ClusterSettings(migrate);
+        foreach (var (key, value) in ApiKeys.Settings())
         {
             settings[key] = value;
         }
 
-        settings["FleetTwins__Profile"] = "Cluster";
-        settings["FleetTwins__ClusterId"] = database.Name;
-        settings["FleetTwins__MigrateOnStart"] = migrate ? "true" : "false";
-        settings["ConnectionStrings__Postgres"] = database.ConnectionString;
         return settings;
     }
 

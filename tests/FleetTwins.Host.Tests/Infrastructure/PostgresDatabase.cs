@@ -31,6 +31,20 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return new PostgresDatabase(name, builder.ConnectionString);
     }
 
+    /// <summary>
+    /// Settings of a cluster-profile silo on this database (cluster id = database name), with the test providers'
+    /// credentials, which a cluster silo needs to serve its webhook endpoints.
+    /// </summary>
+    public Dictionary<string, string> ClusterSettings(bool migrate)
+    {
+        var settings = WebhookSender.Settings();
+        settings["FleetTwins__Profile"] = "Cluster";
+        settings["FleetTwins__ClusterId"] = Name;
+        settings["FleetTwins__MigrateOnStart"] = migrate ? "true" : "false";
+        settings["ConnectionStrings__Postgres"] = ConnectionString;
+        return settings;
+    }
+
     public async Task<T?> ScalarAsync<T>(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);

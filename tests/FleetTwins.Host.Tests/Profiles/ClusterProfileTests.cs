@@ -7,15 +7,8 @@ namespace FleetTwins.Host.Tests.Profiles;
 /// <summary>Silos in the cluster profile, as separate processes on one real PostgreSQL database.</summary>
 public sealed class ClusterProfileTests
 {
-    private static Dictionary<string, string> ClusterSettings(PostgresDatabase database, bool migrate = false)
-    {
-        var settings = WebhookSender.Settings();
-        settings["FleetTwins__Profile"] = "Cluster";
-        settings["FleetTwins__ClusterId"] = database.Name;
-        settings["FleetTwins__MigrateOnStart"] = migrate ? "true" : "false";
-        settings["ConnectionStrings__Postgres"] = database.ConnectionString;
-        return settings;
-    }
+    private static Dictionary<string, string> ClusterSettings(PostgresDatabase database, bool migrate = false) =>
+        database.ClusterSettings(migrate);
 
     [Fact]
     public async Task A_silo_refuses_to_start_webhook_endpoints_without_credentials_and_serves_none_that_are_off()
