@@ -17,7 +17,7 @@ public sealed class InversAmqpTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
-    private static Dictionary<string, string> Settings(AmqpQueue queue, Dictionary<string, string>? extra = null)
+    internal static Dictionary<string, string> Settings(AmqpQueue queue, Dictionary<string, string>? extra = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -34,21 +34,21 @@ public sealed class InversAmqpTests
         return settings;
     }
 
-    private static string Event(string id, string vehicle, string type, string data, int version = 2, string occurredAt = "2020-01-30T13:22:05Z") =>
+    internal static string Event(string id, string vehicle, string type, string data, int version = 2, string occurredAt = "2020-01-30T13:22:05Z") =>
         "{\"metadata\":{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"schema_major_version\":" + version +
         ",\"occurred_at\":\"" + occurredAt + "\"},\"data\":{\"vehicle_id\":\"" + vehicle + "\"" + data + "}}";
 
     /// <summary>A <c>data.state</c> fragment with one property whose value and minute are <paramref name="n"/>.</summary>
-    private static string State(string property, int n) =>
+    internal static string State(string property, int n) =>
         ",\"state\":{\"" + property + "\":{\"timestamp\":\"2020-01-30T13:" + n.ToString("00") + ":00Z\",\"value\":" + n + "}}";
 
-    private static async Task<JsonElement?> TwinAsync(HostProcess host, string inversId)
+    internal static async Task<JsonElement?> TwinAsync(HostProcess host, string inversId)
     {
         var response = await host.Http.GetAsync($"/api/vehicles/resolve?provider=invers&id={inversId}");
         return response.StatusCode == HttpStatusCode.NotFound ? null : JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    private static Task<long> VersionSumAsync(HostProcess host, IEnumerable<string> vehicles) => Task.WhenAll(vehicles.Select(async v =>
+    internal static Task<long> VersionSumAsync(HostProcess host, IEnumerable<string> vehicles) => Task.WhenAll(vehicles.Select(async v =>
         await TwinAsync(host, v) is { } twin ? twin.GetProperty("version").GetInt64() : 0L)).ContinueWith(t => t.Result.Sum());
 
     [Fact]
