@@ -12,6 +12,16 @@ CREATE TABLE IF NOT EXISTS fleettwins_grain_state
     PRIMARY KEY (service_id, state_name, grain_id)
 );
 
+-- A twin's state is kilobytes (readings, trips, the notifications it keeps) and is rewritten on every event:
+-- LZ4 compresses it several times faster than PostgreSQL's default. Servers built without LZ4 keep the default.
+DO $$
+BEGIN
+    ALTER TABLE fleettwins_grain_state ALTER COLUMN payload SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+    RAISE NOTICE 'LZ4 is not available on this server; grain state keeps the default compression';
+END
+$$;
+
 -- State written by the ADO.NET provider: every FleetTwins grain persists under a state name equal to its grain
 -- type and has a string key (kept as the key extension), so its grain id is "<state name>/<key>"; the payload is
 -- Orleans' binary serializer output in both tables. Cleared rows (no payload) are not state.

@@ -33,6 +33,17 @@ public static class OpenApiHosting
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
             return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
+        {
+            // What the middleware in front of every endpoint may answer (Hosting/RateLimits, the allow-lists).
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests for this credential; retry after the Retry-After seconds." });
+            if (context.Description.RelativePath?.StartsWith("webhooks/", StringComparison.Ordinal) == true)
+            {
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The source address is not in the provider's allow-list." });
+            }
+
+            return Task.CompletedTask;
         }));
         return builder;
     }

@@ -6,7 +6,6 @@ using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Options;
 using FleetTwins.Host.Storage;
 using Orleans.Configuration;
-using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace FleetTwins.Host.Hosting;
@@ -70,6 +69,8 @@ public static class SiloHosting
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
+        // Grain state: our batched storage rather than Orleans' ADO.NET provider — the writes of many grains in one
+        // statement and one commit, each grain answered after it (Storage/PostgresGrainStorage, docs/PERFORMANCE.md).
         silo.Services.AddFleetTwinsPostgres(configuration);
         silo.Services.Configure<GrainStorageOptions>(configuration.GetSection(GrainStorageOptions.Section));
         silo.Services.AddKeyedSingleton<IGrainStorage, PostgresGrainStorage>(StorageNames.Twins);

@@ -104,6 +104,10 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         }
 
         Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
+        var search = paths.GetProperty("/api/vehicles").GetProperty("get").GetProperty("responses");
+        Assert.True(search.TryGetProperty("429", out _), "the rate limit's 429 is not documented");
+        var tracker = paths.GetProperty("/webhooks/tracker").GetProperty("post").GetProperty("responses");
+        Assert.True(tracker.TryGetProperty("403", out _), "the allow-list's 403 is not documented");
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar/")).StatusCode);
     }
 
