@@ -5,6 +5,7 @@
 #   tools/services.sh stop      stop both and delete their data
 #   tools/services.sh status    say what runs
 #   tools/services.sh stop-postgres | start-postgres | stop-rabbitmq | start-rabbitmq   (fault-injection tests)
+#   tools/services.sh reset-amqp-connections   cut every client connection to the broker with a TCP reset (ss -K)
 #   tools/services.sh queue-depth NAME   messages in a queue, ready and unacknowledged (benchmarks)
 #
 # Data lives in $FLEETTWINS_SERVICES_DIR (default /tmp/fleettwins-services); ports are
@@ -146,5 +147,11 @@ case "${1:-}" in
   queue-depth) ( rabbit_env; "$(rabbit_bin rabbitmqctl)" -q -n "$NODE" list_queues name messages 2>/dev/null \
       | awk -v q="${2:?queue name}" '$1 == q { print $2 }' ) ;;
   start-rabbitmq) start_rabbitmq ;;
-  *) echo "usage: $0 start|stop|status|env|stop-postgres|start-postgres|stop-rabbitmq|start-rabbitmq|queue-depth NAME" >&2; exit 2 ;;
+  # Destroys the client ends of the broker's TCP connections on this machine: clients see their socket aborted,
+  # the broker a reset. Exit 3 when this machine cannot (no ss, or no permission to destroy sockets).
+  reset-amqp-connections)
+    command -v ss >/dev/null 2>&1 || { echo "ss (iproute2) is not installed" >&2; exit 3; }
+    killed=$(ss -K -H -t state established dst 127.0.0.1 dport = "$AMQP_PORT" 2>/dev/null) || { echo "ss -K failed" >&2; exit 3; }
+    echo "reset $(grep -c . <<< "$killed") connections" ;;
+  *) echo "usage: $0 start|stop|status|env|stop-postgres|start-postgres|stop-rabbitmq|start-rabbitmq|reset-amqp-connections|queue-depth NAME" >&2; exit 2 ;;
 esac

@@ -30,8 +30,8 @@ public static class Eventually
         throw new TimeoutException($"{what} did not happen within {within}; last seen: {last}");
     }
 
-    /// <summary>Runs <c>tools/services.sh</c> with a command (e.g. restart the test broker).</summary>
-    public static async Task ServicesAsync(string command)
+    /// <summary>Runs <c>tools/services.sh</c> with a command (e.g. restart the test broker); answers what it printed.</summary>
+    public static async Task<string> ServicesAsync(string command)
     {
         var start = new ProcessStartInfo("bash") { WorkingDirectory = HostProcess.RepositoryRoot, RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("tools/services.sh");
@@ -42,5 +42,7 @@ public static class Eventually
         {
             throw new InvalidOperationException($"services.sh {command} failed: {await process.StandardError.ReadToEndAsync()}");
         }
+
+        return await process.StandardOutput.ReadToEndAsync();
     }
 }
