@@ -116,7 +116,6 @@ public static class WebhookEndpoints
     private static async Task<IResult> SignedAsync(
         HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, ParseOutcome>? parse)
     {
-        var services = context.RequestServices;
         var (body, tooLarge) = await ReadBodyAsync(context);
         if (tooLarge is not null)
         {
@@ -201,10 +200,10 @@ public static class WebhookEndpoints
     private static async Task<(ReadOnlyMemory<byte> Body, string? TooLarge)> ReadBodyAsync(HttpContext context)
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxBodyBytes;
-        var tooLarge = $"body larger than {limit} bytes";
+        string TooLarge() => $"body larger than {limit} bytes";
         if (context.Request.ContentLength > limit)
         {
-            return (default, tooLarge);
+            return (default, TooLarge());
         }
 
         if (context.Request.ContentLength is { } length)
@@ -230,7 +229,7 @@ public static class WebhookEndpoints
             {
                 if (buffer.Length + read > limit)
                 {
-                    return (default, tooLarge);
+                    return (default, TooLarge());
                 }
 
                 buffer.Write(chunk, 0, read);
