@@ -24,11 +24,16 @@ public interface IRecorderGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> ReceivedAsync();
 }
 
-/// <summary>Records what it receives; bodies that say "fail" always throw.</summary>
+/// <summary>
+/// Records what it receives; bodies that say "fail" always throw; while <see cref="OutageUntil"/> is ahead, every
+/// delivery fails as if storage were down, and the outage is reported.
+/// </summary>
 [ImplicitStreamSubscription(ProviderClusterTests.Namespace)]
-public sealed class RecorderGrain : Grain, IRecorderGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
+public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
 {
     private readonly List<string> received = [];
+
+    public static DateTime OutageUntil { get; set; }
 
     public Task<IReadOnlyList<string>> ReceivedAsync() => Task.FromResult<IReadOnlyList<string>>([.. received]);
 
@@ -37,6 +42,12 @@ public sealed class RecorderGrain : Grain, IRecorderGrain, IStreamSubscriptionOb
     public Task OnNextAsync(RabbitMQMessage item, StreamSequenceToken? token = null)
     {
         var body = Encoding.UTF8.GetString(item.Body);
+        if (DateTime.UtcNow < OutageUntil)
+        {
+            outages.Report();
+            throw new TimeoutException("storage is down");
+        }
+
         if (body == "fail")
         {
             throw new InvalidOperationException("this subscriber refuses the message");
@@ -111,11 +122,56 @@ public sealed class ProviderClusterTests
         await channel.QueueDeleteAsync(parking);
     }
 
+    [Fact]
+    public async Task A_message_whose_delivery_fails_through_an_outage_longer_than_the_delivery_time_is_handed_back_not_parked()
+    {
+        var queue = $"ft.provider.{Guid.NewGuid():N}";
+        var parking = $"{queue}.parked";
+        var factory = new ConnectionFactory { Uri = new Uri(Broker), AutomaticRecoveryEnabled = false };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(parking, durable: true, exclusive: false, autoDelete: false);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddRabbitMQStreams<HeaderMapper>("amqp", o =>
+        {
+            o.ConnectionString = Broker;
+            o.Queues = [queue];
+            o.ParkingQueue = parking;
+        }, agent => agent.MaxEventDeliveryTime = TimeSpan.FromSeconds(2)));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        // An outage three times the delivery time: without the hand-back these would be parked as poison.
+        RecorderGrain.OutageUntil = DateTime.UtcNow.AddSeconds(6);
+        foreach (var body in new[] { "c1", "c2", "c3" })
+        {
+            var properties = new BasicProperties
+            {
+                Persistent = true,
+                MessageId = body,
+                Headers = new Dictionary<string, object?> { ["key"] = "c"u8.ToArray() },
+            };
+            await channel.BasicPublishAsync("", queue, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+        }
+
+        var received = await Until(async () => await cluster.Client.GetGrain<IRecorderGrain>("c").ReceivedAsync(),
+            r => r.Count == 3, "every message delivered once the outage is over", TimeSpan.FromSeconds(90));
+        Assert.True(DateTime.UtcNow >= RecorderGrain.OutageUntil);
+        Assert.Equal(["c1", "c2", "c3"], received.Order());
+        Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync(parking)).MessageCount);
+        await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
+
+        await channel.QueueDeleteAsync(queue);
+        await channel.QueueDeleteAsync(parking);
+    }
+
     private static Task Until(Func<Task<bool>> condition, string what) => Until(condition, ok => ok, what);
 
-    private static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    private static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             var value = await probe();
@@ -127,6 +183,6 @@ public sealed class ProviderClusterTests
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"{what} did not happen within 60 s");
+        throw new TimeoutException($"{what} did not happen within {within ?? TimeSpan.FromSeconds(60)}");
     }
 }

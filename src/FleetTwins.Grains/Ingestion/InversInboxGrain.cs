@@ -1,4 +1,5 @@
 using FleetTwins.Events;
+using FleetTwins.Grains.Delivery;
 using FleetTwins.Parsing;
 using FleetTwins.Providers.Invers;
 using FleetTwins.Routing;
@@ -22,12 +23,12 @@ public static class InversMessages
 /// <summary>
 /// Receives the INVERS events of one vehicle (stream key = INVERS vehicle id), in order, and routes each to the
 /// twins like a webhook delivery. Returning from <see cref="OnNextAsync"/> lets the message be acknowledged, so it
-/// returns only once every twin has applied and persisted the event; a failure makes the pulling agent retry, and
-/// park the message when retries run out.
+/// returns only once every twin has applied and persisted the event; a failure makes the pulling agent retry. When
+/// retries run out the message is handed back to the broker if an outage was reported meanwhile, else parked.
 /// </summary>
 [GrainType("invers-inbox")]
 [ImplicitStreamSubscription(InversParser.StreamNamespace)]
-public sealed class InversInboxGrain(TwinEventRouter router, ILogger<InversInboxGrain> logger)
+public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages outages, ILogger<InversInboxGrain> logger)
     : Grain, IInversInboxGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -39,13 +40,27 @@ public sealed class InversInboxGrain(TwinEventRouter router, ILogger<InversInbox
         switch (parsed.Outcome)
         {
             case ParseOutcome.Accepted accepted:
-                var result = await router.RouteAsync(parsed.DeliveryId!, Sources.Invers, accepted.Deliveries);
+                var result = await RouteAsync(parsed.DeliveryId!, accepted);
                 logger.LogDebug("INVERS {EventType} {DeliveryId}: {Applied} applied, {Duplicates} duplicate",
                     accepted.EventType, parsed.DeliveryId, result.Applied, result.Duplicates);
                 break;
             case ParseOutcome.Invalid invalid:
                 // The stream mapper parks invalid messages before they get here; reaching this is a bug worth parking.
                 throw new InvalidOperationException($"INVERS message {item.MessageId} is invalid: {invalid.Reason}");
+        }
+    }
+
+    /// <summary>Routes the event; a failure that passes (storage or a silo down) is reported as an outage, then rethrown.</summary>
+    private async Task<RouteResult> RouteAsync(string deliveryId, ParseOutcome.Accepted accepted)
+    {
+        try
+        {
+            return await router.RouteAsync(deliveryId, Sources.Invers, accepted.Deliveries);
+        }
+        catch (Exception e) when (TransientFailure.Is(e))
+        {
+            outages.Report();
+            throw;
         }
     }
 

@@ -1,3 +1,4 @@
+using FleetTwins.Grains.Delivery;
 using System.Text.Json;
 using FleetTwins.Host.Hosting;
 using Microsoft.AspNetCore.Diagnostics;

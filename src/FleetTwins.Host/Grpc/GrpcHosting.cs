@@ -1,3 +1,4 @@
+using FleetTwins.Grains.Delivery;
 using FleetTwins.Host.Hosting;
 using global::Grpc.Core;
 using global::Grpc.Core.Interceptors;

@@ -1,3 +1,4 @@
+using FleetTwins.Grains.Delivery;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;

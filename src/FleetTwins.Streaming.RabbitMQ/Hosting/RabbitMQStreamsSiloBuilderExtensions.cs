@@ -2,6 +2,7 @@ using FleetTwins.Streaming.RabbitMQ.Options;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -24,6 +25,8 @@ public static class RabbitMQStreamsSiloBuilderExtensions
     {
         builder.Services.Configure(name, configure);
         builder.Services.AddKeyedSingleton<IRabbitMQStreamMapper, TMapper>(name);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<DeliveryOutages>();
         builder.Services.AddKeyedSingleton(name, (services, _) => new RabbitMQParkingLot(
             services.GetRequiredService<IOptionsMonitor<RabbitMQStreamOptions>>().Get(name),
             services.GetRequiredService<ILogger<RabbitMQParkingLot>>()));

@@ -18,6 +18,9 @@ public sealed class RabbitMQBatchContainer(StreamId streamId, RabbitMQMessage me
     /// <summary>The channel incarnation the delivery tag belongs to.</summary>
     [NonSerialized] internal int ChannelGeneration;
 
+    /// <summary>Returned to the broker after its delivery failed during an outage: the broker delivers it again.</summary>
+    [NonSerialized] internal bool HandedBack;
+
     public StreamSequenceToken SequenceToken => Token;
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()

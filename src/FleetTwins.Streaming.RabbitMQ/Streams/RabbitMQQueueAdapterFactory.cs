@@ -14,10 +14,14 @@ public sealed class RabbitMQQueueAdapterFactory : IQueueAdapterFactory
     private readonly RabbitMQQueueAdapter adapter;
     private readonly RabbitMQQueueMapper mapper;
     private readonly SimpleQueueAdapterCache cache;
+    private readonly DeliveryOutages outages;
+    private readonly TimeSpan deliveryTime;
 
     public RabbitMQQueueAdapterFactory(string name, RabbitMQStreamOptions options, IRabbitMQStreamMapper streamMapper,
-        RabbitMQParkingLot parking, ILoggerFactory loggers)
+        RabbitMQParkingLot parking, DeliveryOutages outages, StreamPullingAgentOptions agent, ILoggerFactory loggers)
     {
+        this.outages = outages;
+        deliveryTime = agent.MaxEventDeliveryTime;
         mapper = new RabbitMQQueueMapper(options.Queues);
         cache = new SimpleQueueAdapterCache(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, name, loggers);
         adapter = new RabbitMQQueueAdapter(name, options, mapper, streamMapper, parking, loggers);
@@ -29,6 +33,8 @@ public sealed class RabbitMQQueueAdapterFactory : IQueueAdapterFactory
         services.GetRequiredService<IOptionsMonitor<RabbitMQStreamOptions>>().Get(name),
         services.GetRequiredKeyedService<IRabbitMQStreamMapper>(name),
         services.GetRequiredKeyedService<RabbitMQParkingLot>(name),
+        services.GetRequiredService<DeliveryOutages>(),
+        services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(name),
         services.GetRequiredService<ILoggerFactory>());
 
     [Obsolete("Use the overload which accepts a CancellationToken.")]
@@ -47,5 +53,5 @@ public sealed class RabbitMQQueueAdapterFactory : IQueueAdapterFactory
             {
                 return adapter.Receivers.GetValueOrDefault(queueId);
             }
-        }));
+        }, outages, deliveryTime));
 }

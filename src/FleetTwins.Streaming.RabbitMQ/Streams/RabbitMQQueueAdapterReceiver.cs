@@ -120,7 +120,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
         foreach (var container in messages.OfType<RabbitMQBatchContainer>())
         {
             inFlight.TryRemove(container.Token.SequenceNumber, out _);
-            if (container.ChannelGeneration == generation && container.DeliveryTag > newest)
+            if (container.ChannelGeneration == generation && !container.HandedBack && container.DeliveryTag > newest)
             {
                 newest = container.DeliveryTag;
             }
@@ -142,6 +142,34 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
         await parking.ParkAsync(container.Message, reason);
         return true;
+    }
+
+    /// <summary>
+    /// Returns an in-flight message to the broker (a negative acknowledgement with requeue), which delivers it again:
+    /// called by the failure handler when its delivery failed during an outage rather than for being poison.
+    /// </summary>
+    public async Task<bool> HandBackInFlightAsync(long sequenceNumber, string reason)
+    {
+        var current = channel;
+        if (!inFlight.TryGetValue(sequenceNumber, out var container)
+            || container.ChannelGeneration != generation || current is not { IsOpen: true })
+        {
+            return false; // Its channel is gone, so the broker delivers it again anyway.
+        }
+
+        container.HandedBack = true; // a later cumulative acknowledgement must not be of its tag alone
+        try
+        {
+            await current.BasicNackAsync(container.DeliveryTag, multiple: false, requeue: true);
+            logger.LogWarning("Handed message {MessageId} on {Queue} back to the broker: {Reason}", container.Message.MessageId, queue, reason);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Handing message {MessageId} on {Queue} back failed; the broker will deliver it again with its channel", container.Message.MessageId, queue);
+            await CloseAsync();
+            return false;
+        }
     }
 
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);

@@ -7,7 +7,8 @@ namespace FleetTwins.Host.Tests.Faults;
 /// <summary>
 /// PostgreSQL stopped for 30 s under webhook and AMQP ingestion (cluster profile): readiness says so, webhooks
 /// answer 503 and change nothing, AMQP messages stay unacknowledged; once PostgreSQL is back everything is applied
-/// once — what the providers retry included — and nothing that had been accepted is lost.
+/// once — what the providers retry included — and nothing that had been accepted is lost. The outage outlasts the
+/// INVERS delivery time, so it also shows that messages failing through an outage are handed back, not parked.
 /// </summary>
 [Collection(AmqpCollection.Name)]
 public sealed class PostgresOutageTests
@@ -20,7 +21,8 @@ public sealed class PostgresOutageTests
         await using var database = await PostgresDatabase.CreateAsync();
         await using var queue = await AmqpQueue.CreateAsync();
         var settings = InversAmqpTests.Settings(queue, database.ClusterSettings(migrate: true));
-        settings["Ingestion__Invers__MaxDeliveryTime"] = "00:02:00"; // the default: longer than the outage, so nothing is parked
+        // A third of the outage: a delivery that fails through an outage is handed back to the broker, not parked.
+        settings["Ingestion__Invers__MaxDeliveryTime"] = "00:00:10";
         await using var host = await HostProcess.StartAsync(settings);
         var sender = new WebhookSender(host.Http);
         var vins = Enumerable.Range(0, 8).Select(_ => ApiKeys.NewVin()).ToList();
@@ -88,6 +90,8 @@ public sealed class PostgresOutageTests
         {
             Assert.Equal(3, (await InversAmqpTests.TwinAsync(host, id))!.Value.GetProperty("odometer").GetProperty("value").GetDouble());
         }
+
+        Assert.Equal(0u, await queue.ReadyAsync(queue.ParkingQueue)); // the outage outlasted the delivery time; nothing parked
 
         foreach (var vin in vins)
         {

@@ -28,6 +28,7 @@ public sealed class AmqpQueue : IAsyncDisposable
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync($"{name}.parked", durable: true, exclusive: false, autoDelete: false); // as the parking lot declares it
         return new AmqpQueue(name, connection, channel);
     }
 

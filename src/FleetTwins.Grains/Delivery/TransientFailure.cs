@@ -1,16 +1,15 @@
+using System.Data.Common;
 using System.Net.Sockets;
-using Npgsql;
-using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Grains.Delivery;
 
 /// <summary>Failures that say "not now" rather than "never": storage down, silo gone, timeouts. Callers should retry.</summary>
 public static class TransientFailure
 {
     public static bool Is(Exception exception) => exception switch
     {
-        NpgsqlException or TimeoutException or SocketException or SiloUnavailableException
+        DbException or TimeoutException or SocketException or SiloUnavailableException
             or OrleansMessageRejectionException or InconsistentStateException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(Is),
         _ => exception.InnerException is { } inner && Is(inner),
