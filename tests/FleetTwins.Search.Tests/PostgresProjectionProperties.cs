@@ -87,4 +87,34 @@ public sealed class PostgresProjectionProperties(ProjectionDatabase database) : 
         var read = await PagingProperties.ReadAllPagesAsync(projection, Filters.Filter.All, SortOrder.ById, 500);
         Assert.Equal(fleet.Skip(1).OrderBy(v => v.Id, StringComparer.Ordinal).ToList(), read);
     }
+
+    /// <summary>Filter values are parameters, never SQL: text built to break out of a literal matches only itself.</summary>
+    [Theory]
+    [InlineData("x' OR '1'='1")]
+    [InlineData("'; DROP TABLE fleettwins_vehicles; --")]
+    [InlineData("%")]
+    [InlineData("_")]
+    [InlineData("\\' OR 1=1 --")]
+    [InlineData("$1) OR (1=1")]
+    public async Task Filter_values_that_look_like_sql_are_compared_as_data(string hostile)
+    {
+        var projection = new PostgresFleetProjection(database.DataSource);
+        await database.DataSource.CreateCommand("TRUNCATE fleettwins_vehicles").ExecuteNonQueryAsync();
+        var fleet = Generators.Fleet.Where(f => f.Count > 5).Sample(1, 1).Single()
+            .Select((v, i) => i == 0 ? v with { Make = hostile } : v with { Make = "BMW" }).ToList();
+        await projection.WriteAsync(fleet, [], CancellationToken.None);
+
+        foreach (var filter in new[] { $"make = {Quoted(hostile)}", $"make in ({Quoted(hostile)}, \"none\")", $"make != {Quoted(hostile)} and make != BMW" })
+        {
+            var parsed = Filters.FilterParser.Parse(filter);
+            var found = await PagingProperties.ReadAllPagesAsync(projection, parsed, SortOrder.ById, 500);
+            Assert.Equal(PagingProperties.BruteForce(fleet, parsed, SortOrder.ById), found.Select(v => v.Id).ToList());
+        }
+
+        var exact = await PagingProperties.ReadAllPagesAsync(projection, Filters.FilterParser.Parse($"make = {Quoted(hostile)}"), SortOrder.ById, 500);
+        Assert.Equal(fleet[0].Id, Assert.Single(exact).Id);
+        Assert.Equal(fleet.Count, await database.DataSource.CreateCommand("SELECT count(*) FROM fleettwins_vehicles").ExecuteScalarAsync() as long? ?? -1);
+    }
+
+    private static string Quoted(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
