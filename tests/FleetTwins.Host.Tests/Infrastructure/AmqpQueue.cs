@@ -45,14 +45,14 @@ public sealed class AmqpQueue : IAsyncDisposable
     }
 
     /// <summary>Publishes with retries across a broker restart (the publisher of a real provider retries too).</summary>
-    public async Task PublishReliablyAsync(string body, string messageId)
+    public async Task PublishReliablyAsync(string body, string messageId, string? type = null, int? version = null)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                await PublishAsync(body, messageId);
+                await PublishAsync(body, messageId, type, version);
                 return;
             }
             catch (Exception) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
