@@ -33,3 +33,18 @@ for path in sorted(root.glob("*.yaml")):
 if errors:
     print("\n".join(errors)); sys.exit(1)
 PY
+
+# Prometheus and Grafana (compose): the files parse, the scrape job names the silos, every dashboard panel queries
+# something (that its metrics exist is checked by tests/FleetTwins.Host.Tests/Operations/TelemetryTests).
+python3 - <<'PY'
+import json, pathlib, sys, yaml
+prometheus = yaml.safe_load(pathlib.Path("deploy/prometheus/prometheus.yml").read_text())
+targets = [t for job in prometheus["scrape_configs"] for c in job["static_configs"] for t in c["targets"]]
+assert targets and all(t.endswith(":5080") for t in targets), targets
+for path in pathlib.Path("deploy/grafana/provisioning").rglob("*.yml"):
+    yaml.safe_load(path.read_text())
+dashboard = json.loads(pathlib.Path("deploy/grafana/dashboards/fleettwins.json").read_text())
+panels = [p for p in dashboard["panels"] if p["type"] != "row"]
+assert panels and all(t["expr"] for p in panels for t in p["targets"]), "a panel without a query"
+print(f"deploy/prometheus, deploy/grafana: ok ({len(panels)} panels)")
+PY

@@ -14,6 +14,7 @@ if (args.Contains("migrate"))
 }
 
 builder.AddFleetTwinsSchemaMigration();
+builder.AddFleetTwinsTelemetry();
 builder.AddFleetTwinsSilo();
 builder.AddFleetTwinsFleet();
 builder.AddFleetTwinsHealth();
@@ -36,6 +37,7 @@ app.MapFleetTwinsWebhooks();
 app.MapFleetTwinsApi();
 app.MapFleetTwinsOpenApi();
 app.MapFleetTwinsGrpc();
+app.MapFleetTwinsTelemetry();
 app.MapFleetTwinsBenchmarkEndpoints();
 await app.RunAsync();
 return 0;

@@ -29,6 +29,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Twins);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddSingleton<FleetTwins.Grains.Telemetry.FleetTwinsMetrics>();
+            silo.AddActivityPropagation();
             // Commands time out after 10 (fake) minutes; the reminder checks every (real) second.
             silo.Services.Configure<FleetTwins.Grains.Options.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
             silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
@@ -42,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<FleetTwins.Fleet.IFleetFeed>(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
             silo.Services.AddHostedService(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
         });
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         Cluster = builder.Build();
     }
 

@@ -143,6 +143,8 @@ public sealed class ProviderClusterTests
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 
+        using var failed = new FailedDeliveries(queue);
+
         // An outage three times the delivery time: without the hand-back these would be parked as poison.
         RecorderGrain.OutageUntil = DateTime.UtcNow.AddSeconds(6);
         foreach (var body in new[] { "c1", "c2", "c3" })
@@ -161,10 +163,48 @@ public sealed class ProviderClusterTests
         Assert.True(DateTime.UtcNow >= RecorderGrain.OutageUntil);
         Assert.Equal(["c1", "c2", "c3"], received.Order());
         Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync(parking)).MessageCount);
+        Assert.True(failed["handed-back"] >= 1, "counted as handed back");
+        Assert.Equal(0, failed["parked"]);
         await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
 
         await channel.QueueDeleteAsync(queue);
         await channel.QueueDeleteAsync(parking);
+    }
+
+    /// <summary>Counts <c>fleettwins.amqp.failed_deliveries</c> of one queue by outcome while it lives.</summary>
+    private sealed class FailedDeliveries : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> counts = new();
+
+        public FailedDeliveries(string queue)
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == RabbitMQStreamMetrics.MeterName && instrument.Name == "fleettwins.amqp.failed_deliveries")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? q = null, outcome = null;
+                foreach (var tag in tags)
+                {
+                    (q, outcome) = tag.Key switch { "queue" => (tag.Value as string, outcome), "outcome" => (q, tag.Value as string), _ => (q, outcome) };
+                }
+
+                if (q == queue && outcome is not null)
+                {
+                    counts.AddOrUpdate(outcome, value, (_, n) => n + value);
+                }
+            });
+            listener.Start();
+        }
+
+        public long this[string outcome] => counts.GetValueOrDefault(outcome);
+
+        public void Dispose() => listener.Dispose();
     }
 
     private static Task Until(Func<Task<bool>> condition, string what) => Until(condition, ok => ok, what);

@@ -11,4 +11,8 @@ public sealed record Notification(
     [property: Id(2)] string TwinId,
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] string Reason,
-    [property: Id(5)] string DataJson);
+    [property: Id(5)] string DataJson)
+{
+    /// <summary>The W3C trace context of the delivery that raised it, so its publication joins that trace.</summary>
+    [Id(6)] public string? TraceParent { get; init; }
+}

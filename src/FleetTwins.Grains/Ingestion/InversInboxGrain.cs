@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using FleetTwins.Events;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Telemetry;
 using FleetTwins.Parsing;
 using FleetTwins.Providers.Invers;
 using FleetTwins.Routing;
@@ -28,7 +30,7 @@ public static class InversMessages
 /// </summary>
 [GrainType("invers-inbox")]
 [ImplicitStreamSubscription(InversParser.StreamNamespace)]
-public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages outages, ILogger<InversInboxGrain> logger)
+public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages outages, FleetTwinsMetrics metrics, ILogger<InversInboxGrain> logger)
     : Grain, IInversInboxGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -40,9 +42,16 @@ public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages out
         switch (parsed.Outcome)
         {
             case ParseOutcome.Accepted accepted:
-                var result = await RouteAsync(parsed.DeliveryId!, accepted);
-                logger.LogDebug("INVERS {EventType} {DeliveryId}: {Applied} applied, {Duplicates} duplicate",
-                    accepted.EventType, parsed.DeliveryId, result.Applied, result.Duplicates);
+                using (logger.BeginScope("{Provider} delivery {EventId}", Sources.Invers, parsed.DeliveryId!))
+                using (FleetTwinsActivities.StartIngest(Sources.Invers, parsed.DeliveryId!, accepted.EventType))
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var result = await RouteAsync(parsed.DeliveryId!, accepted);
+                    metrics.Applied(Sources.Invers, accepted.EventType, result, Stopwatch.GetElapsedTime(started), accepted.Deliveries);
+                    logger.LogDebug("INVERS {EventType} {EventId}: {Applied} applied, {Duplicates} duplicate",
+                        accepted.EventType, parsed.DeliveryId, result.Applied, result.Duplicates);
+                }
+
                 break;
             case ParseOutcome.Invalid invalid:
                 // The stream mapper parks invalid messages before they get here; reaching this is a bug worth parking.
@@ -60,6 +69,7 @@ public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages out
         catch (Exception e) when (TransientFailure.Is(e))
         {
             outages.Report();
+            metrics.Count(Sources.Invers, accepted.EventType, "unavailable");
             throw;
         }
     }

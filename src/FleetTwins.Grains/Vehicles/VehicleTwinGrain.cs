@@ -1,12 +1,14 @@
+using System.Diagnostics;
 using FleetTwins.Commands;
 using FleetTwins.Events;
 using FleetTwins.Fleet;
 using FleetTwins.Grains.Delivery;
-using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Notifications;
+using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Telemetry;
+using FleetTwins.Vehicles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using FleetTwins.Vehicles;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Vehicles;
@@ -27,6 +29,7 @@ public sealed class VehicleTwinGrain(
     IOptions<NotificationOptions> notificationOptions,
     INotificationSink sink,
     IFleetFeed fleet,
+    FleetTwinsMetrics metrics,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
 {
     /// <summary>The durable reminder that times commands out and announces a vehicle offline after the dwell time.</summary>
@@ -45,6 +48,7 @@ public sealed class VehicleTwinGrain(
     private bool outboxScheduled;
     private bool outboxReminderRegistered;
     private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
+    private DateTimeOffset? outboxSince;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -124,11 +128,14 @@ public sealed class VehicleTwinGrain(
 
             CommandLifecycle.ConfirmFromState(State.Commands, State);
             CommandLifecycle.Expire(State.Commands, clock.GetUtcNow());
-            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), clock.GetUtcNow()));
+            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), clock.GetUtcNow()),
+                Activity.Current?.Id);
             State.Touch(clock.GetUtcNow());
         });
         if (outcome == ApplyOutcome.Applied)
         {
+            logger.LogDebug("Applied {EventCount} events of {Provider} delivery {EventId} to {TwinId} (version {Version})",
+                batch.Events.Count, batch.Source, batch.DeliveryId, Id, State.Version);
             Publish(notificationsBefore);
             if (State.OfflineSince is not null && !State.OfflineAnnounced)
             {
@@ -229,7 +236,7 @@ public sealed class VehicleTwinGrain(
         var raised = NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), now);
         if (expired || raised.Count > 0)
         {
-            State.Record(raised);
+            State.Record(raised, Activity.Current?.Id);
             await SaveAsync();
             await StartOutboxAsync();
         }
@@ -297,6 +304,7 @@ public sealed class VehicleTwinGrain(
 
     private void ScheduleOutbox(TimeSpan dueTime)
     {
+        ReportOutbox();
         if (State.Outbox.Count == 0)
         {
             return;
@@ -318,26 +326,46 @@ public sealed class VehicleTwinGrain(
             return;
         }
 
-        try
+        using (var activity = FleetTwinsActivities.StartPublish(batch, Id))
         {
-            await sink.PublishAsync(batch, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, Id, outboxBackoff);
-            ScheduleOutbox(outboxBackoff);
-            outboxBackoff = TimeSpan.FromTicks(Math.Min(outboxBackoff.Ticks * 2, MaxOutboxBackoff.Ticks));
-            return;
+            try
+            {
+                await sink.PublishAsync(batch, cancellationToken);
+                metrics.Published(batch.Count, delivered: true);
+            }
+            catch (Exception e)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                metrics.Published(batch.Count, delivered: false);
+                logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, Id, outboxBackoff);
+                ScheduleOutbox(outboxBackoff);
+                outboxBackoff = TimeSpan.FromTicks(Math.Min(outboxBackoff.Ticks * 2, MaxOutboxBackoff.Ticks));
+                return;
+            }
         }
 
         outboxBackoff = TimeSpan.FromSeconds(1);
         var delivered = batch.Select(n => n.Id).ToHashSet();
         State.Outbox.RemoveAll(n => delivered.Contains(n.Id));
         await twin.WriteStateOrDeactivateAsync(this);
+        ReportOutbox();
         if (State.Outbox.Count > 0)
         {
             ScheduleOutbox(TimeSpan.Zero);
         }
+    }
+
+    /// <summary>The outbox gauges: its depth, and since when it has not been empty (as this activation saw it).</summary>
+    private void ReportOutbox()
+    {
+        outboxSince = State.Outbox.Count == 0 ? null : outboxSince ?? clock.GetUtcNow();
+        metrics.Outbox(Id, State.Outbox.Count, outboxSince ?? default);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.Outbox(Id, 0, default); // counted again by whichever silo activates it next
+        return Task.CompletedTask;
     }
 
     private async Task SaveAsync()
@@ -357,6 +385,11 @@ public sealed class VehicleTwinGrain(
         var raised = State.Notifications.Count == 0 || State.Notifications[0].Id == newestNotificationBefore
             ? []
             : State.Notifications.TakeWhile(n => n.Id != newestNotificationBefore).Reverse().ToList();
+        foreach (var notification in raised)
+        {
+            metrics.Raised(notification.Type);
+        }
+
         fleet.Publish(new FleetChange(State.ToSummary(Id), raised, Removed: State.MergedInto is not null));
         if (watchers.Count == 0)
         {

@@ -85,15 +85,18 @@ public sealed class VehicleTwinState
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
-    /// <summary>Records raised notifications, newest first, bounded.</summary>
-    public void Record(IEnumerable<FleetTwins.Notifications.Notification> raised)
+    /// <summary>
+    /// Records raised notifications, newest first, bounded; each enters the outbox too, with the trace context of the
+    /// delivery that raised it (only there: it matters until the notification is published).
+    /// </summary>
+    public void Record(IEnumerable<FleetTwins.Notifications.Notification> raised, string? traceParent = null)
     {
         foreach (var notification in raised)
         {
             if (Notifications.All(n => n.Id != notification.Id))
             {
                 Notifications.Insert(0, notification);
-                Outbox.Add(notification);
+                Outbox.Add(traceParent is null ? notification : notification with { TraceParent = traceParent });
             }
         }
 

@@ -26,6 +26,7 @@ public static class AmqpIngestion
         }
 
         var connectionString = configuration.GetRabbitMQConnectionString();
+        silo.Services.AddHostedService<AmqpQueueDepth>();
         silo.AddRabbitMQStreams<InversStreamMapper>(ProviderName, o =>
         {
             o.ConnectionString = connectionString;
@@ -41,7 +42,7 @@ public static class AmqpIngestion
     public static IHealthChecksBuilder AddBrokerCheck(this IHealthChecksBuilder checks, IConfiguration configuration, string tag) =>
         IsEnabled(configuration) ? checks.AddCheck<BrokerReachableCheck>("rabbitmq", tags: [tag]) : checks;
 
-    private static InversOptions Options(IConfiguration configuration) =>
+    internal static InversOptions Options(IConfiguration configuration) =>
         configuration.GetSection($"{IngestionOptions.Section}:Invers").Get<InversOptions>() ?? new InversOptions();
 
     /// <summary>Healthy when a connection to the broker opens within two seconds.</summary>

@@ -1,6 +1,6 @@
 using FleetTwins.Events;
 using FleetTwins.Grains.Ingestion;
-using FleetTwins.Host.Webhooks;
+using FleetTwins.Grains.Telemetry;
 using FleetTwins.Parsing;
 using FleetTwins.Providers.Invers;
 using FleetTwins.Streaming.RabbitMQ.Streams;
@@ -11,7 +11,7 @@ namespace FleetTwins.Host.Amqp;
 /// Puts each INVERS message on the stream of its vehicle (so one vehicle's events are applied in order, different
 /// vehicles' in parallel); parks what cannot be parsed, and acknowledges types nobody consumes, counting them.
 /// </summary>
-public sealed class InversStreamMapper(IngestionMetrics metrics) : IRabbitMQStreamMapper
+public sealed class InversStreamMapper(FleetTwinsMetrics metrics) : IRabbitMQStreamMapper
 {
     public RabbitMQMapping Map(RabbitMQMessage message)
     {

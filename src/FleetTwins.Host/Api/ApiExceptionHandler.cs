@@ -1,5 +1,5 @@
-using FleetTwins.Grains.Delivery;
 using System.Text.Json;
+using FleetTwins.Grains.Delivery;
 using FleetTwins.Host.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 

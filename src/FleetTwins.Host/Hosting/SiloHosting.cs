@@ -44,6 +44,8 @@ public static class SiloHosting
             }
 
             silo.AddInversStreams(builder.Configuration);
+            silo.AddActivityPropagation(); // grain calls join the caller's trace (docs/OPERATIONS.md, telemetry)
+            silo.AddFleetTwinsDashboard();
         });
         return builder;
     }

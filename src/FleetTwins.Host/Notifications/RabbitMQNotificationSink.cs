@@ -32,6 +32,7 @@ public sealed class RabbitMQNotificationSink(IConfiguration configuration, ILogg
                     {
                         Persistent = true, MessageId = n.Id, Type = n.Type, ContentType = "application/json",
                         Timestamp = new AmqpTimestamp(n.At.ToUnixTimeSeconds()),
+                        Headers = n.TraceParent is { } traceParent ? new Dictionary<string, object?> { ["traceparent"] = traceParent } : null,
                     };
                     await channel.BasicPublishAsync(Exchange, n.Type, mandatory: false, properties, body, cancellationToken);
                 }

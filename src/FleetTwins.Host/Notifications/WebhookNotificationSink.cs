@@ -40,6 +40,10 @@ public sealed class WebhookNotificationSink(HttpClient http, IReadOnlyList<Webho
                 request.Headers.Add("webhook-id", n.Id);
                 request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString());
                 request.Headers.Add("webhook-signature", SvixVerifier.Sign(endpoint.Secret, n.Id, now, body));
+                if (n.TraceParent is { } traceParent)
+                {
+                    request.Headers.Add("traceparent", traceParent); // the receiver can continue the delivery's trace
+                }
                 using var response = await http.SendAsync(request, cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {

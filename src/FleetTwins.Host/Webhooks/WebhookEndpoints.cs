@@ -1,8 +1,10 @@
-using FleetTwins.Grains.Delivery;
 using System.Buffers;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using FleetTwins.Events;
+using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Telemetry;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Options;
 using FleetTwins.Parsing;
@@ -32,7 +34,6 @@ public static class WebhookEndpoints
         }
 
         builder.Services.AddSingleton<TwinEventRouter>();
-        builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddKeyedSingleton(Sources.Telematica, (sp, _) =>
             new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Telematica.Secrets));
         builder.Services.AddKeyedSingleton(Sources.Volteras, (sp, _) =>
@@ -163,7 +164,8 @@ public static class WebhookEndpoints
     private static async Task<IResult> IngestAsync(
         HttpContext context, string provider, string deliveryId, ParseOutcome outcome, string? successMessage = null)
     {
-        var metrics = context.RequestServices.GetRequiredService<IngestionMetrics>();
+        var metrics = context.RequestServices.GetRequiredService<FleetTwinsMetrics>();
+        using var scope = Logger(context).BeginScope("{Provider} delivery {EventId}", provider, deliveryId);
         switch (outcome)
         {
             case ParseOutcome.Invalid invalid:
@@ -175,11 +177,13 @@ public static class WebhookEndpoints
         }
 
         var accepted = (ParseOutcome.Accepted)outcome;
+        using var activity = FleetTwinsActivities.StartIngest(provider, deliveryId, accepted.EventType);
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var result = await context.RequestServices.GetRequiredService<TwinEventRouter>().RouteAsync(deliveryId, provider, accepted.Deliveries);
+            metrics.Applied(provider, accepted.EventType, result, Stopwatch.GetElapsedTime(started), accepted.Deliveries);
             var duplicate = result.Applied == 0 && result.Duplicates > 0;
-            metrics.Count(provider, accepted.EventType, duplicate ? "duplicate" : "applied");
             return Success(successMessage ?? (duplicate ? "Duplicate delivery; already applied." : "Event applied."));
         }
         catch (Exception e) when (TransientFailure.Is(e))
@@ -290,7 +294,7 @@ public static class WebhookEndpoints
 
     private static IResult Reject(HttpContext context, string provider, int status, string reason)
     {
-        context.RequestServices.GetRequiredService<IngestionMetrics>().Count(provider, "", status switch
+        context.RequestServices.GetRequiredService<FleetTwinsMetrics>().Count(provider, "", status switch
         {
             400 => "invalid",
             401 => "unauthorized",

@@ -36,6 +36,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
     public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        RabbitMQStreamMetrics.Start(queue);
         try
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -141,6 +142,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
         }
 
         await parking.ParkAsync(container.Message, reason);
+        RabbitMQStreamMetrics.Failed(queue, "parked");
         return true;
     }
 
@@ -161,6 +163,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
         try
         {
             await current.BasicNackAsync(container.DeliveryTag, multiple: false, requeue: true);
+            RabbitMQStreamMetrics.Failed(queue, "handed-back");
             logger.LogWarning("Handed message {MessageId} on {Queue} back to the broker: {Reason}", container.Message.MessageId, queue, reason);
             return true;
         }

@@ -43,10 +43,21 @@ public sealed class SimulatedFleet : IAsyncLifetime
     /// <summary>Twin id → its state and notifications, as the fault-free run left them.</summary>
     public IReadOnlyDictionary<string, string> Expected { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Settings both runs share: the offline announcement waits for a dwell time on the server's clock, so a run
+    /// slowed down by its faults would announce vehicles offline that a quick run did not; a day keeps it out.
+    /// </summary>
+    public static Dictionary<string, string> Settings(AmqpQueue queue, Dictionary<string, string> extra)
+    {
+        var settings = InversAmqpTests.Settings(queue, extra);
+        settings["Notifications__OfflineDwell"] = "1.00:00:00";
+        return settings;
+    }
+
     public async ValueTask InitializeAsync()
     {
         await using var queue = await AmqpQueue.CreateAsync();
-        await using var host = await HostProcess.StartAsync(InversAmqpTests.Settings(queue, WebhookSender.Settings()));
+        await using var host = await HostProcess.StartAsync(Settings(queue, WebhookSender.Settings()));
         var sender = new FleetSender(queue, () => [host]);
         await sender.SendAsync(Deliveries);
         await Eventually.ReturnsAsync(() => queue.ReadyAsync(queue.Name), ready => ready == 0, TimeSpan.FromSeconds(60), "the reference queue drained");

@@ -189,7 +189,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         private Cluster(PostgresDatabase database, AmqpQueue queue)
         {
             (Database, Queue) = (database, queue);
-            settings = InversAmqpTests.Settings(queue, database.ClusterSettings(migrate: true));
+            settings = SimulatedFleet.Settings(queue, database.ClusterSettings(migrate: true));
             settings["RateLimits__Webhooks__PermitsPerSecond"] = "0";
         }
 

@@ -1,0 +1,68 @@
+using System.Net;
+using FleetTwins.Grains.Telemetry;
+using FleetTwins.Host.Api;
+using FleetTwins.Streaming.RabbitMQ.Streams;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Orleans.Dashboard;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>
+/// Metrics, traces and the Orleans dashboard. Metrics (ours on the meter <c>FleetTwins</c>, Orleans' own, ASP.NET
+/// Core's) are scraped at <c>/metrics</c> in the Prometheus format and, with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set,
+/// pushed over OTLP with the traces (our spans, Orleans' grain calls, HTTP requests). The dashboard is at
+/// <c>/dashboard</c> for keys with the admin scope.
+/// </summary>
+public static class Telemetry
+{
+    /// <summary>The authorization policy of <c>/metrics</c>: loopback clients, or any valid API key.</summary>
+    public const string MetricsPolicy = "metrics";
+
+    private static readonly string[] OrleansMeters = ["Microsoft.Orleans"];
+    private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    public static WebApplicationBuilder AddFleetTwinsTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FleetTwinsMetrics>();
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("fleettwins", serviceInstanceId: Environment.MachineName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(FleetTwinsMetrics.MeterName, RabbitMQStreamMetrics.MeterName)
+                    .AddMeter(OrleansMeters)
+                    .AddAspNetCoreInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            // Spans cost only when something listens: traced when they are exported.
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(FleetTwinsActivities.SourceName)
+                .AddSource(OrleansSources)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
+                .AddOtlpExporter());
+        }
+
+        builder.Services.AddAuthorizationBuilder().AddPolicy(MetricsPolicy, policy => policy.RequireAssertion(context =>
+            context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+            || context.User.HasClaim(c => c.Type == ApiScopes.ClaimType)));
+        return builder;
+    }
+
+    /// <summary>The Orleans dashboard's data collection, on the silo.</summary>
+    public static ISiloBuilder AddFleetTwinsDashboard(this ISiloBuilder silo) => silo.AddDashboard();
+
+    public static WebApplication MapFleetTwinsTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MetricsPolicy);
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiScopes.Admin);
+        return app;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using FleetTwins.Host.Tests.Amqp;
+using FleetTwins.Host.Tests.Infrastructure;
+
+namespace FleetTwins.Host.Tests.Operations;
+
+/// <summary>
+/// <c>/metrics</c> after real traffic (webhooks, an INVERS message, a notification published to the broker): every
+/// instrument of ours with the labels it promises, Orleans' own meter, and who may read it; the Orleans dashboard
+/// behind the admin scope.
+/// </summary>
+[Collection(AmqpCollection.Name)]
+public sealed partial class TelemetryTests
+{
+    [Fact]
+    public async Task Metrics_name_every_instrument_after_traffic_and_are_open_on_loopback_only()
+    {
+        await using var queue = await AmqpQueue.CreateAsync();
+        var settings = InversAmqpTests.Settings(queue, WebhookSender.Settings());
+        foreach (var (key, value) in ApiKeys.Settings())
+        {
+            settings[key] = value;
+        }
+
+        settings["Network__TrustedProxies__0"] = "127.0.0.1";
+        await using var host = await HostProcess.StartAsync(settings);
+        var sender = new WebhookSender(host.Http);
+        var vin = ApiKeys.NewVin();
+        var soc = ApiKeys.StateOfCharge(vin, 55, DateTimeOffset.UtcNow.AddSeconds(-3));
+        Assert.Equal(HttpStatusCode.OK, (await sender.VolterasAsync("device.telemetry", soc, $"msg_{vin}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sender.VolterasAsync("device.telemetry", soc, $"msg_{vin}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await sender.VolterasAsync("device.telemetry", "{"u8.ToArray())).StatusCode);
+        var imei = $"35{Random.Shared.NextInt64(1_000_000_000_000, 9_999_999_999_999)}";
+        var sos = $$"""{"Event":"sos","Changes":1,"IMEI":"{{imei}}","Device_Time":"2024-06-28T17:01:13.000000+0000","Server_Time":"2024-06-28T18:49:45.000000+0000","Coordinates":"22.9,75.5","Geofence_Name":null}""";
+        Assert.Equal(HttpStatusCode.OK, (await sender.TrackerAsync(Encoding.UTF8.GetBytes(sos))).StatusCode);
+        var inversId = $"TM-{Guid.NewGuid():N}"[..14];
+        await queue.PublishAsync(InversAmqpTests.Event($"{inversId}-1", inversId, "VehicleStateRecorded", InversAmqpTests.State("mileage_in_kilometers", 1)),
+            $"{inversId}-1", "VehicleStateRecorded", 2);
+
+        string[] expected =
+        [
+            """fleettwins_ingestion_deliveries_total{outcome="applied",provider="volteras",type="device.telemetry"}""",
+            """fleettwins_ingestion_deliveries_total{outcome="duplicate",provider="volteras",type="device.telemetry"}""",
+            """fleettwins_ingestion_deliveries_total{outcome="invalid",provider="volteras"}""",
+            """fleettwins_ingestion_deliveries_total{outcome="applied",provider="invers",type="VehicleStateRecorded"}""",
+            """fleettwins_ingestion_deliveries_total{outcome="received",provider="invers",type="VehicleStateRecorded"}""",
+            """fleettwins_ingestion_apply_duration_seconds_bucket{provider="volteras",le="0.5"}""",
+            """fleettwins_ingestion_apply_duration_seconds_count{provider="invers"}""",
+            """fleettwins_ingestion_lag_seconds_bucket{provider="volteras",le="5"}""",
+            """fleettwins_notifications_raised_total{type="sos"}""",
+            """fleettwins_notifications_published_total{outcome="delivered"}""",
+            "fleettwins_outbox_depth",
+            "fleettwins_outbox_age_seconds",
+            $$"""fleettwins_amqp_queue_ready{queue="{{queue.Name}}"}""",
+            $$"""fleettwins_amqp_queue_ready{queue="{{queue.ParkingQueue}}"}""",
+            "orleans_",
+            "http_server_request_duration_seconds_bucket",
+        ];
+        var scrape = await Eventually.ReturnsAsync(() => host.Http.GetStringAsync("/metrics"),
+            text => expected.All(series => Present(text, series)), TimeSpan.FromSeconds(40), "every series in /metrics");
+
+        // The duplicate was counted once as applied and once as duplicate; the lag of a reading 3 s old is under 5 s.
+        Assert.Equal(1, Value(scrape, expected[0]));
+        Assert.Equal(1, Value(scrape, expected[1]));
+        Assert.Equal(1, Value(scrape, expected[7]));
+
+        // Every metric the provisioned Grafana dashboard queries exists.
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(HostProcess.RepositoryRoot, "deploy", "grafana", "dashboards", "fleettwins.json"));
+        var queried = MetricName().Matches(dashboard).Select(m => m.Value).Distinct().ToList();
+        Assert.True(queried.Count >= 10, $"the dashboard queries {queried.Count} metrics");
+        var present = scrape.Split('\n').Where(l => !l.StartsWith('#')).Select(l => l.Split('{', ' ')[0]).ToHashSet();
+        Assert.All(queried, name => Assert.True(present.Contains(name), $"the dashboard queries {name}, which /metrics does not have"));
+
+        // Loopback reads without a key; any other client needs a valid one (any scope).
+        var remote = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        remote.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.SendAsync(remote)).StatusCode);
+        using var keyed = ApiKeys.Client(host, ApiKeys.ReadOnly);
+        var remoteWithKey = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        remoteWithKey.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        Assert.Equal(HttpStatusCode.OK, (await keyed.SendAsync(remoteWithKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Log_lines_about_a_delivery_carry_its_provider_event_id_and_twin()
+    {
+        var settings = WebhookSender.Settings();
+        settings["Logging__Console__FormatterName"] = "json";
+        settings["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
+        settings["Logging__LogLevel__FleetTwins"] = "Debug";
+        await using var host = await HostProcess.StartAsync(settings);
+        var sender = new WebhookSender(host.Http);
+        var vin = ApiKeys.NewVin();
+        Assert.Equal(HttpStatusCode.OK, (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 40, DateTimeOffset.UtcNow), $"msg_a_{vin}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sender.TelematicaAsync("{\"type\":\"vehicle.renamed\",\"vehicleId\":\"t-1\"}"u8.ToArray(), $"msg_b_{vin}")).StatusCode);
+
+        var lines = await Eventually.ReturnsAsync(() => Task.FromResult(JsonLines(host.Output).ToList()),
+            l => l.Any(Mentions($"msg_a_{vin}")) && l.Any(Mentions($"msg_b_{vin}")), TimeSpan.FromSeconds(20), "both deliveries logged");
+
+        // The twin's line names the twin, the delivery and the provider as fields of the line.
+        var applied = Assert.Single(lines, l => Mentions($"msg_a_{vin}")(l) && l.GetProperty("Category").GetString()!.EndsWith("VehicleTwinGrain", StringComparison.Ordinal));
+        Assert.Equal(vin, applied.GetProperty("State").GetProperty("TwinId").GetString());
+        Assert.Equal("volteras", applied.GetProperty("State").GetProperty("Provider").GetString());
+
+        // A line written while the endpoint handles the delivery carries both as scopes.
+        var accepted = Assert.Single(lines, l => Mentions($"msg_b_{vin}")(l) && l.GetProperty("Category").GetString()!.EndsWith("Webhooks", StringComparison.Ordinal));
+        var scopes = accepted.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == System.Text.Json.JsonValueKind.Object).ToList();
+        Assert.Contains(scopes, s => s.TryGetProperty("Provider", out var p) && p.GetString() == "telematica"
+            && s.TryGetProperty("EventId", out var e) && e.GetString()!.EndsWith($"msg_b_{vin}", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<System.Text.Json.JsonElement> JsonLines(string output)
+    {
+        foreach (var line in output.Split('\n').Where(l => l.StartsWith('{')))
+        {
+            System.Text.Json.JsonElement parsed;
+            try
+            {
+                parsed = System.Text.Json.JsonDocument.Parse(line).RootElement.Clone();
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                continue;
+            }
+
+            yield return parsed;
+        }
+    }
+
+    private static Func<System.Text.Json.JsonElement, bool> Mentions(string text) => line => line.GetRawText().Contains(text, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task The_orleans_dashboard_needs_the_admin_scope()
+    {
+        var settings = WebhookSender.Settings();
+        foreach (var (key, value) in ApiKeys.Settings())
+        {
+            settings[key] = value;
+        }
+
+        await using var host = await HostProcess.StartAsync(settings);
+        using var anonymous = ApiKeys.Client(host, null);
+        using var reader = ApiKeys.Client(host, ApiKeys.ReadOnly);
+        using var admin = ApiKeys.Client(host, ApiKeys.All);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/dashboard/")).StatusCode);
+        using var page = await admin.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("text/html", page.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>A series is present when a line starts with its name and has every label given (in any order).</summary>
+    private static bool Present(string scrape, string series) => Lines(scrape, series).Any();
+
+    private static double Value(string scrape, string series) =>
+        double.Parse(Lines(scrape, series).First().Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> Lines(string scrape, string series)
+    {
+        var brace = series.IndexOf('{');
+        var name = brace < 0 ? series : series[..brace];
+        var labels = brace < 0 ? [] : LabelPattern().Matches(series[brace..]).Select(m => m.Value).ToList();
+        return scrape.Split('\n').Where(line => !line.StartsWith('#') && line.StartsWith(name, StringComparison.Ordinal)
+            && labels.All(label => line.Contains(label, StringComparison.Ordinal)));
+    }
+
+    [GeneratedRegex("[a-z_]+=\"[^\"]*\"")]
+    private static partial Regex LabelPattern();
+
+    [GeneratedRegex(@"\b(?:fleettwins|orleans|http_server)_[a-z0-9_]+")]
+    private static partial Regex MetricName();
+}

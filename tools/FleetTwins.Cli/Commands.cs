@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace FleetTwins.Cli;
+
+/// <summary>One method per command; each answers the process exit code.</summary>
+public sealed class Commands(Api api, bool json)
+{
+    private static readonly string[] Terminal = ["CONFIRMED", "FAILED", "TIMED_OUT", "SUPERSEDED"];
+
+    /// <summary><c>get &lt;id&gt;</c>: one vehicle twin, every reading with its source and age.</summary>
+    public async Task<int> GetAsync(Arguments args)
+    {
+        var twin = await api.GetAsync($"api/vehicles/{Uri.EscapeDataString(args.Required(1, "the twin id"))}");
+        PrintTwin(twin);
+        return 0;
+    }
+
+    /// <summary><c>resolve --vin V | --imei I | --provider P --id X</c>: the twin a provider's identifier belongs to.</summary>
+    public async Task<int> ResolveAsync(Arguments args)
+    {
+        var query = args.Get("--vin") is { } vin ? $"vin={Uri.EscapeDataString(vin)}"
+            : args.Get("--imei") is { } imei ? $"imei={Uri.EscapeDataString(imei)}"
+            : args.Get("--provider") is { } provider && args.Get("--id") is { } id ? $"provider={Uri.EscapeDataString(provider)}&id={Uri.EscapeDataString(id)}"
+            : throw new UsageException("resolve needs --vin, --imei, or --provider with --id");
+        PrintTwin(await api.GetAsync($"api/vehicles/resolve?{query}"));
+        return 0;
+    }
+
+    /// <summary><c>search [filter] [--sort s] [--limit n] [--all]</c>: fleet search, a page or (with --all) every page.</summary>
+    public async Task<int> SearchAsync(Arguments args)
+    {
+        var filter = string.Join(' ', args.Positional.Skip(1));
+        var limit = args.Int("--limit") ?? (args.Has("--all") ? 500 : 50);
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        using (var progress = new Output.Progress("vehicles"))
+        {
+            do
+            {
+                var query = $"limit={limit}&filter={Uri.EscapeDataString(filter)}" + (args.Get("--sort") is { } sort ? $"&sort={Uri.EscapeDataString(sort)}" : "")
+                    + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+                var page = await api.GetAsync($"api/vehicles?{query}");
+                var pageItems = page["items"]!.AsArray().Select(i => i!).ToList();
+                items.AddRange(pageItems);
+                progress.Advance(pageItems.Count);
+                cursor = page["nextCursor"]?.GetValue<string>();
+            }
+            while (cursor is not null && args.Has("--all"));
+        }
+
+        if (json)
+        {
+            Output.Json(new JsonArray([.. items.Select(i => i.DeepClone())]));
+            return 0;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        Output.Table(["ID", "VIN", "ONLINE", "SOC", "CHARGING", "PLUG", "LAT", "LON", "ALERTS", "SEEN"], items.Select(v => (IReadOnlyList<string>)
+        [
+            Output.Text(v, "id"), Output.Text(v, "vin"), Output.Text(v, "online"), Output.Text(v, "soc"), Output.Text(v, "charging"),
+            Output.Text(v, "plug"), Output.Text(v, "latitude"), Output.Text(v, "longitude"), Output.Text(v, "alerts"),
+            Output.Age(v["lastSeenAt"]?.GetValue<string>(), now),
+        ]));
+        Console.WriteLine($"{items.Count} vehicles{(cursor is null ? "" : " (more: --all)")}");
+        return 0;
+    }
+
+    /// <summary><c>watch [id] [--filter f]</c>: a twin's (or the fleet's) changes and notifications, live, one line each.</summary>
+    public async Task<int> WatchAsync(Arguments args, CancellationToken cancellationToken)
+    {
+        var path = args.Positional.Count > 1
+            ? $"api/vehicles/{Uri.EscapeDataString(args.Positional[1])}/watch"
+            : $"api/fleet/watch?filter={Uri.EscapeDataString(args.Get("--filter") ?? "")}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiException($"{(int)response.StatusCode} {response.ReasonPhrase}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        string? name = null;
+        while (!cancellationToken.IsCancellationRequested && await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event:", StringComparison.Ordinal))
+            {
+                name = line[6..].Trim();
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                var data = JsonNode.Parse(line[5..]);
+                Console.WriteLine(json ? new JsonObject { ["event"] = name, ["data"] = data }.ToJsonString() : Describe(name, data));
+            }
+            else if (line.Length == 0)
+            {
+                name = null;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary><c>command &lt;id&gt; &lt;COMMAND&gt; [--arg k=v]... [--key-idempotency k] [--wait]</c>: sends a command, optionally follows it to its outcome.</summary>
+    public async Task<int> CommandAsync(Arguments args, CancellationToken cancellationToken)
+    {
+        var id = Uri.EscapeDataString(args.Required(1, "the twin id"));
+        var arguments = new JsonObject();
+        foreach (var pair in args.All("--arg"))
+        {
+            var equals = pair.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new UsageException($"--arg takes name=value, not '{pair}'");
+            }
+
+            arguments[pair[..equals]] = double.TryParse(pair[(equals + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? JsonValue.Create(number) : JsonValue.Create(pair[(equals + 1)..]);
+        }
+
+        var body = new JsonObject
+        {
+            ["command"] = args.Required(2, "the command (e.g. START_CHARGING)"),
+            ["arguments"] = arguments,
+            ["idempotencyKey"] = args.Get("--idempotency-key") ?? Guid.NewGuid().ToString("N"),
+        };
+        var command = await api.PostAsync($"api/vehicles/{id}/commands", body, cancellationToken);
+        var commandId = command["id"]?.GetValue<string>();
+        if (args.Has("--wait") && commandId is not null)
+        {
+            var clock = Stopwatch.StartNew();
+            using var progress = new Output.Progress($"{commandId} waiting for its outcome (s)");
+            while (!Terminal.Contains(Output.Text(command, "status")) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                progress.Advance();
+                command = await api.GetAsync($"api/vehicles/{id}/commands/{Uri.EscapeDataString(commandId)}", cancellationToken);
+            }
+        }
+
+        if (json)
+        {
+            Output.Json(command);
+        }
+        else
+        {
+            var last = command["history"] is JsonArray { Count: > 0 } history ? history[^1] : null;
+            Output.Fields([("command", Output.Text(command, "command")), ("id", commandId ?? "-"), ("status", Output.Text(command, "status")),
+                ("reason", Output.Text(last, "reason")), ("deadline", Output.Text(command, "deadline"))]);
+        }
+
+        return Output.Text(command, "status") is "FAILED" or "TIMED_OUT" ? 1 : 0;
+    }
+
+    /// <summary><c>parked list [--limit n]</c> and <c>parked replay [--limit n]</c>: AMQP messages parked with their reasons.</summary>
+    public async Task<int> ParkedAsync(Arguments args)
+    {
+        var limit = args.Int("--limit");
+        switch (args.Required(1, "list or replay"))
+        {
+            case "list":
+                var parked = await api.GetAsync($"api/parked{(limit is null ? "" : $"?limit={limit}")}");
+                if (json)
+                {
+                    Output.Json(parked);
+                    return 0;
+                }
+
+                var now = DateTimeOffset.UtcNow;
+                Output.Table(["MESSAGE", "TYPE", "QUEUE", "PARKED", "REASON"], parked.AsArray().Select(p => (IReadOnlyList<string>)
+                [
+                    Output.Text(p, "messageId"), Output.Text(p, "type"), Output.Text(p, "originalQueue"),
+                    Output.Age(p?["parkedAt"]?.ToString(), now), Output.Text(p, "reason"),
+                ]));
+                return 0;
+            case "replay":
+                var replayed = await api.PostAsync($"api/parked/replay{(limit is null ? "" : $"?limit={limit}")}", null);
+                Console.WriteLine(json ? replayed.ToJsonString() : $"replayed {Output.Text(replayed, "replayed")} messages to their queues");
+                return 0;
+            default:
+                throw new UsageException("parked takes list or replay");
+        }
+    }
+
+    private void PrintTwin(JsonNode twin)
+    {
+        if (json)
+        {
+            Output.Json(twin);
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        Output.Fields([("id", Output.Text(twin, "id")), ("vin", Output.Text(twin, "vin")), ("version", Output.Text(twin, "version")),
+            ("online", Output.Text(twin, "online")), ("last seen", Output.Age(twin["lastSeenAt"]?.GetValue<string>(), now)),
+            ("aliases", string.Join(", ", twin["aliases"]?.AsArray().Select(a => a?.GetValue<string>()) ?? []))]);
+        Console.WriteLine();
+        string[] readings = ["stateOfCharge", "range", "odometer", "location", "motion", "charging", "plug", "chargingTarget", "connectivity", "rental", "currentTrip"];
+        Output.Table(["READING", "VALUE", "SOURCE", "AGE"], readings.Where(r => twin[r] is JsonObject).Select(r => (IReadOnlyList<string>)
+        [
+            r, Value(twin[r]!.AsObject()), Output.Text(twin[r], "source"), Output.Age(twin[r]!["at"]?.GetValue<string>(), now),
+        ]));
+        if (twin["activeAlerts"] is JsonArray { Count: > 0 } alerts)
+        {
+            Console.WriteLine($"\nactive alerts: {string.Join(", ", alerts.Select(a => a?.ToJsonString()))}");
+        }
+    }
+
+    /// <summary>A reading's value as one short text: its fields other than time and source.</summary>
+    private static string Value(JsonObject reading) => string.Join(" ", reading
+        .Where(p => p.Key is not ("at" or "source") && p.Value is not null)
+        .Select(p => p.Key is "value" or "state" ? Output.Text(reading, p.Key) : $"{p.Key}={Output.Text(reading, p.Key)}"));
+
+    private static string Describe(string? name, JsonNode? data)
+    {
+        var at = DateTimeOffset.Now.ToString("HH:mm:ss");
+        return name switch
+        {
+            "notification" => $"{at}  notification  {Output.Text(data, "twinId")}  {Output.Text(data, "type")}: {Output.Text(data, "reason")}",
+            "vehicle" or "state" or "twin" or null when data?["id"] is not null =>
+                $"{at}  {name ?? "change",-12}  {Output.Text(data, "id")} v{Output.Text(data, "version")}  soc {SocOf(data)}  charging {ChargingOf(data)}  online {Output.Text(data, "online")}",
+            _ => $"{at}  {name ?? "message",-12}  {data?.ToJsonString()}",
+        };
+    }
+
+    private static string SocOf(JsonNode? data) => Output.Text(data, "soc") is var flat && flat != "-" ? flat : Output.Text(data, "stateOfCharge.value");
+
+    private static string ChargingOf(JsonNode? data) => data?["charging"] is JsonObject ? Output.Text(data, "charging.state") : Output.Text(data, "charging");
+}
