@@ -42,6 +42,9 @@ ensure_installed() {
   local missing=()
   [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || missing+=(postgresql)
   command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  # The fleet console: built with npm by the host's build, checked in headless Chromium by the tests.
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   # The Debian packages may start their own system-wide servers; ours are separate and leave those alone.
 }

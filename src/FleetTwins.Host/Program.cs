@@ -29,6 +29,7 @@ builder.AddFleetTwinsGrpc();
 var app = builder.Build();
 app.UseFleetTwinsForwardedAddresses();
 app.UseFleetTwinsSecurityHeaders();
+app.UseFleetTwinsConsole();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

@@ -3,10 +3,15 @@ namespace FleetTwins.Host.Hosting;
 /// <summary>
 /// Headers that keep browsers from misusing our answers: no content sniffing, no framing, no referrer, nothing
 /// loaded by a JSON answer, HSTS over HTTPS, and twin data revalidated rather than served from shared caches.
-/// The API reference page (<c>/scalar</c>) runs its own scripts, so it gets no content security policy.
+/// The fleet console (<c>/console</c>) may load its own scripts and styles, talk to this host and show map tiles
+/// from OpenStreetMap; the API reference (<c>/scalar</c>) and the Orleans dashboard (<c>/dashboard</c>) run scripts
+/// of their own making, so they get no content security policy.
 /// </summary>
 public static class SecurityHeaders
 {
+    private const string ConsolePolicy = "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; " +
+        "style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
     public static WebApplication UseFleetTwinsSecurityHeaders(this WebApplication app)
     {
         app.Use((context, next) =>
@@ -18,7 +23,12 @@ public static class SecurityHeaders
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                if (!context.Request.Path.StartsWithSegments("/scalar"))
+                var path = context.Request.Path;
+                if (path.StartsWithSegments("/console"))
+                {
+                    headers.ContentSecurityPolicy = ConsolePolicy;
+                }
+                else if (!path.StartsWithSegments("/scalar") && !path.StartsWithSegments("/dashboard"))
                 {
                     headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
                 }

@@ -62,7 +62,8 @@ public static class Telemetry
     public static WebApplication MapFleetTwinsTelemetry(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MetricsPolicy);
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiScopes.Admin);
+        // The dashboard's own endpoints (its page and the JSON it polls) are not part of our API document.
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiScopes.Admin).ExcludeFromDescription();
         return app;
     }
 }

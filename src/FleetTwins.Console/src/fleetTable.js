@@ -1,0 +1,45 @@
+// The fleet table: the search result, kept live by the fleet watch, sortable by any column.
+import { age, escape, number, stateOf } from './format.js';
+
+export class FleetTable {
+  constructor(table, onSelect) {
+    this.body = table.querySelector('tbody');
+    this.sortKey = 'id';
+    this.ascending = true;
+    for (const th of table.querySelectorAll('th[data-key]')) {
+      th.addEventListener('click', () => {
+        this.ascending = this.sortKey === th.dataset.key ? !this.ascending : true;
+        this.sortKey = th.dataset.key;
+        for (const other of table.querySelectorAll('th')) other.removeAttribute('aria-sort');
+        th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
+        this.render(this.last ?? []);
+      });
+    }
+    this.body.addEventListener('click', (e) => {
+      const row = e.target.closest('tr[data-id]');
+      if (row) onSelect(row.dataset.id);
+    });
+  }
+
+  render(vehicles) {
+    this.last = vehicles;
+    const key = this.sortKey;
+    const value = (v) => (key === 'state' ? stateOf(v) : v[key]);
+    const sorted = [...vehicles].sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      const order = x === y ? 0 : x === null || x === undefined ? 1 : y === null || y === undefined ? -1 : x < y ? -1 : 1;
+      return this.ascending ? order : -order;
+    });
+    const now = Date.now();
+    this.body.innerHTML = sorted
+      .map(
+        (v) => `<tr data-id="${escape(v.id)}" class="${stateOf(v)}">
+          <td>${escape(v.id)}</td><td>${escape(v.vin ?? '–')}</td>
+          <td><span class="dot ${stateOf(v)}"></span>${stateOf(v)}</td><td class="n">${number(v.soc)}</td>
+          <td>${escape(v.charging ?? '–')}</td><td>${escape(v.plug ?? '–')}</td><td class="n">${number(v.odometer, 0)}</td>
+          <td class="n">${v.alerts ?? 0}</td><td>${age(v.lastSeenAt, now)}</td></tr>`,
+      )
+      .join('');
+  }
+}
