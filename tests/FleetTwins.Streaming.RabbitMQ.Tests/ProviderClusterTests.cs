@@ -73,22 +73,8 @@ public sealed class ProviderClusterTests
     [Fact]
     public async Task Messages_reach_their_subscribers_and_a_message_whose_delivery_keeps_failing_is_parked()
     {
-        var queue = $"ft.provider.{Guid.NewGuid():N}";
-        var parking = $"{queue}.parked";
-        var factory = new ConnectionFactory { Uri = new Uri(Broker), AutomaticRecoveryEnabled = false };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
-
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddRabbitMQStreams<HeaderMapper>("amqp", o =>
-        {
-            o.ConnectionString = Broker;
-            o.Queues = [queue];
-            o.ParkingQueue = parking;
-        }, agent => agent.MaxEventDeliveryTime = TimeSpan.FromSeconds(3)));
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await using var provider = await ProviderCluster.StartAsync(deliveryTime: TimeSpan.FromSeconds(3));
+        var (queue, parking, channel, cluster) = (provider.Queue, provider.Parking, provider.Channel, provider.Cluster);
 
         async Task Publish(string body, string? key)
         {
@@ -117,32 +103,13 @@ public sealed class ProviderClusterTests
         Assert.Contains(parked, p => Encoding.UTF8.GetString(p.Message.Body) == "unkeyed" && p.Reason == "no key header");
         Assert.Contains(parked, p => Encoding.UTF8.GetString(p.Message.Body) == "fail" && p.Reason.Contains("kept failing") && p.OriginalQueue == queue);
         await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
-
-        await channel.QueueDeleteAsync(queue);
-        await channel.QueueDeleteAsync(parking);
     }
 
     [Fact]
     public async Task A_message_whose_delivery_fails_through_an_outage_longer_than_the_delivery_time_is_handed_back_not_parked()
     {
-        var queue = $"ft.provider.{Guid.NewGuid():N}";
-        var parking = $"{queue}.parked";
-        var factory = new ConnectionFactory { Uri = new Uri(Broker), AutomaticRecoveryEnabled = false };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
-        await channel.QueueDeclareAsync(parking, durable: true, exclusive: false, autoDelete: false);
-
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddRabbitMQStreams<HeaderMapper>("amqp", o =>
-        {
-            o.ConnectionString = Broker;
-            o.Queues = [queue];
-            o.ParkingQueue = parking;
-        }, agent => agent.MaxEventDeliveryTime = TimeSpan.FromSeconds(2)));
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync();
-
+        await using var provider = await ProviderCluster.StartAsync(deliveryTime: TimeSpan.FromSeconds(2));
+        var (queue, parking, channel, cluster) = (provider.Queue, provider.Parking, provider.Channel, provider.Cluster);
         using var failed = new FailedDeliveries(queue);
 
         // An outage three times the delivery time: without the hand-back these would be parked as poison.
@@ -166,9 +133,50 @@ public sealed class ProviderClusterTests
         Assert.True(failed["handed-back"] >= 1, "counted as handed back");
         Assert.Equal(0, failed["parked"]);
         await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
+    }
 
-        await channel.QueueDeleteAsync(queue);
-        await channel.QueueDeleteAsync(parking);
+    /// <summary>A fresh queue and parking queue on the broker, and a one-silo test cluster consuming the queue.</summary>
+    private sealed class ProviderCluster : IAsyncDisposable
+    {
+        private IConnection connection = null!;
+
+        public string Queue { get; } = $"ft.provider.{Guid.NewGuid():N}";
+
+        public string Parking => $"{Queue}.parked";
+
+        public IChannel Channel { get; private set; } = null!;
+
+        public InProcessTestCluster Cluster { get; private set; } = null!;
+
+        public static async Task<ProviderCluster> StartAsync(TimeSpan deliveryTime)
+        {
+            var provider = new ProviderCluster();
+            var factory = new ConnectionFactory { Uri = new Uri(Broker), AutomaticRecoveryEnabled = false };
+            provider.connection = await factory.CreateConnectionAsync();
+            provider.Channel = await provider.connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+            await provider.Channel.QueueDeclareAsync(provider.Queue, durable: true, exclusive: false, autoDelete: false);
+            await provider.Channel.QueueDeclareAsync(provider.Parking, durable: true, exclusive: false, autoDelete: false);
+
+            var builder = new InProcessTestClusterBuilder(1);
+            builder.ConfigureSilo((_, silo) => silo.AddRabbitMQStreams<HeaderMapper>("amqp", o =>
+            {
+                o.ConnectionString = Broker;
+                o.Queues = [provider.Queue];
+                o.ParkingQueue = provider.Parking;
+            }, agent => agent.MaxEventDeliveryTime = deliveryTime));
+            provider.Cluster = builder.Build();
+            await provider.Cluster.DeployAsync();
+            return provider;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Cluster.DisposeAsync();
+            await Channel.QueueDeleteAsync(Queue);
+            await Channel.QueueDeleteAsync(Parking);
+            await Channel.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>Counts <c>fleettwins.amqp.failed_deliveries</c> of one queue by outcome while it lives.</summary>

@@ -91,7 +91,7 @@ public sealed class Runner(Options options)
             }
             else
             {
-                using var request = Request(delivery);
+                using var request = Request(delivery, options);
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -106,7 +106,11 @@ public sealed class Runner(Options options)
         }
     }
 
-    private HttpRequestMessage Request(Delivery delivery)
+    /// <summary>
+    /// The request a provider sends for <paramref name="delivery"/>, signed now with the secrets of
+    /// <paramref name="options"/> (a retry keeps its id with a fresh timestamp), or with the tracker's bearer token.
+    /// </summary>
+    public static HttpRequestMessage Request(Delivery delivery, Options options)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, options.Prefix + delivery.Target) { Content = new ByteArrayContent(delivery.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -116,7 +120,6 @@ public sealed class Runner(Options options)
             return request;
         }
 
-        // Signed now, as the provider signs each (re)delivery: a retry keeps its id with a fresh timestamp.
         var secret = delivery.Provider == "volteras" ? options.VolterasSecret : options.TelematicaSecret;
         var at = DateTimeOffset.UtcNow;
         request.Headers.Add("svix-id", delivery.Id);

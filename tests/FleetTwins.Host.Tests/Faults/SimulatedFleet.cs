@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
-using FleetTwins.Signatures;
 using FleetTwins.Simulator;
 using SimulatorOptions = FleetTwins.Simulator.Options;
 
@@ -178,6 +176,14 @@ public sealed class SimulatedFleet : IAsyncLifetime
 public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>> silos, TimeSpan pace = default)
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(3);
+
+    /// <summary>The test hosts' secrets (<see cref="WebhookSender.Settings"/>), for the simulator's signing.</summary>
+    private static readonly SimulatorOptions Secrets = new()
+    {
+        VolterasSecret = WebhookSender.VolterasSecret,
+        TelematicaSecret = WebhookSender.TelematicaSecret,
+        TrackerToken = WebhookSender.TrackerToken,
+    };
     private int next;
     private int sent;
 
@@ -230,7 +236,7 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await host.Http.SendAsync(Request(delivery));
+                    using var response = await host.Http.SendAsync(Runner.Request(delivery, Secrets));
                     LongestAnswer = Max(LongestAnswer, Stopwatch.GetElapsedTime(started));
                     if (response.IsSuccessStatusCode)
                     {
@@ -256,23 +262,4 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>The request as the provider sends it, signed afresh for every attempt (a retry keeps its id).</summary>
-    private static HttpRequestMessage Request(Delivery delivery)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks" + delivery.Target) { Content = new ByteArrayContent(delivery.Body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (delivery.Provider == "tracker")
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", WebhookSender.TrackerToken);
-            return request;
-        }
-
-        var secret = delivery.Provider == "volteras" ? WebhookSender.VolterasSecret : WebhookSender.TelematicaSecret;
-        var at = DateTimeOffset.UtcNow;
-        request.Headers.Add("svix-id", delivery.Id);
-        request.Headers.Add("svix-timestamp", at.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("svix-signature", SvixVerifier.Sign(secret, delivery.Id, at, delivery.Body));
-        return request;
-    }
 }
