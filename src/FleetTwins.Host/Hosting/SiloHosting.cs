@@ -45,7 +45,7 @@ public static class SiloHosting
 
             silo.AddInversStreams(builder.Configuration);
             silo.AddActivityPropagation(); // grain calls join the caller's trace (docs/OPERATIONS.md, telemetry)
-            silo.AddFleetTwinsDashboard();
+            silo.AddFleetTwinsDashboard(builder.Configuration);
         });
         return builder;
     }
