@@ -218,7 +218,7 @@ public sealed class Commands(Api api, bool json)
         return name switch
         {
             "notification" => $"{at}  notification  {Output.Text(data, "twinId")}  {Output.Text(data, "type")}: {Output.Text(data, "reason")}",
-            "vehicle" or "state" or "twin" or null when data?["id"] is not null =>
+            "vehicle" or "twin" or null when data?["id"] is not null =>
                 $"{at}  {name ?? "change",-12}  {Output.Text(data, "id")} v{Output.Text(data, "version")}  soc {SocOf(data)}  charging {ChargingOf(data)}  online {Output.Text(data, "online")}",
             _ => $"{at}  {name ?? "message",-12}  {data?.ToJsonString()}",
         };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FleetTwins.Events;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Telemetry;
@@ -43,11 +42,8 @@ public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages out
         {
             case ParseOutcome.Accepted accepted:
                 using (logger.BeginScope("{Provider} delivery {EventId}", Sources.Invers, parsed.DeliveryId!))
-                using (FleetTwinsActivities.StartIngest(Sources.Invers, parsed.DeliveryId!, accepted.EventType))
                 {
-                    var started = Stopwatch.GetTimestamp();
                     var result = await RouteAsync(parsed.DeliveryId!, accepted);
-                    metrics.Applied(Sources.Invers, accepted.EventType, result, Stopwatch.GetElapsedTime(started), accepted.Deliveries);
                     logger.LogDebug("INVERS {EventType} {EventId}: {Applied} applied, {Duplicates} duplicate",
                         accepted.EventType, parsed.DeliveryId, result.Applied, result.Duplicates);
                 }
@@ -64,12 +60,11 @@ public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages out
     {
         try
         {
-            return await router.RouteAsync(deliveryId, Sources.Invers, accepted.Deliveries);
+            return await router.RouteMeasuredAsync(metrics, Sources.Invers, deliveryId, accepted);
         }
         catch (Exception e) when (TransientFailure.Is(e))
         {
             outages.Report();
-            metrics.Count(Sources.Invers, accepted.EventType, "unavailable");
             throw;
         }
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FleetTwins.Routing;
 
@@ -60,11 +59,10 @@ public sealed class FleetTwinsMetrics
     /// <summary>A delivery routed: its outcome, how long applying it took and how old its newest reading was.</summary>
     public void Applied(string provider, string eventType, RouteResult result, TimeSpan took, IReadOnlyList<Routed> routed)
     {
-        var duplicate = result.Applied == 0 && result.Duplicates > 0;
-        Count(provider, eventType, duplicate ? "duplicate" : "applied");
+        Count(provider, eventType, result.IsDuplicate ? "duplicate" : "applied");
         var tag = new KeyValuePair<string, object?>("provider", provider);
         applyDuration.Record(took.TotalSeconds, tag);
-        if (!duplicate && Newest(routed) is { } newest)
+        if (!result.IsDuplicate && Newest(routed) is { } newest)
         {
             lag.Record(Math.Max(0, (clock.GetUtcNow() - newest).TotalSeconds), tag);
         }
@@ -89,8 +87,6 @@ public sealed class FleetTwinsMetrics
     }
 
     public void QueueReady(string queue, long ready) => queueDepths[queue] = ready;
-
-    public static long Elapsed(long startedTimestamp) => Stopwatch.GetTimestamp() - startedTimestamp;
 
     private double OldestOutboxAge() =>
         outboxes.IsEmpty ? 0 : Math.Max(0, (clock.GetUtcNow() - outboxes.Values.Min(o => o.Oldest)).TotalSeconds);

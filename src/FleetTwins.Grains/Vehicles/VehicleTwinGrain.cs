@@ -348,11 +348,7 @@ public sealed class VehicleTwinGrain(
         var delivered = batch.Select(n => n.Id).ToHashSet();
         State.Outbox.RemoveAll(n => delivered.Contains(n.Id));
         await twin.WriteStateOrDeactivateAsync(this);
-        ReportOutbox();
-        if (State.Outbox.Count > 0)
-        {
-            ScheduleOutbox(TimeSpan.Zero);
-        }
+        ScheduleOutbox(TimeSpan.Zero); // reports the outbox, and delivers the rest if any is left
     }
 
     /// <summary>The outbox gauges: its depth, and since when it has not been empty (as this activation saw it).</summary>

@@ -1,9 +1,9 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using FleetTwins.Events;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Ingestion;
 using FleetTwins.Grains.Telemetry;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Options;
@@ -177,18 +177,13 @@ public static class WebhookEndpoints
         }
 
         var accepted = (ParseOutcome.Accepted)outcome;
-        using var activity = FleetTwinsActivities.StartIngest(provider, deliveryId, accepted.EventType);
         try
         {
-            var started = Stopwatch.GetTimestamp();
-            var result = await context.RequestServices.GetRequiredService<TwinEventRouter>().RouteAsync(deliveryId, provider, accepted.Deliveries);
-            metrics.Applied(provider, accepted.EventType, result, Stopwatch.GetElapsedTime(started), accepted.Deliveries);
-            var duplicate = result.Applied == 0 && result.Duplicates > 0;
-            return Success(successMessage ?? (duplicate ? "Duplicate delivery; already applied." : "Event applied."));
+            var result = await context.RequestServices.GetRequiredService<TwinEventRouter>().RouteMeasuredAsync(metrics, provider, deliveryId, accepted);
+            return Success(successMessage ?? (result.IsDuplicate ? "Duplicate delivery; already applied." : "Event applied."));
         }
         catch (Exception e) when (TransientFailure.Is(e))
         {
-            metrics.Count(provider, accepted.EventType, "unavailable");
             Logger(context).LogWarning(e, "{Provider} delivery {DeliveryId} not applied: storage or cluster unavailable", provider, deliveryId);
             context.Response.Headers.RetryAfter = "5";
             return Error(503, "Storage or cluster unavailable; retry later.");

@@ -10,7 +10,11 @@ using FleetTwins.Vehicles;
 namespace FleetTwins.Routing;
 
 /// <summary>What the router did with a delivery: how many twins applied it and how many had seen it before.</summary>
-public readonly record struct RouteResult(int Applied, int Duplicates);
+public readonly record struct RouteResult(int Applied, int Duplicates)
+{
+    /// <summary>Every twin had applied it already: a provider's retry.</summary>
+    public bool IsDuplicate => Applied == 0 && Duplicates > 0;
+}
 
 /// <summary>
 /// Delivers parsed events to the grains of the twins they are about, resolving vehicle identifiers through the

@@ -9,13 +9,7 @@ public sealed class ClusterQueryTests
 {
     private static Dictionary<string, string> Settings(PostgresDatabase database, bool migrate)
     {
-        var settings = database.ClusterSettings(migrate);
-        foreach (var (key, value) in ApiKeys.Settings())
-        {
-            settings[key] = value;
-        }
-
-        return settings;
+        return ApiKeys.AddTo(database.ClusterSettings(migrate));
     }
 
     [Fact]

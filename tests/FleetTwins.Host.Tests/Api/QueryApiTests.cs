@@ -12,13 +12,7 @@ public sealed class KeyedHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var settings = ApiKeys.Settings();
-        foreach (var (key, value) in WebhookSender.Settings())
-        {
-            settings[key] = value;
-        }
-
-        Host = await HostProcess.StartAsync(settings);
+        Host = await HostProcess.StartAsync(ApiKeys.AddTo(WebhookSender.Settings()));
     }
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();

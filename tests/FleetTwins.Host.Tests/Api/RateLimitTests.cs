@@ -10,12 +10,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Each_api_key_and_each_webhook_provider_has_its_own_bucket_and_over_it_gets_429_with_retry_after()
     {
-        var settings = ApiKeys.Settings();
-        foreach (var (key, value) in WebhookSender.Settings())
-        {
-            settings[key] = value;
-        }
-
+        var settings = ApiKeys.AddTo(WebhookSender.Settings());
         settings["RateLimits__Api__PermitsPerSecond"] = "1";
         settings["RateLimits__Api__Burst"] = "3";
         settings["RateLimits__Webhooks__PermitsPerSecond"] = "1";

@@ -17,6 +17,17 @@ public static class ApiKeys
         ["Api__Keys__2"] = $"{CommandOnly}:command",
     };
 
+    /// <summary>Adds the keys above to a host's <paramref name="settings"/>, and answers them.</summary>
+    public static Dictionary<string, string> AddTo(Dictionary<string, string> settings)
+    {
+        foreach (var (key, value) in Settings())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public static HttpClient Client(HostProcess host, string? key)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.HttpPort}") };

@@ -14,13 +14,7 @@ public sealed class CliTests
     public async Task The_cli_reads_searches_watches_commands_and_replays_parked_messages()
     {
         await using var queue = await AmqpQueue.CreateAsync();
-        var settings = InversAmqpTests.Settings(queue, WebhookSender.Settings());
-        foreach (var (key, value) in ApiKeys.Settings())
-        {
-            settings[key] = value;
-        }
-
-        await using var host = await HostProcess.StartAsync(settings);
+        await using var host = await HostProcess.StartAsync(ApiKeys.AddTo(InversAmqpTests.Settings(queue, WebhookSender.Settings())));
         var sender = new WebhookSender(host.Http);
         var vin = ApiKeys.NewVin();
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);

@@ -18,12 +18,7 @@ public sealed partial class TelemetryTests
     public async Task Metrics_name_every_instrument_after_traffic_and_are_open_on_loopback_only()
     {
         await using var queue = await AmqpQueue.CreateAsync();
-        var settings = InversAmqpTests.Settings(queue, WebhookSender.Settings());
-        foreach (var (key, value) in ApiKeys.Settings())
-        {
-            settings[key] = value;
-        }
-
+        var settings = ApiKeys.AddTo(InversAmqpTests.Settings(queue, WebhookSender.Settings()));
         settings["Network__TrustedProxies__0"] = "127.0.0.1";
         await using var host = await HostProcess.StartAsync(settings);
         var sender = new WebhookSender(host.Http);
@@ -134,13 +129,7 @@ public sealed partial class TelemetryTests
     [Fact]
     public async Task The_orleans_dashboard_needs_the_admin_scope()
     {
-        var settings = WebhookSender.Settings();
-        foreach (var (key, value) in ApiKeys.Settings())
-        {
-            settings[key] = value;
-        }
-
-        await using var host = await HostProcess.StartAsync(settings);
+        await using var host = await HostProcess.StartAsync(ApiKeys.AddTo(WebhookSender.Settings()));
         using var anonymous = ApiKeys.Client(host, null);
         using var reader = ApiKeys.Client(host, ApiKeys.ReadOnly);
         using var admin = ApiKeys.Client(host, ApiKeys.All);
