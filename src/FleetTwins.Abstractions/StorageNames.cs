@@ -1,4 +1,4 @@
-namespace FleetTwins;
+namespace FleetTwins.Abstractions;
 
 /// <summary>Names of the Orleans storage providers that FleetTwins grains persist to.</summary>
 public static class StorageNames

@@ -13,7 +13,7 @@ if (args.Contains("migrate"))
     return await builder.RunMigrateCommandAsync();
 }
 
-builder.AddFleetTwinsSchemaMigration();
+builder.AddFleetTwinsProfile();
 builder.AddFleetTwinsTelemetry();
 builder.AddFleetTwinsSilo();
 builder.AddFleetTwinsFleet();

@@ -1,3 +1,7 @@
+using FleetTwins.Abstractions;
+using FleetTwins.Grains.Hosting;
+using FleetTwins.Ingestion.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -29,19 +33,19 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Twins);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
-            silo.Services.AddSingleton<FleetTwins.Grains.Telemetry.FleetTwinsMetrics>();
+            silo.AddFleetTwinsGrains(new ConfigurationBuilder().Build());
+            silo.Services.AddFleetTwinsIngestion();
             silo.AddActivityPropagation();
             // Commands time out after 10 (fake) minutes; the reminder checks every (real) second.
-            silo.Services.Configure<FleetTwins.Grains.Options.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.Configure<FleetTwins.Grains.Vehicles.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
             silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            silo.Services.AddSingleton(sp => new FleetTwins.Routing.TwinEventRouter(sp.GetRequiredService<IGrainFactory>()));
             silo.Services.AddSingleton<FleetTwins.Grains.Notifications.INotificationSink>(Sink);
             silo.Services.AddSingleton<FleetTwins.Search.Projection.IFleetProjection>(Projection);
             // The feed runs on the real clock: the fake one only drives twin rules.
             silo.Services.AddSingleton(sp => new FleetTwins.Search.Feed.FleetFeed(
                 Projection, sp.GetRequiredService<IGrainFactory>(), TimeProvider.System,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FleetTwins.Search.Feed.FleetFeed>>()));
-            silo.Services.AddSingleton<FleetTwins.Fleet.IFleetFeed>(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
+            silo.Services.AddSingleton<FleetTwins.Abstractions.Fleet.IFleetFeed>(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
             silo.Services.AddHostedService(sp => sp.GetRequiredService<FleetTwins.Search.Feed.FleetFeed>());
         });
         builder.ConfigureClient(client => client.AddActivityPropagation());
@@ -62,14 +66,14 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 /// <summary>A notification sink that records what it is given and can be made to fail.</summary>
 public sealed class RecordingSink : FleetTwins.Grains.Notifications.INotificationSink
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Notifications.Notification> received = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Abstractions.Notifications.Notification> received = new();
 
     /// <summary>While above zero, each publish fails and counts down.</summary>
     public int FailuresToCome;
 
-    public IReadOnlyList<FleetTwins.Notifications.Notification> Received => [.. received];
+    public IReadOnlyList<FleetTwins.Abstractions.Notifications.Notification> Received => [.. received];
 
-    public Task PublishAsync(IReadOnlyList<FleetTwins.Notifications.Notification> notifications, CancellationToken cancellationToken)
+    public Task PublishAsync(IReadOnlyList<FleetTwins.Abstractions.Notifications.Notification> notifications, CancellationToken cancellationToken)
     {
         if (Interlocked.Decrement(ref FailuresToCome) >= 0)
         {

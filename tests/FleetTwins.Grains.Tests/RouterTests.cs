@@ -1,8 +1,9 @@
-using FleetTwins.Accounts;
-using FleetTwins.Alerts;
-using FleetTwins.Events;
-using FleetTwins.Routing;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Accounts;
+using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Grains.Identity;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests;
 
@@ -11,7 +12,9 @@ public sealed class RouterTests(ClusterFixture fixture)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private TwinEventRouter Router() => new(fixture.Client);
+    private TwinEventRouter Router() => new(fixture.Client, Aliases);
+
+    private AliasLookup Aliases { get; } = new(fixture.Client);
 
     private static string Vin() => ("WBY" + Guid.NewGuid().ToString("N").ToUpperInvariant())[..17];
 
@@ -37,7 +40,7 @@ public sealed class RouterTests(ClusterFixture fixture)
         Assert.Equal(vin, twin.Vin);
         Assert.Equal([$"vin:{vin}", volteras, telematica], twin.Aliases);
         Assert.Equal((85.5, 12345d, 216d), (twin.StateOfCharge!.Value, twin.Odometer!.Value, twin.Range!.Value));
-        Assert.Equal(vin, await router.LookupAsync(telematica));
+        Assert.Equal(vin, await Aliases.FindAsync(telematica));
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public sealed class RouterTests(ClusterFixture fixture)
 
         var twin = await fixture.Client.GetGrain<IVehicleTwinGrain>(imei).GetAsync();
         Assert.Equal(vin, twin!.Vin);
-        Assert.Equal(imei, await router.LookupAsync($"vin:{vin}"));
+        Assert.Equal(imei, await Aliases.FindAsync($"vin:{vin}"));
         Assert.Equal(3, twin.Location!.Latitude);
     }
 
@@ -125,7 +128,8 @@ public sealed class TwinMergeTests(ClusterFixture fixture)
     [Fact]
     public async Task Twins_found_to_be_one_vehicle_are_merged_reading_by_reading_into_the_vin_twin()
     {
-        var router = new TwinEventRouter(fixture.Client);
+        var aliases = new AliasLookup(fixture.Client);
+        var router = new TwinEventRouter(fixture.Client, aliases);
         var vin = ("WBY" + Guid.NewGuid().ToString("N").ToUpperInvariant())[..17];
         var volteras = $"volteras:{Guid.NewGuid():N}";
 
@@ -141,12 +145,57 @@ public sealed class TwinMergeTests(ClusterFixture fixture)
         var twin = await fixture.Client.GetGrain<IVehicleTwinGrain>(vin).GetAsync();
         Assert.Equal((100d, 300d, 70d), (twin!.Odometer!.Value, twin.Range!.Value, twin.StateOfCharge!.Value));
         Assert.Contains(volteras, twin.Aliases);
-        Assert.Equal(vin, await router.LookupAsync(volteras));
+        Assert.Equal(vin, await aliases.FindAsync(volteras));
         // The absorbed twin forwards to the one it merged into, for reads and for late deliveries alike.
         Assert.Equal(vin, (await fixture.Client.GetGrain<IVehicleTwinGrain>(volteras).GetAsync())!.Id);
         await fixture.Client.GetGrain<IVehicleTwinGrain>(volteras).ApplyAsync(
             new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Volteras, [new RangeReported(250) { At = T0.AddMinutes(7) }]),
             new VehicleIdentity(null, [volteras]));
         Assert.Equal(250, (await fixture.Client.GetGrain<IVehicleTwinGrain>(vin).GetAsync())!.Range!.Value);
+    }
+
+    [Fact]
+    public async Task A_watcher_of_a_twin_merged_away_follows_it_into_the_twin_it_merged_into()
+    {
+        var router = new TwinEventRouter(fixture.Client, new AliasLookup(fixture.Client));
+        var vin = ("WBY" + Guid.NewGuid().ToString("N").ToUpperInvariant())[..17];
+        var volteras = $"volteras:{Guid.NewGuid():N}";
+        await router.RouteAsync($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ForVehicle(new VehicleIdentity(vin, []), [new OdometerReported(100) { At = T0 }])]);
+        await router.RouteAsync($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ForVehicle(new VehicleIdentity(null, [volteras]), [new RangeReported(300) { At = T0 }])]);
+        var recorder = new RecordingWatcher();
+        var watcher = fixture.Client.CreateObjectReference<IVehicleWatcher>(recorder);
+        await fixture.Client.GetGrain<IVehicleTwinGrain>(volteras).WatchAsync(watcher);
+
+        // A delivery that names both merges the Volteras twin into the VIN's; then only the survivor changes.
+        await router.RouteAsync($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ForVehicle(new VehicleIdentity(vin, [volteras]), [new StateOfChargeReported(70) { At = T0.AddMinutes(1) }])]);
+        await router.RouteAsync($"d-{Guid.NewGuid():N}", Sources.Volteras,
+            [new ForVehicle(new VehicleIdentity(vin, []), [new StateOfChargeReported(64) { At = T0.AddMinutes(2) }])]);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && !recorder.Seen.Any(t => t.Id == vin && t.StateOfCharge?.Value == 64))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains(recorder.Seen, t => t.Id == vin && t.StateOfCharge?.Value == 64);
+        fixture.Client.DeleteObjectReference<IVehicleWatcher>(watcher);
+    }
+
+    private sealed class RecordingWatcher : IVehicleWatcher
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<VehicleTwin> seen = new();
+
+        public IReadOnlyList<VehicleTwin> Seen => [.. seen];
+
+        public Task OnTwinChanged(VehicleTwin twin)
+        {
+            seen.Enqueue(twin);
+            return Task.CompletedTask;
+        }
+
+        public Task OnNotification(FleetTwins.Abstractions.Notifications.Notification notification) => Task.CompletedTask;
     }
 }

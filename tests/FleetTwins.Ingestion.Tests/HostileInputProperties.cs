@@ -1,14 +1,14 @@
 using System.Collections;
 using System.Reflection;
 using System.Text;
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.Providers.Invers;
-using FleetTwins.Providers.Telematica;
-using FleetTwins.Providers.Tracker;
-using FleetTwins.Providers.Volteras;
-using FleetTwins.Routing;
-using FleetTwins.Signatures;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Providers.Invers;
+using FleetTwins.Ingestion.Providers.Telematica;
+using FleetTwins.Ingestion.Providers.Tracker;
+using FleetTwins.Ingestion.Providers.Volteras;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Ingestion.Signatures;
 using FsCheck;
 using FsCheck.Fluent;
 

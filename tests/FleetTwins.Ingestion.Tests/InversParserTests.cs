@@ -1,7 +1,7 @@
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.Providers.Invers;
-using FleetTwins.Routing;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Providers.Invers;
+using FleetTwins.Ingestion.Routing;
 
 namespace FleetTwins.Ingestion.Tests;
 

@@ -1,11 +1,11 @@
-using FleetTwins.Accounts;
-using FleetTwins.Chargers;
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.Providers.Telematica;
-using FleetTwins.Providers.Tracker;
-using FleetTwins.Providers.Volteras;
-using FleetTwins.Routing;
+using FleetTwins.Abstractions.Accounts;
+using FleetTwins.Abstractions.Chargers;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Providers.Telematica;
+using FleetTwins.Ingestion.Providers.Tracker;
+using FleetTwins.Ingestion.Providers.Volteras;
+using FleetTwins.Ingestion.Routing;
 
 namespace FleetTwins.Ingestion.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Signatures;
+using FleetTwins.Ingestion.Signatures;
 
 namespace FleetTwins.Ingestion.Tests;
 

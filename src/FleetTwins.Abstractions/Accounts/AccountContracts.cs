@@ -1,21 +1,22 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Events;
 
-namespace FleetTwins.Accounts;
+namespace FleetTwins.Abstractions.Accounts;
 
 /// <summary>A canonical fact about a client user's account.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.AccountEvent")]
 public abstract record AccountEvent : TwinEvent;
 
 /// <summary>The user connected these devices.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.DevicesConnected")]
 public sealed record DevicesConnected([property: Id(0)] IReadOnlyList<AccountDevice> Devices) : AccountEvent;
 
 /// <summary>The user disconnected the devices with these ids.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.DevicesDisconnected")]
 public sealed record DevicesDisconnected([property: Id(0)] IReadOnlyList<string> DeviceIds) : AccountEvent;
 
 /// <summary>A device of a user, as the provider describes it.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AccountDevice")]
 public sealed record AccountDevice(
     [property: Id(0)] string DeviceId,
     [property: Id(1)] string? DeviceType,
@@ -28,7 +29,7 @@ public sealed record AccountDevice(
     [property: Id(8)] string? EngineType);
 
 /// <summary>One device on an account, connected or not, and since when.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AccountDeviceState")]
 public sealed record AccountDeviceState(
     [property: Id(0)] AccountDevice Device,
     [property: Id(1)] bool Connected,
@@ -36,7 +37,7 @@ public sealed record AccountDeviceState(
     [property: Id(3)] string? VehicleId);
 
 /// <summary>A snapshot of one account twin.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AccountTwin")]
 public sealed record AccountTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
@@ -47,10 +48,13 @@ public sealed record AccountTwin : IVersionedTwin
 }
 
 /// <summary>The twin of one client user of a provider, keyed by <c>provider:userId</c>.</summary>
+[Alias("ft.IAccountGrain")]
 public interface IAccountGrain : IGrainWithStringKey
 {
+    [Alias("Get")]
     Task<AccountTwin?> GetAsync();
 
     /// <summary>Applies a delivery; <paramref name="vehicleIds"/> maps device ids to the vehicle twins they resolved to.</summary>
+    [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AccountEvent> batch, IReadOnlyDictionary<string, string> vehicleIds);
 }

@@ -1,13 +1,14 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Events;
 
-namespace FleetTwins.Alerts;
+namespace FleetTwins.Abstractions.Alerts;
 
 /// <summary>A canonical fact about a custom alert.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.AlertEvent")]
 public abstract record AlertEvent : TwinEvent;
 
 /// <summary>The whole alert as the provider last described it (status, severity, muting, resolutions).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AlertUpdated")]
 public sealed record AlertUpdated(
     [property: Id(0)] string Status,
     [property: Id(1)] string? Severity,
@@ -20,7 +21,7 @@ public sealed record AlertUpdated(
     [property: Id(8)] IReadOnlyList<AlertResolution> Resolutions) : AlertEvent;
 
 /// <summary>What kind of alert it is.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AlertDefinition")]
 public sealed record AlertDefinition(
     [property: Id(0)] string? Id,
     [property: Id(1)] string? Name,
@@ -29,7 +30,7 @@ public sealed record AlertDefinition(
     [property: Id(4)] string? Category);
 
 /// <summary>A way to resolve the alert, with its steps.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AlertResolution")]
 public sealed record AlertResolution(
     [property: Id(0)] string Id,
     [property: Id(1)] string? Name,
@@ -38,7 +39,7 @@ public sealed record AlertResolution(
     [property: Id(4)] IReadOnlyList<AlertResolutionStep> Steps);
 
 /// <summary>One step of a resolution.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AlertResolutionStep")]
 public sealed record AlertResolutionStep(
     [property: Id(0)] string Id,
     [property: Id(1)] string? Description,
@@ -46,7 +47,7 @@ public sealed record AlertResolutionStep(
     [property: Id(3)] string Status);
 
 /// <summary>A snapshot of one alert twin.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.AlertTwin")]
 public sealed record AlertTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
@@ -66,10 +67,13 @@ public sealed record AlertTwin : IVersionedTwin
 }
 
 /// <summary>The twin of one custom alert, keyed by the provider's alert id.</summary>
+[Alias("ft.IAlertGrain")]
 public interface IAlertGrain : IGrainWithStringKey
 {
+    [Alias("Get")]
     Task<AlertTwin?> GetAsync();
 
     /// <summary>Applies a delivery; <paramref name="vehicleId"/> is the twin the alert is about, when resolved.</summary>
+    [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AlertEvent> batch, string? vehicleId);
 }

@@ -1,14 +1,15 @@
-using FleetTwins.Commands;
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
 
-namespace FleetTwins.Chargers;
+namespace FleetTwins.Abstractions.Chargers;
 
 /// <summary>A canonical fact about a charger.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.ChargerEvent")]
 public abstract record ChargerEvent : TwinEvent;
 
 /// <summary>A provider's outcome of a start/stop command on the charger.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ChargerCommandReported")]
 public sealed record ChargerCommandReported(
     [property: Id(0)] string Action,
     [property: Id(1)] string? Code,
@@ -17,7 +18,7 @@ public sealed record ChargerCommandReported(
     [property: Id(4)] string? JobId) : ChargerEvent;
 
 /// <summary>A snapshot of one charger twin.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ChargerTwin")]
 public sealed record ChargerTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
@@ -31,7 +32,7 @@ public sealed record ChargerTwin : IVersionedTwin
 }
 
 /// <summary>One command outcome on a charger.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ChargerCommandReport")]
 public sealed record ChargerCommandReport(
     [property: Id(0)] string Action,
     [property: Id(1)] string? Code,
@@ -42,15 +43,20 @@ public sealed record ChargerCommandReport(
     [property: Id(6)] string Source);
 
 /// <summary>The twin of one charger, keyed by <c>provider:id</c>.</summary>
+[Alias("ft.IChargerGrain")]
 public interface IChargerGrain : IGrainWithStringKey
 {
+    [Alias("Get")]
     Task<ChargerTwin?> GetAsync();
 
+    [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch);
 
     /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no charger twin exists.</summary>
+    [Alias("SendCommand")]
     Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
 
     /// <summary>The charger's commands, newest first.</summary>
+    [Alias("GetCommands")]
     Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();
 }

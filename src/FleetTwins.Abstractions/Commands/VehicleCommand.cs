@@ -1,4 +1,4 @@
-namespace FleetTwins.Commands;
+namespace FleetTwins.Abstractions.Commands;
 
 /// <summary>Where a command is in its lifecycle: PENDING → EXECUTED → CONFIRMED, or FAILED, TIMED_OUT, SUPERSEDED.</summary>
 [GenerateSerializer]
@@ -13,7 +13,7 @@ public enum CommandStatus
 }
 
 /// <summary>One step of a command's history.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.CommandTransition")]
 public sealed record CommandTransition(
     [property: Id(0)] CommandStatus Status,
     [property: Id(1)] DateTimeOffset At,
@@ -21,7 +21,7 @@ public sealed record CommandTransition(
     [property: Id(3)] string Source);
 
 /// <summary>A command sent to a vehicle, with its whole history.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.VehicleCommand")]
 public sealed record VehicleCommand
 {
     [Id(0)] public required string Id { get; init; }
@@ -42,7 +42,7 @@ public sealed record VehicleCommand
 }
 
 /// <summary>What a caller asks for: the command (an open set, upper snake case), its arguments, an idempotency key.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.CommandRequest")]
 public sealed record CommandRequest(
     [property: Id(0)] string Command,
     [property: Id(1)] string ArgumentsJson,

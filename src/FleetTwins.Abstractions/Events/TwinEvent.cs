@@ -1,4 +1,4 @@
-namespace FleetTwins.Events;
+namespace FleetTwins.Abstractions.Events;
 
 /// <summary>Names of the providers events come from, as they appear in every reading's <c>source</c>.</summary>
 public static class Sources
@@ -14,7 +14,7 @@ public static class Sources
 }
 
 /// <summary>One canonical fact about a twin, stamped with the source's own time of it.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.TwinEvent")]
 public abstract record TwinEvent
 {
     /// <summary>When the fact held at the source (not when it was delivered).</summary>
@@ -25,7 +25,7 @@ public abstract record TwinEvent
 /// The canonical events one provider delivery carries for one twin. <see cref="DeliveryId"/> is stable across
 /// redeliveries (svix-id, AMQP message id, or a content hash), so a twin applies a delivery once.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.TwinEventBatch`1")]
 public sealed record TwinEventBatch<TEvent>(
     [property: Id(0)] string DeliveryId,
     [property: Id(1)] string Source,

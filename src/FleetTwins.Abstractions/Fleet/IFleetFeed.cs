@@ -1,4 +1,4 @@
-namespace FleetTwins.Fleet;
+namespace FleetTwins.Abstractions.Fleet;
 
 /// <summary>
 /// Where a twin hands each persisted change for the fleet's eyes: the search projection and the fleet-wide watch.

@@ -1,11 +1,11 @@
-namespace FleetTwins.Fleet;
+namespace FleetTwins.Abstractions.Fleet;
 
 /// <summary>
 /// What fleet search and the fleet-wide watch know of one vehicle: a flat row of its live state, kept current by
 /// the twin. Property names are the field names of the filter language and of the JSON. Times are whole
 /// microseconds (what PostgreSQL stores), so the in-memory and the PostgreSQL projection compare alike.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.VehicleSummary")]
 public sealed record VehicleSummary
 {
     [Id(0)] public required string Id { get; init; }

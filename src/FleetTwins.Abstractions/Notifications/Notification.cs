@@ -1,10 +1,10 @@
-namespace FleetTwins.Notifications;
+namespace FleetTwins.Abstractions.Notifications;
 
 /// <summary>
 /// A notification a twin's rules derived from its state: a stable id, a kebab-case type (the RabbitMQ routing key
 /// and the outbound webhook event type), the twin, the source time of the change, why, and the readings behind it.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.Notification")]
 public sealed record Notification(
     [property: Id(0)] string Id,
     [property: Id(1)] string Type,

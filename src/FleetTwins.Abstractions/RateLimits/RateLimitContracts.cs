@@ -1,9 +1,10 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Events;
 
-namespace FleetTwins.RateLimits;
+namespace FleetTwins.Abstractions.RateLimits;
 
 /// <summary>A provider's report of how much of a rate limit is left.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.RateLimitUpdated")]
 public sealed record RateLimitUpdated(
     [property: Id(0)] string Key,
     [property: Id(1)] int Remaining,
@@ -11,7 +12,7 @@ public sealed record RateLimitUpdated(
     [property: Id(3)] int WindowSeconds) : TwinEvent;
 
 /// <summary>The latest state of one rate limit.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.RateLimitState")]
 public sealed record RateLimitState(
     [property: Id(0)] string Key,
     [property: Id(1)] int Remaining,
@@ -21,7 +22,7 @@ public sealed record RateLimitState(
     [property: Id(5)] string Source);
 
 /// <summary>The rate limits a provider applies to one object (e.g. a vehicle), keyed by limit name.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.RateLimitTwin")]
 public sealed record RateLimitTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
@@ -32,9 +33,12 @@ public sealed record RateLimitTwin : IVersionedTwin
 }
 
 /// <summary>Rate-limit state per (object, key), keyed by <c>provider:DOMAIN:objectId</c>.</summary>
+[Alias("ft.IRateLimitGrain")]
 public interface IRateLimitGrain : IGrainWithStringKey
 {
+    [Alias("Get")]
     Task<RateLimitTwin?> GetAsync();
 
+    [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<RateLimitUpdated> batch, string domain, string objectId);
 }

@@ -1,51 +1,63 @@
-using FleetTwins.Commands;
-using FleetTwins.Events;
-using FleetTwins.Notifications;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Notifications;
 
-namespace FleetTwins.Vehicles;
+namespace FleetTwins.Abstractions.Vehicles;
 
 /// <summary>The digital twin of one vehicle, keyed by its twin id.</summary>
+[Alias("ft.IVehicleTwinGrain")]
 public interface IVehicleTwinGrain : IGrainWithStringKey
 {
     /// <summary>The twin's current state, or null when no twin with this id exists.</summary>
+    [Alias("Get")]
     Task<VehicleTwin?> GetAsync();
 
     /// <summary>Creates the twin, or updates what the operator states about it; answers the twin as stored.</summary>
+    [Alias("Register")]
     Task<VehicleTwin> RegisterAsync(VehicleRegistration registration);
 
     /// <summary>Sets the target state of charge; null when no twin with this id exists.</summary>
+    [Alias("SetChargingTarget")]
     Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source);
 
     /// <summary>Applies one provider delivery (creating the twin on first sight) and persists it before answering.</summary>
+    [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity);
 
     /// <summary>Records a command as PENDING (or answers the one with the same idempotency key); null when no twin exists.</summary>
+    [Alias("SendCommand")]
     Task<VehicleCommand?> SendCommandAsync(CommandRequest request);
 
     /// <summary>Sets this vehicle's notification thresholds (overriding the fleet's); null when no twin exists.</summary>
+    [Alias("SetNotificationThresholds")]
     Task<VehicleTwin?> SetNotificationThresholdsAsync(NotificationThresholds thresholds);
 
     /// <summary>Registers a live watcher for a minute; watchers renew before that, and are forgotten when they stop.</summary>
+    [Alias("Watch")]
     Task WatchAsync(IVehicleWatcher watcher);
 
     /// <summary>Removes a live watcher.</summary>
+    [Alias("Unwatch")]
     Task UnwatchAsync(IVehicleWatcher watcher);
 
     /// <summary>The twin's recent notifications, newest first.</summary>
+    [Alias("GetNotifications")]
     Task<IReadOnlyList<Notification>> GetNotificationsAsync();
 
     /// <summary>The twin's commands, newest first.</summary>
+    [Alias("GetCommands")]
     Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();
 
     /// <summary>
     /// Absorbs the twin <paramref name="otherTwinId"/> that turned out to be the same vehicle (reading by reading,
     /// the newer wins); the other twin forwards to this one from then on. Answers the aliases it brought along.
     /// </summary>
+    [Alias("MergeFrom")]
     Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId);
 }
 
 /// <summary>How a delivery names its vehicle: the VIN when it carries one, and every provider alias.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.VehicleIdentity")]
 public sealed record VehicleIdentity(
     [property: Id(0)] string? Vin,
     [property: Id(1)] IReadOnlyList<string> Aliases)

@@ -1,17 +1,20 @@
-using FleetTwins.Notifications;
+using FleetTwins.Abstractions.Notifications;
 using Orleans.Concurrency;
 
-namespace FleetTwins.Vehicles;
+namespace FleetTwins.Abstractions.Vehicles;
 
 /// <summary>
 /// A live watcher of one vehicle twin (an SSE or gRPC stream on some silo). Calls are one-way: a slow watcher
 /// never holds up the twin.
 /// </summary>
+[Alias("ft.IVehicleWatcher")]
 public interface IVehicleWatcher : IGrainObserver
 {
     [OneWay]
+    [Alias("OnTwinChanged")]
     Task OnTwinChanged(VehicleTwin twin);
 
     [OneWay]
+    [Alias("OnNotification")]
     Task OnNotification(Notification notification);
 }

@@ -1,9 +1,9 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 
-namespace FleetTwins.Vehicles;
+namespace FleetTwins.Abstractions.Vehicles;
 
 /// <summary>A number with its unit, the source's time of it and the provider it came from.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.Measurement")]
 public sealed record Measurement(
     [property: Id(0)] double Value,
     [property: Id(1)] string Unit,
@@ -11,7 +11,7 @@ public sealed record Measurement(
     [property: Id(3)] string Source);
 
 /// <summary>A position fix.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.GeoPosition")]
 public sealed record GeoPosition(
     [property: Id(0)] double Latitude,
     [property: Id(1)] double Longitude,
@@ -20,7 +20,7 @@ public sealed record GeoPosition(
     [property: Id(4)] string Source);
 
 /// <summary>Speed (km/h), heading (degrees) and elevation (m).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.Motion")]
 public sealed record Motion(
     [property: Id(0)] double? SpeedKmh,
     [property: Id(1)] double? HeadingDegrees,
@@ -29,21 +29,21 @@ public sealed record Motion(
     [property: Id(4)] string Source);
 
 /// <summary>A named state (charging: CHARGING, NOT_CHARGING, ...; plug: PLUGGED, UNPLUGGED).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.StateReading")]
 public sealed record StateReading(
     [property: Id(0)] string State,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] string Source);
 
 /// <summary>Whether the vehicle is connected to its provider.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.Connectivity")]
 public sealed record Connectivity(
     [property: Id(0)] bool Online,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] string Source);
 
 /// <summary>A manufacturer diagnostic alert.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.OemAlert")]
 public sealed record OemAlert(
     [property: Id(0)] string Code,
     [property: Id(1)] bool Active,
@@ -58,7 +58,7 @@ public sealed record OemAlert(
     [property: Id(10)] string Source);
 
 /// <summary>An alert that is active on the vehicle: a manufacturer alert (<c>oem</c>) or a custom alert twin.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ActiveAlert")]
 public sealed record ActiveAlert(
     [property: Id(0)] string Id,
     [property: Id(1)] string Kind,
@@ -68,7 +68,7 @@ public sealed record ActiveAlert(
     [property: Id(5)] string Source);
 
 /// <summary>Charging details beyond the state.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ChargingDetails")]
 public sealed record ChargingDetails(
     [property: Id(0)] double? MaxStateOfCharge,
     [property: Id(1)] double? RemainingMinutes,
@@ -80,14 +80,14 @@ public sealed record ChargingDetails(
     [property: Id(7)] string Source);
 
 /// <summary>The scheduled departures.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.DepartureSchedule")]
 public sealed record DepartureSchedule(
     [property: Id(0)] IReadOnlyList<DepartureTime> Departures,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] string Source);
 
 /// <summary>What the vehicle is.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.MasterData")]
 public sealed record MasterData(
     [property: Id(0)] string? Make,
     [property: Id(1)] string? Model,
@@ -100,7 +100,7 @@ public sealed record MasterData(
     [property: Id(8)] string Source);
 
 /// <summary>A recorded trip; distances in km, energy in kWh.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.Trip")]
 public sealed record Trip(
     [property: Id(0)] string Id,
     [property: Id(1)] DateTimeOffset StartedAt,
@@ -118,7 +118,7 @@ public sealed record Trip(
     [property: Id(13)] string Source);
 
 /// <summary>An event a tracker or the vehicle raised (overspeed, fuel_drain, sos, ...), with its value.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.VehicleAlarm")]
 public sealed record VehicleAlarm(
     [property: Id(0)] string Kind,
     [property: Id(1)] double? Value,
@@ -127,7 +127,7 @@ public sealed record VehicleAlarm(
     [property: Id(4)] string Source);
 
 /// <summary>A geofence the vehicle is inside, since when.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.GeofencePresence")]
 public sealed record GeofencePresence(
     [property: Id(0)] string Name,
     [property: Id(1)] bool Inside,
@@ -135,7 +135,7 @@ public sealed record GeofencePresence(
     [property: Id(3)] string Source);
 
 /// <summary>A provider's latest report on a command sent to the vehicle.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ProviderCommandReport")]
 public sealed record ProviderCommandReport(
     [property: Id(0)] string? ProviderCommandId,
     [property: Id(1)] string Command,
@@ -145,7 +145,7 @@ public sealed record ProviderCommandReport(
     [property: Id(5)] string Source);
 
 /// <summary>A named device status with its time and source.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.StatusReading")]
 public sealed record StatusReading(
     [property: Id(0)] string Value,
     [property: Id(1)] DateTimeOffset At,

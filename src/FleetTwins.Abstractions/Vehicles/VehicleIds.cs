@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace FleetTwins.Vehicles;
+namespace FleetTwins.Abstractions.Vehicles;
 
 /// <summary>The rules a twin id and a VIN must satisfy before they reach a grain.</summary>
 public static class VehicleIds

@@ -1,10 +1,10 @@
-namespace FleetTwins.Vehicles;
+namespace FleetTwins.Abstractions.Vehicles;
 
 /// <summary>
 /// A read-only snapshot of one vehicle twin, as the query APIs serve it. Every reading carries the source's time
 /// of it (<c>at</c>) and the provider it came from (<c>source</c>); a reading nobody has reported is null.
 /// </summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.VehicleTwin")]
 public sealed record VehicleTwin : IVersionedTwin
 {
     [Id(0)] public required string Id { get; init; }
@@ -42,26 +42,26 @@ public sealed record VehicleTwin : IVersionedTwin
 }
 
 /// <summary>Per-vehicle overrides of the fleet's notification thresholds (null: the fleet's value).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.NotificationThresholds")]
 public sealed record NotificationThresholds(
     [property: Id(0)] double? LowSocPercent,
     [property: Id(1)] double? LowTirePressureKpa,
     [property: Id(2)] double? OfflineDwellMinutes);
 
 /// <summary>The state of charge at which charging is expected to end, and who set it.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.ChargingTarget")]
 public sealed record ChargingTarget(
     [property: Id(0)] double TargetSoc,
     [property: Id(1)] string Source,
     [property: Id(2)] DateTimeOffset At);
 
 /// <summary>Whether the vehicle is in a rental (INVERS).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.Rental")]
 public sealed record Rental(
     [property: Id(0)] bool InRental,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] string Source);
 
 /// <summary>What an operator states when registering a vehicle through the API.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.VehicleRegistration")]
 public sealed record VehicleRegistration([property: Id(0)] string? Vin);

@@ -1,12 +1,13 @@
-using FleetTwins.Accounts;
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Accounts;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Accounts;
 
 /// <summary>The persisted state of one account twin.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.AccountState")]
 public sealed class AccountState
 {
     [Id(0)] public Dictionary<string, AccountDeviceState> Devices { get; set; } = [];

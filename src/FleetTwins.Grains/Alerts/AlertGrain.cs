@@ -1,12 +1,13 @@
-using FleetTwins.Alerts;
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Alerts;
 
 /// <summary>The persisted state of one custom alert twin.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.AlertState")]
 public sealed class AlertState
 {
     [Id(0)] public AlertTwin? Twin { get; set; }

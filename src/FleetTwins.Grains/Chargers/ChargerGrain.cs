@@ -1,8 +1,8 @@
-using FleetTwins.Chargers;
-using FleetTwins.Commands;
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Chargers;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
-using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -10,7 +10,7 @@ using Orleans.Runtime;
 namespace FleetTwins.Grains.Chargers;
 
 /// <summary>The persisted state of one charger twin.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.ChargerState")]
 public sealed class ChargerState
 {
     [Id(0)] public ChargerTwin? Twin { get; set; }

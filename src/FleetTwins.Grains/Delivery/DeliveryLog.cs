@@ -10,7 +10,7 @@ namespace FleetTwins.Grains.Delivery;
 /// as one array, where the ids themselves cost tens of bytes each plus a hash set to find them. Two different ids
 /// share a fingerprint with a probability of about 2⁻⁶⁴ per pair.
 /// </summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.DeliveryLog")]
 public sealed class DeliveryLog
 {
     /// <summary>How many deliveries a twin remembers.</summary>

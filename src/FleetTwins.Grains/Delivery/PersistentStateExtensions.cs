@@ -1,4 +1,4 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Delivery;

@@ -1,4 +1,4 @@
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 

@@ -1,10 +1,11 @@
-using FleetTwins.Identity;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Identity;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Identity;
 
 /// <summary>The persisted owner of one alias.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.AliasState")]
 public sealed class AliasState
 {
     [Id(0)] public string? TwinId { get; set; }

@@ -1,4 +1,4 @@
-using FleetTwins.Notifications;
+using FleetTwins.Abstractions.Notifications;
 
 namespace FleetTwins.Grains.Notifications;
 

@@ -1,12 +1,13 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
-using FleetTwins.RateLimits;
+using FleetTwins.Abstractions.RateLimits;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.RateLimits;
 
 /// <summary>The persisted rate limits of one object.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.RateLimitStore")]
 public sealed class RateLimitStore
 {
     [Id(0)] public string? Domain { get; set; }

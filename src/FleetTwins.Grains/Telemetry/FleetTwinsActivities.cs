@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetTwins.Abstractions.Notifications;
 
 namespace FleetTwins.Grains.Telemetry;
 
@@ -13,18 +14,8 @@ public static class FleetTwinsActivities
 
     public static readonly ActivitySource Source = new(SourceName);
 
-    /// <summary>Starts the span of one delivery (null when nobody listens).</summary>
-    public static Activity? StartIngest(string provider, string deliveryId, string eventType)
-    {
-        var activity = Source.StartActivity("ingest", ActivityKind.Internal);
-        activity?.SetTag("fleettwins.provider", provider);
-        activity?.SetTag("fleettwins.delivery_id", deliveryId);
-        activity?.SetTag("fleettwins.event_type", eventType);
-        return activity;
-    }
-
     /// <summary>Starts the span of an outbox batch: parented on the first notification's trace, linked to every other.</summary>
-    public static Activity? StartPublish(IReadOnlyList<FleetTwins.Notifications.Notification> batch, string twinId)
+    public static Activity? StartPublish(IReadOnlyList<Notification> batch, string twinId)
     {
         var contexts = batch.Select(n => ActivityContext.TryParse(n.TraceParent, null, out var context) ? context : default)
             .Where(c => c != default).Distinct().ToList();

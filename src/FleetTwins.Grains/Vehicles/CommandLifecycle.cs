@@ -1,7 +1,7 @@
 using System.Text.Json;
-using FleetTwins.Commands;
-using FleetTwins.Events;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Vehicles;
 

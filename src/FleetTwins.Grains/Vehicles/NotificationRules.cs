@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Commands;
-using FleetTwins.Grains.Options;
-using FleetTwins.Notifications;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Vehicles;
 

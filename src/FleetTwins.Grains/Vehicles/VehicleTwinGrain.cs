@@ -1,12 +1,13 @@
+using FleetTwins.Abstractions;
 using System.Diagnostics;
-using FleetTwins.Commands;
-using FleetTwins.Events;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Notifications;
-using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Telemetry;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -14,11 +15,17 @@ using Orleans.Runtime;
 namespace FleetTwins.Grains.Vehicles;
 
 /// <summary>The grain-to-grain half of a merge: hands a twin's whole state over to the twin it merges into.</summary>
+[Alias("ft.grains.IVehicleTwinHandOver")]
 public interface IVehicleTwinHandOver : IGrainWithStringKey
 {
-    /// <summary>Marks this twin as merged into <paramref name="targetTwinId"/> (persisted) and answers its state.</summary>
-    Task<VehicleTwinState> HandOverAsync(string targetTwinId);
+    /// <summary>Marks this twin as merged into <paramref name="targetTwinId"/> (persisted) and answers its state and live watchers.</summary>
+    [Alias("HandOver")]
+    Task<TwinHandOver> HandOverAsync(string targetTwinId);
 }
+
+/// <summary>What a merged twin hands over: its whole state, and whoever was watching it live.</summary>
+[GenerateSerializer, Immutable, Alias("ft.grains.TwinHandOver")]
+public sealed record TwinHandOver([property: Id(0)] VehicleTwinState State, [property: Id(1)] IReadOnlyList<IVehicleWatcher> Watchers);
 
 /// <summary>The digital twin of one vehicle: keeps its live state and persists every change before answering.</summary>
 [GrainType("vehicle")]
@@ -29,8 +36,8 @@ public sealed class VehicleTwinGrain(
     IOptions<NotificationOptions> notificationOptions,
     INotificationSink sink,
     IFleetFeed fleet,
-    FleetTwinsMetrics metrics,
-    ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable
+    TwinMetrics metrics,
+    ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable, IIncomingGrainCallFilter
 {
     /// <summary>The durable reminder that times commands out and announces a vehicle offline after the dwell time.</summary>
     private const string CommandReminder = "timeouts";
@@ -67,18 +74,25 @@ public sealed class VehicleTwinGrain(
 
     private VehicleTwinState State => twin.State;
 
-    /// <summary>A merged twin forwards every call to the twin it was merged into.</summary>
-    private IVehicleTwinGrain? MergedInto => State.MergedInto is { } target ? GrainFactory.GetGrain<IVehicleTwinGrain>(target) : null;
+    /// <summary>
+    /// A merged twin forwards every call of <see cref="IVehicleTwinGrain"/> to the twin it was merged into, whoever
+    /// calls and whatever the method: one check here, none in the methods.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (State.MergedInto is { } target && context.InterfaceMethod.DeclaringType == typeof(IVehicleTwinGrain))
+        {
+            context.Result = await GrainCallForwarding.ForwardAsync(context, GrainFactory.GetGrain<IVehicleTwinGrain>(target));
+            return;
+        }
 
-    public Task<VehicleTwin?> GetAsync() =>
-        MergedInto?.GetAsync() ?? Task.FromResult(State.Exists ? State.ToSnapshot(Id) : null);
+        await context.Invoke();
+    }
+
+    public Task<VehicleTwin?> GetAsync() => Task.FromResult(State.Exists ? State.ToSnapshot(Id) : null);
 
     public async Task<VehicleTwin> RegisterAsync(VehicleRegistration registration)
     {
-        if (MergedInto is { } target)
-        {
-            return await target.RegisterAsync(registration);
-        }
 
         if (registration.Vin is { } vin)
         {
@@ -92,10 +106,6 @@ public sealed class VehicleTwinGrain(
 
     public async Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source)
     {
-        if (MergedInto is { } target)
-        {
-            return await target.SetChargingTargetAsync(targetSoc, source);
-        }
 
         if (!State.Exists)
         {
@@ -111,10 +121,6 @@ public sealed class VehicleTwinGrain(
 
     public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity)
     {
-        if (MergedInto is { } target)
-        {
-            return await target.ApplyAsync(batch, identity);
-        }
 
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         var outcome = await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
@@ -149,10 +155,6 @@ public sealed class VehicleTwinGrain(
 
     public async Task<VehicleCommand?> SendCommandAsync(CommandRequest request)
     {
-        if (MergedInto is { } target)
-        {
-            return await target.SendCommandAsync(request);
-        }
 
         if (!State.Exists)
         {
@@ -172,10 +174,6 @@ public sealed class VehicleTwinGrain(
 
     public async Task<VehicleTwin?> SetNotificationThresholdsAsync(NotificationThresholds thresholds)
     {
-        if (MergedInto is { } target)
-        {
-            return await target.SetNotificationThresholdsAsync(thresholds);
-        }
 
         if (!State.Exists)
         {
@@ -199,11 +197,9 @@ public sealed class VehicleTwinGrain(
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<FleetTwins.Notifications.Notification>> GetNotificationsAsync() =>
-        MergedInto?.GetNotificationsAsync() ?? Task.FromResult<IReadOnlyList<FleetTwins.Notifications.Notification>>([.. State.Notifications]);
+    public Task<IReadOnlyList<Notification>> GetNotificationsAsync() => Task.FromResult<IReadOnlyList<Notification>>([.. State.Notifications]);
 
-    public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() =>
-        MergedInto?.GetCommandsAsync() ?? Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
+    public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() => Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
 
     /// <summary>Times out open commands past their deadline; the reminder goes once no command is open.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -227,6 +223,17 @@ public sealed class VehicleTwinGrain(
 
         if (reminderName != CommandReminder)
         {
+            return;
+        }
+
+        if (State.MergedInto is not null)
+        {
+            // Its commands and its offline dwell moved with it to the twin it was merged into.
+            if (await this.GetReminder(CommandReminder) is { } stale)
+            {
+                await this.UnregisterReminder(stale);
+            }
+
             return;
         }
 
@@ -255,23 +262,24 @@ public sealed class VehicleTwinGrain(
             return [];
         }
 
-        if (MergedInto is { } target)
-        {
-            return await target.MergeFromAsync(otherTwinId);
-        }
 
         var other = await GrainFactory.GetGrain<IVehicleTwinHandOver>(otherTwinId).HandOverAsync(Id);
+        foreach (var watcher in other.Watchers)
+        {
+            watchers.Subscribe(watcher, watcher);
+        }
+
         if (!State.Absorbed.Contains(otherTwinId))
         {
-            State.Absorb(other);
+            State.Absorb(other.State);
             State.Absorbed.Add(otherTwinId);
             await SaveAsync();
         }
 
-        return other.Aliases;
+        return other.State.Aliases;
     }
 
-    public async Task<VehicleTwinState> HandOverAsync(string targetTwinId)
+    public async Task<TwinHandOver> HandOverAsync(string targetTwinId)
     {
         if (State.MergedInto != targetTwinId)
         {
@@ -279,7 +287,10 @@ public sealed class VehicleTwinGrain(
             await SaveAsync();
         }
 
-        return State;
+        // Its watchers follow the twin: they renew here, and are forwarded there, from now on.
+        var handedOver = new TwinHandOver(State, [.. watchers]);
+        watchers.Clear();
+        return handedOver;
     }
 
     private Task EnsureTimeoutReminderAsync() =>

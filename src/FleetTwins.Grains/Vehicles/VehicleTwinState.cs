@@ -1,6 +1,6 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Vehicles;
 
@@ -8,7 +8,7 @@ namespace FleetTwins.Grains.Vehicles;
 /// The persisted state of one vehicle twin, and the rules that apply canonical events to it. Every reading keeps
 /// the source's time of it: an older reading never replaces a newer one, reading by reading.
 /// </summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("ft.grains.VehicleTwinState")]
 public sealed class VehicleTwinState
 {
     /// <summary>How many alarms, trips and command reports a twin keeps.</summary>
@@ -56,10 +56,10 @@ public sealed class VehicleTwinState
     [Id(31)] public Dictionary<string, StatusReading> Status { get; set; } = [];
 
     /// <summary>Commands sent to the vehicle, newest first, with their lifecycle.</summary>
-    [Id(32)] public List<FleetTwins.Commands.VehicleCommand> Commands { get; set; } = [];
+    [Id(32)] public List<FleetTwins.Abstractions.Commands.VehicleCommand> Commands { get; set; } = [];
 
     /// <summary>Recent notifications, newest first; written with the state that raised them.</summary>
-    [Id(33)] public List<FleetTwins.Notifications.Notification> Notifications { get; set; } = [];
+    [Id(33)] public List<FleetTwins.Abstractions.Notifications.Notification> Notifications { get; set; } = [];
 
     /// <summary>target-soc-reached fired in the current charging session.</summary>
     [Id(34)] public bool TargetSocNotified { get; set; }
@@ -71,7 +71,7 @@ public sealed class VehicleTwinState
     [Id(36)] public List<string> LowTiresNotified { get; set; } = [];
 
     /// <summary>Notifications raised but not yet taken by the sinks: written with the state that raised them.</summary>
-    [Id(37)] public List<FleetTwins.Notifications.Notification> Outbox { get; set; } = [];
+    [Id(37)] public List<FleetTwins.Abstractions.Notifications.Notification> Outbox { get; set; } = [];
 
     /// <summary>Since when the vehicle is disconnected, while vehicle-offline waits out the dwell time.</summary>
     [Id(38)] public DateTimeOffset? OfflineSince { get; set; }
@@ -89,7 +89,7 @@ public sealed class VehicleTwinState
     /// Records raised notifications, newest first, bounded; each enters the outbox too, with the trace context of the
     /// delivery that raised it (only there: it matters until the notification is published).
     /// </summary>
-    public void Record(IEnumerable<FleetTwins.Notifications.Notification> raised, string? traceParent = null)
+    public void Record(IEnumerable<FleetTwins.Abstractions.Notifications.Notification> raised, string? traceParent = null)
     {
         foreach (var notification in raised)
         {
@@ -330,7 +330,7 @@ public sealed class VehicleTwinState
     };
 
     /// <summary>The flat row fleet search and the fleet-wide watch see.</summary>
-    public FleetTwins.Fleet.VehicleSummary ToSummary(string id)
+    public FleetTwins.Abstractions.Fleet.VehicleSummary ToSummary(string id)
     {
         var online = Connectivity?.Online ?? false;
         var alerts = 0;
@@ -353,8 +353,8 @@ public sealed class VehicleTwinState
             Make = MasterData?.Make,
             Model = MasterData?.Model,
             Online = online,
-            LastSeenAt = FleetTwins.Fleet.VehicleSummary.Micros(LastSeenAt),
-            OfflineSince = online ? null : FleetTwins.Fleet.VehicleSummary.Micros(Connectivity?.At ?? LastSeenAt ?? CreatedAt),
+            LastSeenAt = FleetTwins.Abstractions.Fleet.VehicleSummary.Micros(LastSeenAt),
+            OfflineSince = online ? null : FleetTwins.Abstractions.Fleet.VehicleSummary.Micros(Connectivity?.At ?? LastSeenAt ?? CreatedAt),
             Soc = StateOfCharge?.Value,
             Charging = Charging?.State,
             Plug = Plug?.State,
@@ -365,7 +365,7 @@ public sealed class VehicleTwinState
             Rental = Rental?.InRental ?? false,
             Alerts = alerts,
             HighAlerts = high,
-            UpdatedAt = FleetTwins.Fleet.VehicleSummary.Micros(UpdatedAt),
+            UpdatedAt = FleetTwins.Abstractions.Fleet.VehicleSummary.Micros(UpdatedAt),
         };
     }
 

@@ -1,4 +1,4 @@
-using FleetTwins.Grains.Telemetry;
+using FleetTwins.Ingestion.Telemetry;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using RabbitMQ.Client;
@@ -10,7 +10,7 @@ namespace FleetTwins.Host.Amqp;
 /// waits for an operator) every <see cref="Period"/>, for <c>fleettwins_amqp_queue_ready</c>. One connection, a
 /// passive declare per queue; a failed poll is retried on the next tick.
 /// </summary>
-public sealed class AmqpQueueDepth(IConfiguration configuration, FleetTwinsMetrics metrics, ILogger<AmqpQueueDepth> logger) : BackgroundService
+public sealed class AmqpQueueDepth(IConfiguration configuration, IngestionMetrics metrics, ILogger<AmqpQueueDepth> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FleetTwins.Commands;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Host.Api;
 
@@ -68,7 +68,7 @@ public static partial class CommandEndpoints
         }
 
         var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
-        var command = await grains.GetGrain<FleetTwins.Chargers.IChargerGrain>(id).SendCommandAsync(new CommandRequest(request.Command!, arguments, request.IdempotencyKey));
+        var command = await grains.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>(id).SendCommandAsync(new CommandRequest(request.Command!, arguments, request.IdempotencyKey));
         return command is null
             ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
             : TypedResults.Accepted($"/api/chargers/{id}/commands", CommandView.From(command));
@@ -81,7 +81,7 @@ public static partial class CommandEndpoints
             return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
         }
 
-        var charger = grains.GetGrain<FleetTwins.Chargers.IChargerGrain>(id);
+        var charger = grains.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>(id);
         return await charger.GetAsync() is null
             ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
             : TypedResults.Ok((await charger.GetCommandsAsync()).Select(CommandView.From));

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions;
 using Microsoft.Net.Http.Headers;
 
 namespace FleetTwins.Host.Api;

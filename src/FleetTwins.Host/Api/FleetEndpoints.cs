@@ -1,4 +1,4 @@
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;

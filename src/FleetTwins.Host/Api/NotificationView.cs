@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FleetTwins.Notifications;
+using FleetTwins.Abstractions.Notifications;
 
 namespace FleetTwins.Host.Api;
 

@@ -1,14 +1,12 @@
-using FleetTwins.Host.Hosting;
-using FleetTwins.Host.Options;
+using FleetTwins.Host.Hosting.Profiles;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Scalar.AspNetCore;
 
 namespace FleetTwins.Host.Api;
 
 /// <summary>
 /// The OpenAPI document of the HTTP API at <c>/openapi/v1.json</c> (open, it holds no data), with the bearer API-key
-/// scheme; in the embedded profile also the interactive Scalar reference at <c>/scalar</c>.
+/// scheme; and the endpoints of the profile (the embedded one's interactive Scalar reference at <c>/scalar</c>).
 /// </summary>
 public static class OpenApiHosting
 {
@@ -51,11 +49,7 @@ public static class OpenApiHosting
     public static WebApplication MapFleetTwinsOpenApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        if (app.Configuration.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Embedded)
-        {
-            app.MapScalarApiReference("/scalar", o => o.WithTitle("FleetTwins API")).AllowAnonymous();
-        }
-
+        app.Services.GetRequiredService<HostingProfile>().MapEndpoints(app);
         return app;
     }
 }

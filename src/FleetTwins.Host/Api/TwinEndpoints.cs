@@ -1,9 +1,10 @@
-using FleetTwins.Accounts;
-using FleetTwins.Alerts;
-using FleetTwins.Chargers;
-using FleetTwins.RateLimits;
-using FleetTwins.Routing;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Accounts;
+using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Chargers;
+using FleetTwins.Abstractions.RateLimits;
+using FleetTwins.Grains.Identity;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Host.Api;
 
@@ -31,7 +32,7 @@ public static class TwinEndpoints
     }
 
     /// <summary><c>?vin=</c>, <c>?imei=</c> or <c>?provider=&amp;id=</c>: the twin that identifier belongs to.</summary>
-    private static async Task<IResult> ResolveAsync(string? vin, string? imei, string? provider, string? id, HttpContext context, TwinEventRouter router, IGrainFactory grains)
+    private static async Task<IResult> ResolveAsync(string? vin, string? imei, string? provider, string? id, HttpContext context, AliasLookup aliases, IGrainFactory grains)
     {
         var alias = (vin, imei, provider, id) switch
         {
@@ -46,7 +47,7 @@ public static class TwinEndpoints
                 detail: "Give exactly one of vin, imei, or provider with id; identifiers are letters, digits, '-', '_', '.' and ':'.");
         }
 
-        var twin = await router.LookupAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
+        var twin = await aliases.FindAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
         return twin is null
             ? TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin is known as '{alias}'.")
             : ConditionalGet.Serve(context, twin);

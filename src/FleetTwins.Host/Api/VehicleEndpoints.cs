@@ -1,4 +1,4 @@
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Host.Api;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Search.Filters;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api;

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using FleetTwins.Commands;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Search.Queries;
-using VehicleTwin = FleetTwins.Vehicles.VehicleTwin;
+using VehicleTwin = FleetTwins.Abstractions.Vehicles.VehicleTwin;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using ProtoCommand = FleetTwins.Grpc.V1.Command;
@@ -52,7 +52,7 @@ internal static class ProtoMapping
         return vehicle;
     }
 
-    public static FleetTwins.Grpc.V1.VehicleSummary ToProto(this FleetTwins.Fleet.VehicleSummary v)
+    public static FleetTwins.Grpc.V1.VehicleSummary ToProto(this FleetTwins.Abstractions.Fleet.VehicleSummary v)
     {
         var summary = new FleetTwins.Grpc.V1.VehicleSummary
         {
@@ -126,9 +126,9 @@ internal static class ProtoMapping
 
     private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 
-    private static FleetTwins.Grpc.V1.Measurement? Reading(FleetTwins.Vehicles.Measurement? m) =>
+    private static FleetTwins.Grpc.V1.Measurement? Reading(FleetTwins.Abstractions.Vehicles.Measurement? m) =>
         m is null ? null : new FleetTwins.Grpc.V1.Measurement { Value = m.Value, Unit = m.Unit, At = Time(m.At), Source = m.Source };
 
-    private static FleetTwins.Grpc.V1.StateReading? State(FleetTwins.Vehicles.StateReading? s) =>
+    private static FleetTwins.Grpc.V1.StateReading? State(FleetTwins.Abstractions.Vehicles.StateReading? s) =>
         s is null ? null : new FleetTwins.Grpc.V1.StateReading { State = s.State, At = Time(s.At), Source = s.Source };
 }

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using FleetTwins.Commands;
+using FleetTwins.Abstractions.Commands;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
 using FleetTwins.Host.Api.Watching;
-using FleetTwins.Routing;
+using FleetTwins.Grains.Identity;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 using global::Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -21,7 +21,7 @@ namespace FleetTwins.Host.Grpc;
 /// </summary>
 public sealed class VehicleTwinsService(
     IGrainFactory grains,
-    TwinEventRouter router,
+    AliasLookup aliases,
     IFleetProjection projection,
     TimeProvider clock,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : VehicleTwins.VehicleTwinsBase
@@ -52,7 +52,7 @@ public sealed class VehicleTwinsService(
                 "Give one of vin, imei or provider_id; identifiers are letters, digits, '-', '_', '.' and ':'."));
         }
 
-        var twin = await router.LookupAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
+        var twin = await aliases.FindAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
         return twin?.ToProto(Json) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin is known as '{alias}'."));
     }
 
@@ -104,7 +104,7 @@ public sealed class VehicleTwinsService(
         {
             var message = e.Data switch
             {
-                FleetTwins.Fleet.VehicleSummary v => new FleetWatchEvent { Vehicle = v.ToProto() },
+                FleetTwins.Abstractions.Fleet.VehicleSummary v => new FleetWatchEvent { Vehicle = v.ToProto() },
                 NotificationView n => new FleetWatchEvent { Notification = n.ToProto() },
                 FleetWatch.Left left => new FleetWatchEvent { Left = left.Id },
                 FleetWatch.Ready ready => new FleetWatchEvent { Ready = new Ready { Since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(ready.Since) } },

@@ -1,4 +1,3 @@
-using FleetTwins.Host.Options;
 
 namespace FleetTwins.Host.Hosting;
 

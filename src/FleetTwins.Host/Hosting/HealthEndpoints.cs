@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FleetTwins.Host.Amqp;
-using FleetTwins.Host.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -16,12 +15,7 @@ public static class HealthEndpoints
     {
         var checks = builder.Services.AddHealthChecks()
             .AddCheck<SiloActiveCheck>("silo", tags: [Ready]);
-        if (builder.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Cluster)
-        {
-            builder.Services.AddFleetTwinsPostgres(builder.Configuration);
-            checks.AddCheck<PostgresReachableCheck>("postgres", tags: [Ready]);
-        }
-
+        builder.Services.Profile().AddHealthChecks(checks, Ready);
         checks.AddBrokerCheck(builder.Configuration, Ready);
         return builder;
     }

@@ -1,48 +1,51 @@
-using System.Net;
-using FleetTwins.Grains.Notifications;
-using FleetTwins.Grains.Options;
-using FleetTwins.Host.Notifications;
+using FleetTwins.Grains.Hosting;
 using FleetTwins.Host.Amqp;
-using FleetTwins.Host.Options;
-using FleetTwins.Host.Storage;
+using FleetTwins.Host.Hosting.Profiles;
+using FleetTwins.Host.Notifications;
+using FleetTwins.Ingestion.Hosting;
 using Orleans.Configuration;
-using Orleans.Storage;
 
 namespace FleetTwins.Host.Hosting;
 
-/// <summary>Co-hosts an Orleans silo configured for the chosen profile.</summary>
+/// <summary>Co-hosts the Orleans silo: what every profile shares, then the profile's clustering, storage and reminders.</summary>
 public static class SiloHosting
 {
-    private const string Invariant = "Npgsql";
+    /// <summary>
+    /// Chooses the profile (<c>FleetTwins:Profile</c>: <see cref="EmbeddedProfile"/> or <see cref="ClusterProfile"/>) and
+    /// adds what state lives in. Comes first: a migration at start-up must run before the silo starts.
+    /// </summary>
+    public static WebApplicationBuilder AddFleetTwinsProfile(this WebApplicationBuilder builder)
+    {
+        var profile = HostingProfile.For(builder.Configuration);
+        builder.Services.AddSingleton(profile);
+        profile.AddServices(builder.Services);
+        builder.Services.AddHostedService<StartupLine>();
+        return builder;
+    }
 
-    /// <summary>Adds the silo: embedded (localhost, in memory) or cluster (PostgreSQL) per <c>FleetTwins:Profile</c>.</summary>
+    /// <summary>The profile chosen by <see cref="AddFleetTwinsProfile"/>.</summary>
+    public static HostingProfile Profile(this IServiceCollection services) =>
+        (HostingProfile?)services.LastOrDefault(s => s.ServiceType == typeof(HostingProfile))?.ImplementationInstance
+        ?? throw new InvalidOperationException("AddFleetTwinsProfile() must come first.");
+
+    /// <summary>Adds the silo: the grains, ingestion and its streams, the notification sinks, telemetry, and the profile's part.</summary>
     public static WebApplicationBuilder AddFleetTwinsSilo(this WebApplicationBuilder builder)
     {
         var options = builder.GetFleetTwinsOptions();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<CommandOptions>(builder.Configuration.GetSection(CommandOptions.Section));
-        builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.Section));
         builder.Services.AddFleetTwinsNotificationSinks(builder.Configuration);
-
+        builder.Services.AddFleetTwinsIngestion();
+        var profile = builder.Services.Profile();
         builder.UseOrleans(silo =>
         {
             // Orleans' reminder settings (e.g. Reminders__MinimumReminderPeriod) from configuration, as an operator knob.
-            silo.Services.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
+            silo.Services.AddOptions<ReminderOptions>().Bind(builder.Configuration.GetSection("Reminders"));
             silo.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-
-            if (options.Profile == FleetTwinsProfile.Cluster)
-            {
-                UseCluster(silo, options, builder.Configuration);
-            }
-            else
-            {
-                UseEmbedded(silo, options);
-            }
-
+            profile.ConfigureSilo(silo);
+            silo.AddFleetTwinsGrains(builder.Configuration);
             silo.AddInversStreams(builder.Configuration);
             silo.AddActivityPropagation(); // grain calls join the caller's trace (docs/OPERATIONS.md, telemetry)
             silo.AddFleetTwinsDashboard(builder.Configuration);
@@ -50,55 +53,15 @@ public static class SiloHosting
         return builder;
     }
 
-    private static void UseEmbedded(ISiloBuilder silo, FleetTwinsOptions options)
+    /// <summary>The first line an operator reads: which profile runs, and where its data lives.</summary>
+    private sealed class StartupLine(HostingProfile profile, ILogger<HostingProfile> logger) : IHostedService
     {
-        silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
-            .UseInMemoryReminderService();
-        silo.Services.AddKeyedSingleton<IGrainStorage, InProcessGrainStorage>(StorageNames.Twins);
-    }
-
-    private static void UseCluster(ISiloBuilder silo, FleetTwinsOptions options, IConfiguration configuration)
-    {
-        var connectionString = configuration.GetPostgresConnectionString();
-        var endpoint = options.Silo;
-        silo.ConfigureEndpoints(AdvertisedAddress(endpoint), endpoint.SiloPort, endpoint.GatewayPort, listenOnAnyHostAddress: true);
-        silo.Configure<SiloOptions>(o => o.SiloName = endpoint.Name
-            ?? Environment.GetEnvironmentVariable("POD_NAME")
-            ?? $"{Environment.MachineName}-{endpoint.SiloPort}");
-
-        silo.UseAdoNetClustering(o =>
+        public Task StartAsync(CancellationToken cancellationToken)
         {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
-        // A silo that died without leaving stays "active" in the table until voted out, and a joining silo waits for
-        // it until it has missed three I-am-alive updates: with updates every 10 s (Orleans: 30 s) the only silo of
-        // a cluster restarts after a crash in about 30 s rather than 90 s (docs/RELIABILITY.md). Membership__* in
-        // configuration (e.g. Membership__ProbeTimeout) overrides any ClusterMembershipOptions.
-        silo.Configure<ClusterMembershipOptions>(o => o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10));
-        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
-        // Grain state: our batched storage rather than Orleans' ADO.NET provider — the writes of many grains in one
-        // statement and one commit, each grain answered after it (Storage/PostgresGrainStorage, docs/PERFORMANCE.md).
-        silo.Services.AddFleetTwinsPostgres(configuration);
-        silo.Services.Configure<GrainStorageOptions>(configuration.GetSection(GrainStorageOptions.Section));
-        silo.Services.AddKeyedSingleton<IGrainStorage, PostgresGrainStorage>(StorageNames.Twins);
-        silo.UseAdoNetReminderService(o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
-    }
-
-    private static IPAddress AdvertisedAddress(SiloEndpointOptions endpoint)
-    {
-        var configured = endpoint.AdvertisedAddress ?? Environment.GetEnvironmentVariable("POD_IP");
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            return IPAddress.Loopback;
+            logger.LogInformation("FleetTwins {Profile} profile: {Where}", profile.Name, profile.Describe());
+            return Task.CompletedTask;
         }
 
-        return IPAddress.TryParse(configured, out var address)
-            ? address
-            : Dns.GetHostAddresses(configured).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

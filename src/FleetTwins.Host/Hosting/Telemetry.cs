@@ -29,13 +29,12 @@ public static class Telemetry
 
     public static WebApplicationBuilder AddFleetTwinsTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<FleetTwinsMetrics>();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("fleettwins", serviceInstanceId: Environment.MachineName))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(FleetTwinsMetrics.MeterName, RabbitMQStreamMetrics.MeterName)
+                metrics.AddMeter(TwinMetrics.MeterName, RabbitMQStreamMetrics.MeterName)
                     .AddMeter(OrleansMeters)
                     .AddMeter(AspNetCoreMeters)
                     .AddPrometheusExporter();

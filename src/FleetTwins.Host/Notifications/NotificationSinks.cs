@@ -1,5 +1,5 @@
 using FleetTwins.Grains.Notifications;
-using FleetTwins.Host.Options;
+using FleetTwins.Host.Hosting;
 
 namespace FleetTwins.Host.Notifications;
 
@@ -20,7 +20,7 @@ public static class NotificationSinks
                 throw new InvalidOperationException($"Notifications__Webhooks__N__Url '{endpoint.Url}' is not an http(s) URL.");
             }
 
-            _ = FleetTwins.Signatures.SvixVerifier.DecodeSecret(endpoint.Secret);
+            _ = FleetTwins.Ingestion.Signatures.SvixVerifier.DecodeSecret(endpoint.Secret);
         }
 
         var rabbit = !string.IsNullOrEmpty(configuration.GetConnectionString(ConnectionStringNames.RabbitMQ));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FleetTwins.Grains.Notifications;
 using FleetTwins.Host.Hosting;
-using FleetTwins.Notifications;
+using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using RabbitMQ.Client;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using FleetTwins.Grains.Notifications;
-using FleetTwins.Notifications;
-using FleetTwins.Signatures;
+using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Ingestion.Signatures;
 
 namespace FleetTwins.Host.Notifications;
 

@@ -1,18 +1,16 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
-using FleetTwins.Grains.Ingestion;
-using FleetTwins.Grains.Telemetry;
+using FleetTwins.Ingestion.Telemetry;
 using FleetTwins.Host.Hosting;
-using FleetTwins.Host.Options;
-using FleetTwins.Parsing;
-using FleetTwins.Providers.Telematica;
-using FleetTwins.Providers.Tracker;
-using FleetTwins.Providers.Volteras;
-using FleetTwins.Routing;
-using FleetTwins.Signatures;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Providers.Telematica;
+using FleetTwins.Ingestion.Providers.Tracker;
+using FleetTwins.Ingestion.Providers.Volteras;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Ingestion.Signatures;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -27,13 +25,8 @@ public static class WebhookEndpoints
 {
     public static WebApplicationBuilder AddFleetTwinsWebhooks(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
-        if (builder.GetFleetTwinsOptions().Profile == FleetTwinsProfile.Cluster)
-        {
-            Ingestion(builder.Configuration).RequireCredentials();
-        }
-
-        builder.Services.AddSingleton<TwinEventRouter>();
+        builder.Services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection(IngestionOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         builder.Services.AddKeyedSingleton(Sources.Telematica, (sp, _) =>
             new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Telematica.Secrets));
         builder.Services.AddKeyedSingleton(Sources.Volteras, (sp, _) =>
@@ -164,7 +157,7 @@ public static class WebhookEndpoints
     private static async Task<IResult> IngestAsync(
         HttpContext context, string provider, string deliveryId, ParseOutcome outcome, string? successMessage = null)
     {
-        var metrics = context.RequestServices.GetRequiredService<FleetTwinsMetrics>();
+        var metrics = context.RequestServices.GetRequiredService<IngestionMetrics>();
         using var scope = Logger(context).BeginScope("{Provider} delivery {EventId}", provider, deliveryId);
         switch (outcome)
         {
@@ -289,7 +282,7 @@ public static class WebhookEndpoints
 
     private static IResult Reject(HttpContext context, string provider, int status, string reason)
     {
-        context.RequestServices.GetRequiredService<FleetTwinsMetrics>().Count(provider, "", status switch
+        context.RequestServices.GetRequiredService<IngestionMetrics>().Count(provider, "", status switch
         {
             400 => "invalid",
             401 => "unauthorized",

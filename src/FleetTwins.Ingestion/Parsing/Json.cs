@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 
-namespace FleetTwins.Parsing;
+namespace FleetTwins.Ingestion.Parsing;
 
 /// <summary>
 /// Reading provider JSON strictly: each accessor names the field it rejects and why. Absent and <c>null</c>

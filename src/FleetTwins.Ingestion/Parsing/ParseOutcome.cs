@@ -1,6 +1,6 @@
-using FleetTwins.Routing;
+using FleetTwins.Ingestion.Routing;
 
-namespace FleetTwins.Parsing;
+namespace FleetTwins.Ingestion.Parsing;
 
 /// <summary>What a provider parser made of one payload.</summary>
 public abstract record ParseOutcome

@@ -1,4 +1,4 @@
-namespace FleetTwins.Parsing;
+namespace FleetTwins.Ingestion.Parsing;
 
 /// <summary>Conversions into the units the contract names (km, kPa, km/h).</summary>
 public static class Units

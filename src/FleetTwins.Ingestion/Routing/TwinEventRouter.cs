@@ -1,13 +1,13 @@
-using System.Collections.Concurrent;
-using FleetTwins.Accounts;
-using FleetTwins.Alerts;
-using FleetTwins.Chargers;
-using FleetTwins.Events;
-using FleetTwins.Identity;
-using FleetTwins.RateLimits;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Accounts;
+using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Chargers;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Identity;
+using FleetTwins.Abstractions.RateLimits;
+using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Identity;
 
-namespace FleetTwins.Routing;
+namespace FleetTwins.Ingestion.Routing;
 
 /// <summary>What the router did with a delivery: how many twins applied it and how many had seen it before.</summary>
 public readonly record struct RouteResult(int Applied, int Duplicates)
@@ -21,13 +21,8 @@ public readonly record struct RouteResult(int Applied, int Duplicates)
 /// alias index. Answers only after every grain involved has applied and persisted its part (or recognised it
 /// as a duplicate); any failure propagates, so the caller does not acknowledge and the provider delivers again.
 /// </summary>
-public sealed class TwinEventRouter(IGrainFactory grains)
+public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
 {
-    /// <summary>Aliases never change owner once claimed, so resolved ones are cached (bounded).</summary>
-    private const int CacheCapacity = 200_000;
-
-    private readonly ConcurrentDictionary<string, string> resolved = new(StringComparer.Ordinal);
-
     public async Task<RouteResult> RouteAsync(string deliveryId, string source, IReadOnlyList<Routed> deliveries)
     {
         int applied = 0, duplicates = 0;
@@ -65,7 +60,7 @@ public sealed class TwinEventRouter(IGrainFactory grains)
                     var vehicleIds = new Dictionary<string, string>();
                     foreach (var (deviceId, alias) in account.DeviceAliases)
                     {
-                        if (await LookupAsync(alias) is { } twinId)
+                        if (await aliases.FindAsync(alias) is { } twinId)
                         {
                             vehicleIds[deviceId] = twinId;
                         }
@@ -91,21 +86,21 @@ public sealed class TwinEventRouter(IGrainFactory grains)
     /// </summary>
     public async Task<(string TwinId, VehicleIdentity Owned)> ResolveVehicleAsync(VehicleIdentity identity)
     {
-        var aliases = identity.AllAliases.ToList();
-        if (aliases.Count == 0)
+        var names = identity.AllAliases.ToList();
+        if (names.Count == 0)
         {
             throw new ArgumentException("A vehicle identity needs a VIN or at least one alias.", nameof(identity));
         }
 
-        var owners = await Task.WhenAll(aliases.Select(LookupAsync));
-        var twinId = owners.FirstOrDefault(o => o is not null) ?? identity.Vin ?? aliases[0];
-        for (var i = 0; i < aliases.Count; i++)
+        var owners = await Task.WhenAll(names.Select(a => aliases.FindAsync(a).AsTask()));
+        var twinId = owners.FirstOrDefault(o => o is not null) ?? identity.Vin ?? names[0];
+        for (var i = 0; i < names.Count; i++)
         {
             if (owners[i] is null)
             {
                 // First claim wins: an alias already taken by another twin stays with it.
-                owners[i] = await grains.GetGrain<IAliasGrain>(aliases[i]).ClaimAsync(twinId);
-                Remember(aliases[i], owners[i]!);
+                owners[i] = await grains.GetGrain<IAliasGrain>(names[i]).ClaimAsync(twinId);
+                aliases.Remember(names[i], owners[i]!);
             }
         }
 
@@ -117,7 +112,7 @@ public sealed class TwinEventRouter(IGrainFactory grains)
             {
                 if (await grains.GetGrain<IAliasGrain>(moved).RepointAsync(other!, twinId) is { } owner)
                 {
-                    Remember(moved, owner);
+                    aliases.Remember(moved, owner);
                 }
             }
 
@@ -127,26 +122,9 @@ public sealed class TwinEventRouter(IGrainFactory grains)
             }
         }
 
-        var owned = aliases.Where((_, i) => owners[i] == twinId).ToHashSet(StringComparer.Ordinal);
+        var owned = names.Where((_, i) => owners[i] == twinId).ToHashSet(StringComparer.Ordinal);
         var vin = identity.Vin is { } v && owned.Contains($"vin:{v}") ? v : null;
         return (twinId, new VehicleIdentity(vin, [.. identity.Aliases.Where(owned.Contains)]));
-    }
-
-    /// <summary>The twin an alias points at, or null when nobody has claimed it.</summary>
-    public async Task<string?> LookupAsync(string alias)
-    {
-        if (resolved.TryGetValue(alias, out var twinId))
-        {
-            return twinId;
-        }
-
-        twinId = await grains.GetGrain<IAliasGrain>(alias).GetTwinIdAsync();
-        if (twinId is not null)
-        {
-            Remember(alias, twinId);
-        }
-
-        return twinId;
     }
 
     private async Task<(string TwinId, ApplyOutcome Outcome)> ApplyToVehicleAsync(
@@ -156,15 +134,5 @@ public sealed class TwinEventRouter(IGrainFactory grains)
         var outcome = await grains.GetGrain<IVehicleTwinGrain>(twinId)
             .ApplyAsync(new TwinEventBatch<VehicleEvent>(deliveryId, source, events), owned);
         return (twinId, outcome);
-    }
-
-    private void Remember(string alias, string twinId)
-    {
-        if (resolved.Count >= CacheCapacity)
-        {
-            resolved.Clear();
-        }
-
-        resolved[alias] = twinId;
     }
 }

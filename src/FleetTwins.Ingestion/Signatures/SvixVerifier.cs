@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FleetTwins.Signatures;
+namespace FleetTwins.Ingestion.Signatures;
 
 /// <summary>The three signature headers of a Svix / Standard Webhooks delivery, each as received (null when absent).</summary>
 public readonly record struct SvixHeaders(string? Id, string? Timestamp, string? Signature);

@@ -1,4 +1,4 @@
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Projection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 
 namespace FleetTwins.Search.Filters;
 

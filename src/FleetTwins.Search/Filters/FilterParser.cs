@@ -1,5 +1,5 @@
 using System.Globalization;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 
 namespace FleetTwins.Search.Filters;
 

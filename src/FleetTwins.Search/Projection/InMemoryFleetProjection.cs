@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Queries;
 

@@ -13,7 +13,7 @@ namespace FleetTwins.Search.Queries;
 public sealed record PageCursor(string Sort, string FilterHash, object? Value, string Id)
 {
     /// <summary>The cursor after <paramref name="last"/>, the last item of a page.</summary>
-    public static PageCursor After(FleetTwins.Fleet.VehicleSummary last, SortOrder sort, string? filterText) =>
+    public static PageCursor After(FleetTwins.Abstractions.Fleet.VehicleSummary last, SortOrder sort, string? filterText) =>
         new(sort.ToString(), Hash(filterText), sort.Field.Read(last), last.Id);
 
     public string Encode()

@@ -6,7 +6,7 @@ using RabbitMQ.Client;
 namespace FleetTwins.Streaming.RabbitMQ.Parking;
 
 /// <summary>A message set aside, with why and from where.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.rabbitmq.ParkedMessage")]
 public sealed record ParkedMessage(
     [property: Id(0)] RabbitMQMessage Message,
     [property: Id(1)] string Reason,

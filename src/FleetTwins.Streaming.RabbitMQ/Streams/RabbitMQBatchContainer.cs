@@ -2,15 +2,22 @@ using Orleans.Providers.Streams.Common;
 
 namespace FleetTwins.Streaming.RabbitMQ.Streams;
 
-/// <summary>One received message on its way through the pulling agent's cache to the stream's subscribers.</summary>
-[GenerateSerializer]
-public sealed class RabbitMQBatchContainer(StreamId streamId, RabbitMQMessage message, EventSequenceTokenV2 token) : IBatchContainer
+/// <summary>
+/// One received message on its way through the pulling agent's cache to the stream's subscribers: what they consume
+/// (the message, or the item the stream mapper made of it) travels with the batch.
+/// </summary>
+[GenerateSerializer, Alias("ft.rabbitmq.RabbitMQBatchContainer")]
+public sealed class RabbitMQBatchContainer(StreamId streamId, object item, EventSequenceTokenV2 token) : IBatchContainer
 {
     [Id(0)] public StreamId StreamId { get; } = streamId;
 
-    [Id(1)] public RabbitMQMessage Message { get; } = message;
+    /// <summary>The event subscribers receive: a <see cref="RabbitMQMessage"/>, or the stream mapper's item.</summary>
+    [Id(1)] public object Item { get; } = item;
 
     [Id(2)] public EventSequenceTokenV2 Token { get; } = token;
+
+    /// <summary>The message as received, to park or hand back: only on the silo that received it, never serialized.</summary>
+    [NonSerialized] internal RabbitMQMessage Message = null!;
 
     /// <summary>Where to acknowledge it: only meaningful on the silo that received it, never serialized.</summary>
     [NonSerialized] internal ulong DeliveryTag;
@@ -25,7 +32,7 @@ public sealed class RabbitMQBatchContainer(StreamId streamId, RabbitMQMessage me
 
     public IEnumerable<Tuple<T, StreamSequenceToken>> GetEvents<T>()
     {
-        if (Message is T typed)
+        if (Item is T typed)
         {
             yield return Tuple.Create(typed, (StreamSequenceToken)Token.CreateSequenceTokenForEvent(0));
         }

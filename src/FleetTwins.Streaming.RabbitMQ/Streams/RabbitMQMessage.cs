@@ -1,7 +1,7 @@
 namespace FleetTwins.Streaming.RabbitMQ.Streams;
 
 /// <summary>One AMQP message as subscribers receive it: the body and the properties a consumer needs.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("ft.rabbitmq.RabbitMQMessage")]
 public sealed record RabbitMQMessage(
     [property: Id(0)] string Queue,
     [property: Id(1)] byte[] Body,
@@ -13,10 +13,14 @@ public sealed record RabbitMQMessage(
     [property: Id(7)] bool Redelivered);
 
 /// <summary>What a stream mapper decides for one received message.</summary>
-public readonly record struct RabbitMQMapping(StreamId? StreamId, string? ParkReason)
+public readonly record struct RabbitMQMapping(StreamId? StreamId, string? ParkReason, object? Item = null)
 {
-    /// <summary>Deliver the message on this stream.</summary>
-    public static RabbitMQMapping Deliver(StreamId streamId) => new(streamId, null);
+    /// <summary>
+    /// Deliver on this stream: the message itself, or <paramref name="item"/> when the mapper already read the message
+    /// into what subscribers consume (so that it is read once, not again by each subscriber). An item crosses silos
+    /// with the batch: it must be serializable by Orleans.
+    /// </summary>
+    public static RabbitMQMapping Deliver(StreamId streamId, object? item = null) => new(streamId, null, item);
 
     /// <summary>Park the message with this reason (and acknowledge it): it can never be delivered as it is.</summary>
     public static RabbitMQMapping Park(string reason) => new(null, reason);

@@ -88,8 +88,9 @@ public sealed class RabbitMQQueueAdapterReceiver(
             var mapping = Map(item.Message);
             if (mapping.StreamId is { } streamId)
             {
-                var container = new RabbitMQBatchContainer(streamId, item.Message, new EventSequenceTokenV2(Interlocked.Increment(ref sequence)))
+                var container = new RabbitMQBatchContainer(streamId, mapping.Item ?? item.Message, new EventSequenceTokenV2(Interlocked.Increment(ref sequence)))
                 {
+                    Message = item.Message,
                     DeliveryTag = item.DeliveryTag,
                     ChannelGeneration = item.Generation,
                 };

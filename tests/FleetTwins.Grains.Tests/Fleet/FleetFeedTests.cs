@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using FleetTwins.Events;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Queries;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Fleet;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Telemetry;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Telemetry;
 
@@ -25,7 +25,7 @@ public sealed class TraceTests(ClusterFixture fixture)
         var id = $"traced-{Guid.NewGuid():N}";
         var deliveryId = $"d-{Guid.NewGuid():N}";
         ActivityTraceId trace;
-        using (var ingest = FleetTwinsActivities.StartIngest(Sources.Tracker, deliveryId, "sos"))
+        using (var ingest = FleetTwins.Ingestion.Telemetry.IngestionActivities.StartIngest(Sources.Tracker, deliveryId, "sos"))
         {
             Assert.NotNull(ingest);
             trace = ingest.TraceId;

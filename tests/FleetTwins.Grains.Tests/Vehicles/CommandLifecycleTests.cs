@@ -1,5 +1,5 @@
-using FleetTwins.Commands;
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;

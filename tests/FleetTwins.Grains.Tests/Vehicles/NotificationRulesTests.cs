@@ -1,8 +1,7 @@
-using FleetTwins.Commands;
-using FleetTwins.Events;
-using FleetTwins.Grains.Options;
+using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Vehicles;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

@@ -1,5 +1,5 @@
-using FleetTwins.Events;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

@@ -1,4 +1,4 @@
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;

@@ -1,3 +1,4 @@
+using FleetTwins.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

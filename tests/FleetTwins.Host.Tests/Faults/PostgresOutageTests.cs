@@ -1,3 +1,4 @@
+using FleetTwins.Tests.Infrastructure;
 using System.Net;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using FleetTwins.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;

@@ -1,3 +1,4 @@
+using FleetTwins.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using FleetTwins.Signatures;
+using FleetTwins.Ingestion.Signatures;
 
 namespace FleetTwins.Host.Tests.Infrastructure;
 

@@ -1,13 +1,13 @@
 // Micro-benchmarks of the per-event pure code (bash tools/bench/micro.sh; results in docs/PERFORMANCE.md).
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using FleetTwins.Events;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Vehicles;
-using FleetTwins.Providers.Invers;
-using FleetTwins.Providers.Telematica;
-using FleetTwins.Providers.Tracker;
-using FleetTwins.Providers.Volteras;
-using FleetTwins.Signatures;
+using FleetTwins.Ingestion.Providers.Invers;
+using FleetTwins.Ingestion.Providers.Telematica;
+using FleetTwins.Ingestion.Providers.Tracker;
+using FleetTwins.Ingestion.Providers.Volteras;
+using FleetTwins.Ingestion.Signatures;
 
 BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args);
 
@@ -91,7 +91,7 @@ public class Apply
             state.Apply(e with { At = at }, Sources.Volteras);
         }
 
-        var raised = NotificationRules.Derive("car-1", before, state, new FleetTwins.Grains.Options.NotificationOptions(), at);
+        var raised = NotificationRules.Derive("car-1", before, state, new FleetTwins.Grains.Vehicles.NotificationOptions(), at);
         state.Record(raised);
         state.Touch(at);
         return state.Version;

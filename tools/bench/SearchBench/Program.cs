@@ -10,11 +10,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;
-using FleetTwins.Signatures;
+using FleetTwins.Ingestion.Signatures;
 using Npgsql;
 
 return args switch

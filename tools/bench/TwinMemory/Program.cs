@@ -8,11 +8,15 @@
 //                                      activating every twin from storage; with our grain storage (the cluster
 //                                      profile's) or Orleans' ADO.NET storage as the baseline
 using System.Diagnostics;
-using FleetTwins;
-using FleetTwins.Events;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Grains.Hosting;
 using FleetTwins.Grains.Notifications;
-using FleetTwins.Vehicles;
+using FleetTwins.Persistence.Hosting;
+using FleetTwins.Persistence.Postgres.Hosting;
+using FleetTwins.Abstractions.Vehicles;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,7 +44,7 @@ static async Task<int> MemoryAsync(int count, string storage)
     {
         if (storage == "embedded")
         {
-            silo.Services.AddKeyedSingleton<IGrainStorage, FleetTwins.Host.Storage.InProcessGrainStorage>(StorageNames.Twins);
+            silo.AddFleetTwinsInProcessGrainStorage(StorageNames.Twins);
         }
         else
         {
@@ -72,8 +76,8 @@ static async Task<int> ColdStartAsync(string postgres, int count, string storage
     {
         if (storage == "fleettwins")
         {
-            silo.Services.AddSingleton(Npgsql.NpgsqlDataSource.Create(postgres));
-            silo.Services.AddKeyedSingleton<IGrainStorage, FleetTwins.Host.Storage.PostgresGrainStorage>(StorageNames.Twins);
+            silo.Services.AddFleetTwinsPostgresDataSource(postgres);
+            silo.AddFleetTwinsPostgresGrainStorage(StorageNames.Twins);
             return;
         }
 
@@ -123,6 +127,7 @@ static async Task<IHost> StartSiloAsync(Action<ISiloBuilder> storage)
         silo.UseInMemoryReminderService();
         // Twins stay active for the whole measurement.
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(2));
+        silo.AddFleetTwinsGrains(new ConfigurationBuilder().Build());
         storage(silo);
     });
     var host = builder.Build();

@@ -50,6 +50,13 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            // Push endpoints check their providers' own credentials (a tracker's bearer token is not an API key),
+            // health and the API document need none.
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
         if (Options.Keys.Count == 0)
         {
             return Task.FromResult(Context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using FleetTwins.Fleet;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 
 namespace FleetTwins.Host.Api.Watching;

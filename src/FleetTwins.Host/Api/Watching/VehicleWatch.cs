@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using FleetTwins.Notifications;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Host.Api.Watching;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.Routing;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Abstractions.Vehicles;
 
-namespace FleetTwins.Providers.Invers;
+namespace FleetTwins.Ingestion.Providers.Invers;
 
 /// <summary>What the AMQP transport hands over besides the body (each null when the message did not carry it).</summary>
 public sealed record InversMessageProperties(string? MessageId, string? Type, string? SchemaMajorVersion);

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using FleetTwins.Accounts;
-using FleetTwins.Chargers;
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.Routing;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Accounts;
+using FleetTwins.Abstractions.Chargers;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Abstractions.Vehicles;
 
-namespace FleetTwins.Providers.Telematica;
+namespace FleetTwins.Ingestion.Providers.Telematica;
 
 /// <summary>
 /// Turns one Telematica webhook payload (its type in <c>type</c>) into canonical events. Pure: no I/O.

@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.Routing;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Abstractions.Vehicles;
 
-namespace FleetTwins.Providers.Tracker;
+namespace FleetTwins.Ingestion.Providers.Tracker;
 
 /// <summary>A parsed tracker push: what to route, and the content hash that identifies it across retries.</summary>
 public sealed record TrackerParse(ParseOutcome Outcome, string? DeliveryId);

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using FleetTwins.Alerts;
-using FleetTwins.Events;
-using FleetTwins.Parsing;
-using FleetTwins.RateLimits;
-using FleetTwins.Routing;
-using FleetTwins.Vehicles;
+using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Abstractions.RateLimits;
+using FleetTwins.Ingestion.Routing;
+using FleetTwins.Abstractions.Vehicles;
 
-namespace FleetTwins.Providers.Volteras;
+namespace FleetTwins.Ingestion.Providers.Volteras;
 
 /// <summary>
 /// Turns one Volteras webhook payload into canonical events. Pure: no I/O. Volteras payloads do not name their

@@ -1,0 +1,33 @@
+using FleetTwins.Grains.Identity;
+using FleetTwins.Grains.Serialization;
+using FleetTwins.Grains.Telemetry;
+using FleetTwins.Grains.Vehicles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+
+namespace FleetTwins.Grains.Hosting;
+
+/// <summary>What the twin grains need on every silo, registered once.</summary>
+public static class GrainsHosting
+{
+    /// <summary>
+    /// The grains' options (<c>Commands</c>, <c>Notifications</c>, validated when the silo starts), their metrics, the
+    /// alias lookup the router and the query side share, and the reader of stored type names from before the aliases.
+    /// </summary>
+    public static ISiloBuilder AddFleetTwinsGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<CommandOptions>().Bind(configuration.GetSection(CommandOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>());
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
+        services.TryAddSingleton<TwinMetrics>();
+        services.TryAddSingleton<AliasLookup>();
+        services.AddSingleton<ITypeConverter, LegacyTypeNames>();
+        return silo;
+    }
+}

@@ -1,0 +1,13 @@
+namespace FleetTwins.Grains.Vehicles;
+
+/// <summary>The <c>Commands</c> configuration section: how long a command may go without an outcome.</summary>
+public sealed class CommandOptions
+{
+    public const string Section = "Commands";
+
+    /// <summary>A command with no outcome (CONFIRMED or FAILED) this long after it was sent is TIMED_OUT.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the durable reminder checks a twin's open commands for timeouts.</summary>
+    public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}

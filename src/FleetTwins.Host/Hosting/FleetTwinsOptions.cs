@@ -1,0 +1,20 @@
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>The <c>FleetTwins</c> configuration section.</summary>
+public sealed class FleetTwinsOptions
+{
+    public const string Section = "FleetTwins";
+
+    public FleetTwinsProfile Profile { get; set; } = FleetTwinsProfile.Embedded;
+
+    /// <summary>Orleans cluster id: silos with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "fleettwins";
+
+    /// <summary>Orleans service id: part of every storage key, so it must never change once there is data.</summary>
+    public string ServiceId { get; set; } = "fleettwins";
+
+    /// <summary>Apply the schema in <c>deploy/sql</c> at start-up (cluster profile).</summary>
+    public bool MigrateOnStart { get; set; }
+
+    public SiloEndpointOptions Silo { get; set; } = new();
+}

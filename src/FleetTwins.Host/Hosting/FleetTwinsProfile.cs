@@ -1,0 +1,11 @@
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>Which way the host runs: everything in one process, or as one silo of a cluster on PostgreSQL.</summary>
+public enum FleetTwinsProfile
+{
+    /// <summary>Localhost clustering, in-process storage and reminders; nothing else to install (Profiles/EmbeddedProfile).</summary>
+    Embedded,
+
+    /// <summary>Clustering, grain state and reminders on PostgreSQL; any number of silos (Profiles/ClusterProfile).</summary>
+    Cluster,
+}

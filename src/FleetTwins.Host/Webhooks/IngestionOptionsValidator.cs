@@ -1,0 +1,66 @@
+using FleetTwins.Host.Hosting;
+using FleetTwins.Host.Hosting.Profiles;
+using FleetTwins.Ingestion.Signatures;
+using Microsoft.Extensions.Options;
+
+namespace FleetTwins.Host.Webhooks;
+
+/// <summary>
+/// Refuses push endpoint settings at start-up that would otherwise fail every delivery later: a secret that is not a
+/// <c>whsec_</c> secret, an allow-list entry that is not an address or range, and (where the profile requires
+/// credentials) an enabled endpoint without any.
+/// </summary>
+public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidateOptions<IngestionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestionOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxBodyBytes < 1)
+        {
+            failures.Add($"{IngestionOptions.Section}:MaxBodyBytes {options.MaxBodyBytes} must be positive");
+        }
+
+        foreach (var (provider, _, endpoint) in options.PushEndpoints)
+        {
+            var secrets = endpoint switch
+            {
+                SignedWebhookOptions signed => signed.Secrets,
+                TrackerOptions tracker => tracker.Secrets,
+                _ => [],
+            };
+            for (var i = 0; i < secrets.Count; i++)
+            {
+                try
+                {
+                    _ = SvixVerifier.DecodeSecret(secrets[i]);
+                }
+                catch (ArgumentException)
+                {
+                    failures.Add($"{IngestionOptions.Section}:{provider}:Secrets:{i}: a webhook secret must be whsec_ followed by base64");
+                }
+            }
+
+            for (var i = 0; i < endpoint.AllowedSources.Count; i++)
+            {
+                try
+                {
+                    _ = ForwardedAddresses.Network(endpoint.AllowedSources[i], $"{IngestionOptions.Section}:{provider}:AllowedSources:{i}");
+                }
+                catch (InvalidOperationException e)
+                {
+                    failures.Add(e.Message);
+                }
+            }
+        }
+
+        var missing = options.PushEndpoints.Where(e => e.Options.Enabled && !e.Options.HasCredentials).ToList();
+        if (profile.RequiresPushCredentials && missing.Count > 0)
+        {
+            failures.Add($"The {profile.Name} profile does not serve a webhook endpoint without credentials: set "
+                + string.Join(", ", missing.Select(m => m.CredentialKey))
+                + $" or turn the endpoint off ({string.Join(", ", missing.Select(m => $"Ingestion__{m.Provider}__Enabled=false"))})");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
