@@ -33,6 +33,12 @@ public sealed class Api : IDisposable
         return await ReadAsync(response, cancellationToken);
     }
 
+    public async Task<JsonNode> DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync(path.TrimStart('/'), cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
     public void Dispose() => http.Dispose();
 
     /// <summary>The JSON answer; a non-2xx answer becomes an <see cref="ApiException"/> with the server's problem detail.</summary>

@@ -27,6 +27,75 @@ public sealed class Commands(Api api, bool json)
         return 0;
     }
 
+    /// <summary><c>link &lt;id&gt; &lt;alias&gt;</c>: binds an alias to a twin (the twin holding it merged in).</summary>
+    public async Task<int> LinkAsync(Arguments args)
+    {
+        var id = args.Required(1, "the twin id");
+        PrintTwin(await api.PostAsync($"api/vehicles/{Uri.EscapeDataString(id)}/aliases", new { alias = args.Required(2, "the alias") }));
+        return 0;
+    }
+
+    /// <summary><c>unlink &lt;id&gt; &lt;alias&gt;</c>: unbinds an alias from a twin.</summary>
+    public async Task<int> UnlinkAsync(Arguments args)
+    {
+        var id = args.Required(1, "the twin id");
+        var alias = args.Required(2, "the alias");
+        PrintTwin(await api.DeleteAsync($"api/vehicles/{Uri.EscapeDataString(id)}/aliases/{Uri.EscapeDataString(alias)}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>import &lt;registry.csv&gt;</c>: registers every row (<c>id,vin,aliases</c>, aliases separated by <c>|</c>) in
+    /// requests of <see cref="ImportBatch"/> rows, with a progress bar; then the counts and one line per conflict or
+    /// invalid row. Exit code 1 when any row was not taken.
+    /// </summary>
+    public async Task<int> ImportAsync(Arguments args, CancellationToken cancellationToken)
+    {
+        var path = args.Required(1, "the registry file");
+        var rows = Registry.Read(path);
+        var totals = new Dictionary<string, int>();
+        var problems = new List<string>();
+        using (var progress = new Output.Progress("rows", rows.Count))
+        {
+            foreach (var batch in rows.Chunk(ImportBatch))
+            {
+                var answer = await api.PostAsync("api/vehicles/registry",
+                    batch.Select(r => new { id = r.Id, vin = r.Vin, aliases = r.Aliases }).ToList(), cancellationToken);
+                foreach (var result in answer["results"]!.AsArray())
+                {
+                    var outcome = result!["outcome"]!.GetValue<string>();
+                    totals[outcome] = totals.GetValueOrDefault(outcome) + 1;
+                    if (outcome is "conflict" or "invalid")
+                    {
+                        var row = batch[result["row"]!.GetValue<int>()];
+                        problems.Add($"line {row.Line}: {row.Id}: {outcome}: {result["message"]?.GetValue<string>()}");
+                    }
+                }
+
+                progress.Advance(batch.Length);
+            }
+        }
+
+        if (json)
+        {
+            Output.Json(new JsonObject(totals.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value)))
+            {
+                ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode?)p)]),
+            });
+        }
+        else
+        {
+            Console.WriteLine(string.Join(", ", new[] { "created", "linked", "merged", "unchanged", "conflict", "invalid" }
+                .Select(o => $"{totals.GetValueOrDefault(o)} {o}")) + $" ({rows.Count} rows)");
+            problems.ForEach(Console.WriteLine);
+        }
+
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Rows per registry request (the server takes up to 10,000); smaller keeps the progress bar moving.</summary>
+    private const int ImportBatch = 1000;
+
     /// <summary><c>search [filter] [--sort s] [--limit n] [--all]</c>: fleet search, a page or (with --all) every page.</summary>
     public async Task<int> SearchAsync(Arguments args)
     {

@@ -10,7 +10,10 @@ const string Usage = """
       watch [id] [--filter f]                   live changes and notifications of a twin, or of the fleet
       command <id> <COMMAND> [--arg name=value]... [--idempotency-key k] [--wait]
       parked list [--limit n] | parked replay [--limit n]
-      simulate [simulator options]              drives the fleet simulator against --url (see tools/FleetTwins.Simulator)
+      link <id> <alias> | unlink <id> <alias>   bind an alias (imei:..., invers:..., volteras:..., telematica:..., vin:...) to a twin, or unbind it
+      import <registry.csv>                     registers a fleet: columns id,vin,aliases (aliases separated by |); idempotent
+      simulate [simulator options]              drives the fleet simulator against --url (see tools/FleetTwins.Simulator);
+                                                --registry out.csv writes the simulated fleet's registry first
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -30,7 +33,14 @@ if (args[0] == "simulate")
 
     try
     {
-        return await new FleetTwins.Simulator.Runner(FleetTwins.Simulator.Options.Parse(words)).RunAsync();
+        var options = FleetTwins.Simulator.Options.Parse(words);
+        if (options.Registry is { } path)
+        {
+            using var file = File.CreateText(path);
+            new FleetTwins.Simulator.Fleet(options.Vehicles, options.Seed, DateTimeOffset.UtcNow).WriteRegistry(file);
+        }
+
+        return await new FleetTwins.Simulator.Runner(options).RunAsync();
     }
     catch (ArgumentException e)
     {
@@ -63,6 +73,9 @@ try
         "watch" => await commands.WatchAsync(parsed, cancel.Token),
         "command" => await commands.CommandAsync(parsed, cancel.Token),
         "parked" => await commands.ParkedAsync(parsed),
+        "link" => await commands.LinkAsync(parsed),
+        "unlink" => await commands.UnlinkAsync(parsed),
+        "import" => await commands.ImportAsync(parsed, cancel.Token),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
 }

@@ -23,6 +23,20 @@ public sealed class Fleet(int vehicles, int seed, DateTimeOffset start)
 
     public int Count => fleet.Length;
 
+    /// <summary>
+    /// The registry of this fleet as an operator keeps it (<c>id,vin,aliases</c>, aliases separated by <c>|</c>): each
+    /// vehicle keyed by its VIN, with the id every provider knows it by, so that a host that imports it keeps one twin
+    /// per vehicle whichever provider reports.
+    /// </summary>
+    public void WriteRegistry(TextWriter writer)
+    {
+        writer.WriteLine("id,vin,aliases");
+        foreach (var v in fleet)
+        {
+            writer.WriteLine($"{v.Vin},{v.Vin},volteras:{v.VolterasId}|telematica:{v.TelematicaId}|imei:{v.Imei}|invers:{v.InversId}");
+        }
+    }
+
     private sealed class Vehicle(int index, int seed)
     {
         public string Vin { get; } = $"WSIM{seed % 100:00}{index:D11}";

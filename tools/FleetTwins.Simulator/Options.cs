@@ -23,6 +23,9 @@ public sealed record Options
     public string? Amqp { get; init; }
     public string InversQueue { get; init; } = "invers.simulator";
 
+    /// <summary>Where to write the simulated fleet's registry (CSV) before anything is sent.</summary>
+    public string? Registry { get; init; }
+
     public static Options Parse(IEnumerable<string> args)
     {
         var options = new Options();
@@ -55,6 +58,7 @@ public sealed record Options
                 "--tracker-token" => options with { TrackerToken = value },
                 "--amqp" => options with { Amqp = value },
                 "--invers-queue" => options with { InversQueue = value },
+                "--registry" => options with { Registry = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }

@@ -2,6 +2,8 @@
 //   print [--count N] [options]          writes deliveries as JSON lines {provider, target, id, body}
 //   run --url URL [options]              drives a host: signed webhooks and tracker pushes over HTTP, INVERS messages
 //                                        over AMQP; a live progress line, then the rate and answer latencies
+//   registry [--vehicles N] [--seed S]   writes the simulated fleet's registry (CSV: id,vin,aliases) to stdout, for
+//                                        `fleettwins import`; `--registry FILE` with print or run writes it there first
 //   fill-invers <amqp uri> <queue> <count> [--vehicles N]
 //                                        pre-fills a durable queue with INVERS messages (benchmarks)
 // Options: --vehicles 1000  --seed 1  --providers volteras=4,telematica=2,tracker=2,invers=2  --rate 0 (as fast as
@@ -15,8 +17,15 @@ var command = args.FirstOrDefault();
 var options = Options.Parse(args.Skip(command is "fill-invers" ? 4 : 1));
 try
 {
+    if (options.Registry is { } path && command is "print" or "run")
+    {
+        using var file = File.CreateText(path);
+        new Fleet(options.Vehicles, options.Seed, DateTimeOffset.UtcNow).WriteRegistry(file);
+    }
+
     return command switch
     {
+        "registry" => Registry(options),
         "print" => Print(options),
         "run" => await new Runner(options).RunAsync(),
         "fill-invers" when args.Length >= 4 => await Amqp.FillAsync(args[1], args[2], int.Parse(args[3]), options),
@@ -29,9 +38,15 @@ catch (ArgumentException e)
     return Usage();
 }
 
+static int Registry(Options options)
+{
+    new Fleet(options.Vehicles, options.Seed, DateTimeOffset.UtcNow).WriteRegistry(Console.Out);
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: simulator print [--count N] | run --url URL | fill-invers <amqp uri> <queue> <count>   [options; see the source's header]");
+    Console.Error.WriteLine("usage: simulator print [--count N] | run --url URL | registry | fill-invers <amqp uri> <queue> <count>   [options; see the source's header]");
     return 2;
 }
 

@@ -41,4 +41,10 @@ public enum ApplyOutcome
 
     /// <summary>Seen before: nothing changed, and that is not an error.</summary>
     Duplicate,
+
+    /// <summary>
+    /// Not this twin's: the delivery names a VIN it does not hold, or none of its identifiers is this twin's any more (a
+    /// stale alias cache). Nothing changed; the router resolves the identity again.
+    /// </summary>
+    Refused,
 }

@@ -11,11 +11,18 @@ public interface IAliasGrain : IGrainWithStringKey
     [Alias("GetTwinId")]
     Task<string?> GetTwinIdAsync();
 
-    /// <summary>Points the alias at <paramref name="twinId"/> unless it already points elsewhere; answers the owner.</summary>
+    /// <summary>Points the alias at <paramref name="twinId"/> unless it already points elsewhere; answers the owner (first claim wins).</summary>
     [Alias("Claim")]
     Task<string> ClaimAsync(string twinId);
 
-    /// <summary>Moves the alias from <paramref name="fromTwinId"/> to <paramref name="toTwinId"/> (after a merge); answers the owner.</summary>
+    /// <summary>
+    /// Moves the alias from <paramref name="fromTwinId"/> (or from nobody) to <paramref name="toTwinId"/>, after a merge or
+    /// once the old owner has released it; answers the owner, which is someone else when the alias moved meanwhile.
+    /// </summary>
     [Alias("Repoint")]
     Task<string?> RepointAsync(string fromTwinId, string toTwinId);
+
+    /// <summary>Unbinds the alias if <paramref name="twinId"/> owns it (an operator's unlink); answers whether it did.</summary>
+    [Alias("Unbind")]
+    Task<bool> UnbindAsync(string twinId);
 }

@@ -12,15 +12,26 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<VehicleTwin?> GetAsync();
 
-    /// <summary>Creates the twin, or updates what the operator states about it; answers the twin as stored.</summary>
+    /// <summary>
+    /// Creates the twin, or binds what the operator states about it: the VIN (a conflict when another twin holds it)
+    /// and each alias (the twin owning it merged in, unless it holds another VIN: a conflict).
+    /// </summary>
     [Alias("Register")]
-    Task<VehicleTwin> RegisterAsync(VehicleRegistration registration);
+    Task<VehicleRegistrationResult> RegisterAsync(VehicleRegistration registration);
+
+    /// <summary>Unbinds one alias from the twin (the next delivery naming it starts a new twin); null when the twin does not hold it.</summary>
+    [Alias("UnlinkAlias")]
+    Task<VehicleTwin?> UnlinkAliasAsync(string alias);
 
     /// <summary>Sets the target state of charge; null when no twin with this id exists.</summary>
     [Alias("SetChargingTarget")]
     Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source);
 
-    /// <summary>Applies one provider delivery (creating the twin on first sight) and persists it before answering.</summary>
+    /// <summary>
+    /// Applies one provider delivery (creating the twin on first sight) and persists it before answering. The twin takes
+    /// the identity's VIN and aliases as the identity rules allow (docs/INGESTION.md, Identity), or answers
+    /// <see cref="ApplyOutcome.Refused"/> when the identity is not its.
+    /// </summary>
     [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity);
 
@@ -47,13 +58,6 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
     /// <summary>The twin's commands, newest first.</summary>
     [Alias("GetCommands")]
     Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();
-
-    /// <summary>
-    /// Absorbs the twin <paramref name="otherTwinId"/> that turned out to be the same vehicle (reading by reading,
-    /// the newer wins); the other twin forwards to this one from then on. Answers the aliases it brought along.
-    /// </summary>
-    [Alias("MergeFrom")]
-    Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId);
 }
 
 /// <summary>How a delivery names its vehicle: the VIN when it carries one, and every provider alias.</summary>

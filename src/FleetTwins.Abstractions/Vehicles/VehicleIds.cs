@@ -27,4 +27,35 @@ public static class VehicleIds
 
     /// <summary>Upper-cases and trims a VIN as providers send it in mixed case.</summary>
     public static string NormalizeVin(string vin) => vin.Trim().ToUpperInvariant();
+
+    /// <summary>The kinds of alias an operator may bind, as <c>kind:id</c>; <c>vin:</c> is the VIN's own.</summary>
+    public static readonly IReadOnlyList<string> AliasKinds = ["vin", "imei", "invers", "volteras", "telematica"];
+
+    /// <summary>
+    /// An alias in its canonical form (kind in lower case, a VIN upper-cased and trimmed), or null when it is not
+    /// <c>kind:id</c> with a known kind and an id of letters, digits and <c>- _ . :</c> (at most 128 characters in all).
+    /// </summary>
+    public static string? NormalizeAlias(string? alias)
+    {
+        if (alias is null || alias.IndexOf(':') is var colon && colon <= 0)
+        {
+            return null;
+        }
+
+        var kind = alias[..colon].Trim().ToLowerInvariant();
+        var id = alias[(colon + 1)..].Trim();
+        if (!AliasKinds.Contains(kind))
+        {
+            return null;
+        }
+
+        if (kind == "vin")
+        {
+            id = NormalizeVin(id);
+            return IsValidVin(id) ? $"vin:{id}" : null;
+        }
+
+        var normalized = $"{kind}:{id}";
+        return id.Length > 0 && IsValidTwinId(normalized) ? normalized : null;
+    }
 }

@@ -39,7 +39,23 @@ public sealed record VehicleTwin : IVersionedTwin
     [Id(29)] public long Version { get; init; }
     [Id(30)] public IReadOnlyDictionary<string, StatusReading> Status { get; init; } = new Dictionary<string, StatusReading>();
     [Id(31)] public NotificationThresholds? NotificationThresholds { get; init; }
+
+    /// <summary>How the twin's aliases came and went: moves to and from other twins, merges, operator links and unlinks.</summary>
+    [Id(32)] public IReadOnlyList<AliasChange> AliasHistory { get; init; } = [];
 }
+
+/// <summary>
+/// An alias bound to another twin (<see cref="To"/>) or from one (<see cref="From"/>); null on either side: nobody
+/// (a first claim, an unlink). <see cref="Source"/>: the provider whose delivery moved it, <c>api</c>, or <c>merge</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ft.AliasChange")]
+public sealed record AliasChange(
+    [property: Id(0)] string Alias,
+    [property: Id(1)] string? From,
+    [property: Id(2)] string? To,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string Source,
+    [property: Id(5)] string? DeliveryId = null);
 
 /// <summary>Per-vehicle overrides of the fleet's notification thresholds (null: the fleet's value).</summary>
 [GenerateSerializer, Immutable, Alias("ft.NotificationThresholds")]
@@ -62,6 +78,22 @@ public sealed record Rental(
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] string Source);
 
-/// <summary>What an operator states when registering a vehicle through the API.</summary>
+/// <summary>What an operator states about a vehicle: its VIN and provider aliases (<c>imei:...</c>, <c>invers:...</c>, ...).</summary>
 [GenerateSerializer, Immutable, Alias("ft.VehicleRegistration")]
-public sealed record VehicleRegistration([property: Id(0)] string? Vin);
+public sealed record VehicleRegistration([property: Id(0)] string? Vin, [property: Id(1)] IReadOnlyList<string>? Aliases = null);
+
+/// <summary>What a registration or link did: the twin as stored, and what it changed or could not.</summary>
+[GenerateSerializer, Immutable, Alias("ft.VehicleRegistrationResult")]
+public sealed record VehicleRegistrationResult(
+    [property: Id(0)] VehicleTwin Twin,
+    [property: Id(1)] bool Created,
+    [property: Id(2)] IReadOnlyList<string> Linked,
+    [property: Id(3)] IReadOnlyList<string> Merged,
+    [property: Id(4)] IReadOnlyList<IdentityConflict> Conflicts);
+
+/// <summary>An identifier the twin could not take: a VIN, or an alias of a twin with another VIN.</summary>
+[GenerateSerializer, Immutable, Alias("ft.IdentityConflict")]
+public sealed record IdentityConflict(
+    [property: Id(0)] string Alias,
+    [property: Id(1)] string OwnerTwinId,
+    [property: Id(2)] string Reason);

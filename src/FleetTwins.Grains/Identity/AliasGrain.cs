@@ -11,7 +11,10 @@ public sealed class AliasState
     [Id(0)] public string? TwinId { get; set; }
 }
 
-/// <summary>One entry of the alias index: which twin an identifier belongs to. The first claim wins.</summary>
+/// <summary>
+/// One entry of the alias index: which twin an identifier belongs to, the authority for it. The first claim wins; the
+/// twins move an alias on (<see cref="RepointAsync"/>) or unbind it, each change persisted before it is answered.
+/// </summary>
 [GrainType("alias")]
 public sealed class AliasGrain([PersistentState("alias", StorageNames.Twins)] IPersistentState<AliasState> alias) : Grain, IAliasGrain
 {
@@ -24,17 +27,7 @@ public sealed class AliasGrain([PersistentState("alias", StorageNames.Twins)] IP
             return owner;
         }
 
-        alias.State.TwinId = twinId;
-        try
-        {
-            await alias.WriteStateAsync();
-        }
-        catch
-        {
-            alias.State.TwinId = null;
-            throw;
-        }
-
+        await SetAsync(twinId);
         return twinId;
     }
 
@@ -42,10 +35,36 @@ public sealed class AliasGrain([PersistentState("alias", StorageNames.Twins)] IP
     {
         if (alias.State.TwinId is null || alias.State.TwinId == fromTwinId)
         {
-            alias.State.TwinId = toTwinId;
-            await alias.WriteStateAsync();
+            await SetAsync(toTwinId);
         }
 
         return alias.State.TwinId;
+    }
+
+    public async Task<bool> UnbindAsync(string twinId)
+    {
+        if (alias.State.TwinId != twinId)
+        {
+            return false;
+        }
+
+        await SetAsync(null);
+        return true;
+    }
+
+    /// <summary>Writes the new owner; on failure the grain keeps answering the owner storage holds.</summary>
+    private async Task SetAsync(string? twinId)
+    {
+        var previous = alias.State.TwinId;
+        alias.State.TwinId = twinId;
+        try
+        {
+            await alias.WriteStateAsync();
+        }
+        catch
+        {
+            alias.State.TwinId = previous;
+            throw;
+        }
     }
 }

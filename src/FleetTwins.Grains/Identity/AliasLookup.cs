@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FleetTwins.Abstractions.Identity;
+using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Identity;
 
@@ -15,22 +16,47 @@ public sealed class AliasLookup(IGrainFactory grains)
 
     private readonly ConcurrentDictionary<string, string> cache = new(StringComparer.Ordinal);
 
-    /// <summary>The twin <paramref name="alias"/> points at, or null when nobody has claimed it.</summary>
-    public async ValueTask<string?> FindAsync(string alias)
+    /// <summary>
+    /// The twin <paramref name="alias"/> points at, or null when nobody has claimed it; from the cache unless
+    /// <paramref name="fresh"/> (after a twin refused what the cache said).
+    /// </summary>
+    public async ValueTask<string?> FindAsync(string alias, bool fresh = false)
     {
-        if (cache.TryGetValue(alias, out var twinId))
+        if (!fresh && cache.TryGetValue(alias, out var twinId))
         {
             return twinId;
         }
 
         twinId = await grains.GetGrain<IAliasGrain>(alias).GetTwinIdAsync();
-        if (twinId is not null)
+        if (twinId is null)
+        {
+            Forget(alias);
+        }
+        else
         {
             Remember(alias, twinId);
         }
 
         return twinId;
     }
+
+    /// <summary>
+    /// The live twin known as <paramref name="alias"/>, or null: a cached answer is checked against the twin (which
+    /// lists its aliases), and asked again of the alias grain when the alias moved or was unlinked meanwhile.
+    /// </summary>
+    public async Task<VehicleTwin?> ResolveTwinAsync(string alias)
+    {
+        var twin = await TwinAsync(alias, fresh: false);
+        if (twin is null || !twin.Aliases.Contains(alias))
+        {
+            twin = await TwinAsync(alias, fresh: true);
+        }
+
+        return twin is not null && twin.Aliases.Contains(alias) ? twin : null;
+    }
+
+    private async Task<VehicleTwin?> TwinAsync(string alias, bool fresh) =>
+        await FindAsync(alias, fresh) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
 
     /// <summary>Records what an alias grain answered.</summary>
     public void Remember(string alias, string twinId)

@@ -239,6 +239,15 @@ public static class NotificationRules
     };
 
     /// <summary>The id is a hash of what the notification is about, so the same change always has the same id.</summary>
+    /// <summary>
+    /// <c>identity-changed</c>: <paramref name="alias"/> moved from one twin to another (or was unlinked), raised on the
+    /// twin <paramref name="twinId"/>, which is one of the two.
+    /// </summary>
+    public static Notification IdentityChanged(string twinId, string alias, string? fromTwin, string? toTwin, string? deliveryId, DateTimeOffset at) =>
+        Create(twinId, "identity-changed", at,
+            toTwin is null ? $"{alias} was unlinked from {fromTwin}" : $"{alias} moved from {fromTwin ?? "nobody"} to {toTwin}",
+            new { alias, fromTwin, toTwin, deliveryId });
+
     private static Notification Create(string twinId, string type, DateTimeOffset at, string reason, object data)
     {
         var json = JsonSerializer.Serialize(data, JsonSerializerOptions.Web);

@@ -14,19 +14,6 @@ using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Vehicles;
 
-/// <summary>The grain-to-grain half of a merge: hands a twin's whole state over to the twin it merges into.</summary>
-[Alias("ft.grains.IVehicleTwinHandOver")]
-public interface IVehicleTwinHandOver : IGrainWithStringKey
-{
-    /// <summary>Marks this twin as merged into <paramref name="targetTwinId"/> (persisted) and answers its state and live watchers.</summary>
-    [Alias("HandOver")]
-    Task<TwinHandOver> HandOverAsync(string targetTwinId);
-}
-
-/// <summary>What a merged twin hands over: its whole state, and whoever was watching it live.</summary>
-[GenerateSerializer, Immutable, Alias("ft.grains.TwinHandOver")]
-public sealed record TwinHandOver([property: Id(0)] VehicleTwinState State, [property: Id(1)] IReadOnlyList<IVehicleWatcher> Watchers);
-
 /// <summary>The digital twin of one vehicle: keeps its live state and persists every change before answering.</summary>
 [GrainType("vehicle")]
 public sealed class VehicleTwinGrain(
@@ -57,8 +44,17 @@ public sealed class VehicleTwinGrain(
     private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
     private DateTimeOffset? outboxSince;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Twins stored before the identity rules (878c12c and earlier) may hold a second VIN: it is let go here, so that
+        // the next delivery of that VIN makes its own twin instead of being refused for ever.
+        var raised = new List<Notification>();
+        if (State.MergedInto is null && await Identity.ReleaseExtraVinsAsync(raised))
+        {
+            State.Record(raised, null);
+            await SaveAsync();
+        }
+
         ScheduleOutbox(TimeSpan.Zero);
 
         // Re-project on activation: repairs a projection row a crash kept from being written (same version: no-op).
@@ -66,8 +62,6 @@ public sealed class VehicleTwinGrain(
         {
             fleet.Publish(new FleetChange(State.ToSummary(Id), []));
         }
-
-        return Task.CompletedTask;
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -91,17 +85,87 @@ public sealed class VehicleTwinGrain(
 
     public Task<VehicleTwin?> GetAsync() => Task.FromResult(State.Exists ? State.ToSnapshot(Id) : null);
 
-    public async Task<VehicleTwin> RegisterAsync(VehicleRegistration registration)
+    public Task<VehicleRegistrationResult> RegisterAsync(VehicleRegistration registration) => ChangingIdentityAsync(async raised =>
     {
-
-        if (registration.Vin is { } vin)
+        var created = !State.Exists;
+        var vin = registration.Vin is null ? null : VehicleIds.NormalizeVin(registration.Vin);
+        var (linked, merged, conflicts) = await Identity.ClaimAsync(vin, registration.Aliases ?? [], raised);
+        if (created || linked.Count > 0 || merged.Count > 0)
         {
-            State.Vin = VehicleIds.NormalizeVin(vin);
-            State.AddAlias($"vin:{State.Vin}");
+            State.Record(raised, Activity.Current?.Id);
+            await SaveAsync();
         }
 
+        return new VehicleRegistrationResult(State.ToSnapshot(Id), created, linked, merged, conflicts);
+    });
+
+    public Task<VehicleTwin?> UnlinkAliasAsync(string alias) => ChangingIdentityAsync(async raised =>
+    {
+        if (!await Identity.UnlinkAsync(alias, raised))
+        {
+            return null;
+        }
+
+        State.Record(raised, Activity.Current?.Id);
         await SaveAsync();
-        return State.ToSnapshot(Id);
+        await StartOutboxAsync();
+        return (VehicleTwin?)State.ToSnapshot(Id);
+    });
+
+    public Task<AliasYield> YieldAliasAsync(string alias, string toTwinId, string? toVin, bool releaseOnConflict, string source, string? deliveryId) =>
+        ChangingIdentityAsync(async raised =>
+        {
+            var (kind, changed) = Identity.Yield(alias, toTwinId, toVin, releaseOnConflict, source, deliveryId, raised);
+            if (changed)
+            {
+                State.Record(raised, Activity.Current?.Id);
+                await SaveAsync();
+                await StartOutboxAsync();
+            }
+
+            if (kind != AliasYieldKind.Merged)
+            {
+                return new AliasYield(kind, null, State.Vin, kind == AliasYieldKind.Released ? State.Deliveries : null);
+            }
+
+            // Its watchers follow the twin: they renew here, and are forwarded there, from now on.
+            var handOver = new TwinHandOver(State, [.. watchers], Id);
+            watchers.Clear();
+            return new AliasYield(kind, handOver, State.Vin);
+        });
+
+    /// <summary>The identity rules, working on this twin's state; absorbing a twin persists before its aliases are repointed.</summary>
+    private TwinIdentity Identity => new(Id, State, GrainFactory, clock, async handOver =>
+    {
+        foreach (var watcher in handOver.Watchers)
+        {
+            watchers.Subscribe(watcher, watcher);
+        }
+
+        if (!State.Absorbed.Contains(handOver.TwinId))
+        {
+            State.Absorb(handOver.State);
+            State.Absorbed.Add(handOver.TwinId);
+            await SaveAsync();
+        }
+    });
+
+    /// <summary>
+    /// Runs a change of identity: other grains (alias grains, other twins) change first, this twin persists last. If
+    /// anything fails on the way, the activation goes, so the next call starts from what storage holds, never from a
+    /// half-made change kept in memory.
+    /// </summary>
+    private async Task<T> ChangingIdentityAsync<T>(Func<List<Notification>, Task<T>> change)
+    {
+        try
+        {
+            return await change([]);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     public async Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source)
@@ -119,14 +183,30 @@ public sealed class VehicleTwinGrain(
         return State.ToSnapshot(Id);
     }
 
-    public async Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity)
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<VehicleEvent> batch, VehicleIdentity identity) => ChangingIdentityAsync(async raised =>
     {
+        if (State.Deliveries.Contains(batch.DeliveryId))
+        {
+            return ApplyOutcome.Duplicate;
+        }
 
+        if (!await Identity.TakeAsync(identity, batch.Source, batch.DeliveryId, raised))
+        {
+            logger.LogDebug("{Provider} delivery {EventId} names {Identity}, not twin {TwinId}: refused", batch.Source, batch.DeliveryId,
+                string.Join(", ", identity.AllAliases), Id);
+            return ApplyOutcome.Refused;
+        }
+
+        return await ApplyEventsAsync(batch, raised);
+    });
+
+    private async Task<ApplyOutcome> ApplyEventsAsync(TwinEventBatch<VehicleEvent> batch, List<Notification> identityChanges)
+    {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         var outcome = await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
         {
             var before = NotificationRules.Capture(State);
-            State.Identify(identity);
+            State.Record(identityChanges, Activity.Current?.Id);
             foreach (var e in batch.Events)
             {
                 State.Apply(e, batch.Source);
@@ -253,44 +333,6 @@ public sealed class VehicleTwinGrain(
         {
             await this.UnregisterReminder(reminder);
         }
-    }
-
-    public async Task<IReadOnlyList<string>> MergeFromAsync(string otherTwinId)
-    {
-        if (otherTwinId == Id)
-        {
-            return [];
-        }
-
-
-        var other = await GrainFactory.GetGrain<IVehicleTwinHandOver>(otherTwinId).HandOverAsync(Id);
-        foreach (var watcher in other.Watchers)
-        {
-            watchers.Subscribe(watcher, watcher);
-        }
-
-        if (!State.Absorbed.Contains(otherTwinId))
-        {
-            State.Absorb(other.State);
-            State.Absorbed.Add(otherTwinId);
-            await SaveAsync();
-        }
-
-        return other.State.Aliases;
-    }
-
-    public async Task<TwinHandOver> HandOverAsync(string targetTwinId)
-    {
-        if (State.MergedInto != targetTwinId)
-        {
-            State.MergedInto = targetTwinId;
-            await SaveAsync();
-        }
-
-        // Its watchers follow the twin: they renew here, and are forwarded there, from now on.
-        var handedOver = new TwinHandOver(State, [.. watchers]);
-        watchers.Clear();
-        return handedOver;
     }
 
     private Task EnsureTimeoutReminderAsync() =>

@@ -82,8 +82,14 @@ public sealed class VehicleTwinState
     /// <summary>This vehicle's overrides of the fleet's thresholds.</summary>
     [Id(40)] public NotificationThresholds? Thresholds { get; set; }
 
+    /// <summary>How the twin's aliases came and went, newest first, bounded.</summary>
+    [Id(41)] public List<AliasChange> AliasHistory { get; set; } = [];
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
+
+    /// <summary>How many alias changes a twin keeps.</summary>
+    public const int AliasHistoryRetained = 100;
 
     /// <summary>
     /// Records raised notifications, newest first, bounded; each enters the outbox too, with the trace context of the
@@ -126,19 +132,29 @@ public sealed class VehicleTwinState
         }
     }
 
-    /// <summary>Takes the VIN and aliases a delivery names the vehicle by.</summary>
-    public void Identify(VehicleIdentity identity)
+    /// <summary>Removes an alias (moved to another twin, or unlinked); the VIN goes with its <c>vin:</c> alias.</summary>
+    public void RemoveAlias(string alias)
     {
-        if (identity.Vin is { } vin && Vin is null)
+        Aliases.Remove(alias);
+        if (alias == $"vin:{Vin}")
         {
-            Vin = vin;
-        }
-
-        foreach (var alias in identity.AllAliases)
-        {
-            AddAlias(alias);
+            Vin = null;
         }
     }
+
+    /// <summary>Records a move of an alias to or from this twin, newest first.</summary>
+    public void RecordAliasChange(AliasChange change)
+    {
+        AliasHistory.Insert(0, change);
+        if (AliasHistory.Count > AliasHistoryRetained)
+        {
+            AliasHistory.RemoveRange(AliasHistoryRetained, AliasHistory.Count - AliasHistoryRetained);
+        }
+    }
+
+    /// <summary>Whether <paramref name="alias"/> was this twin's and left it (moved on, or unlinked) since it last came.</summary>
+    public bool Lost(string alias, string twinId) =>
+        AliasHistory.FirstOrDefault(c => c.Alias == alias) is { } latest && latest.From == twinId;
 
     /// <summary>Applies one canonical event from <paramref name="source"/>.</summary>
     public void Apply(VehicleEvent e, string source)
@@ -234,7 +250,10 @@ public sealed class VehicleTwinState
         }
     }
 
-    /// <summary>Takes in a twin of the same vehicle: per reading and per keyed entry, the newer one wins.</summary>
+    /// <summary>
+    /// Takes in a twin of the same vehicle: per reading and per keyed entry, the newer one wins; commands and
+    /// notifications of both are kept (the newest, within the bounds).
+    /// </summary>
     public void Absorb(VehicleTwinState other)
     {
         Vin ??= other.Vin;
@@ -263,7 +282,9 @@ public sealed class VehicleTwinState
         MergeNewest(CustomAlerts, other.CustomAlerts, r => r.At);
         MergeNewest(Geofences, other.Geofences, r => r.At);
         MergeNewest(Status, other.Status, r => r.At);
-        Commands = [.. Commands.Concat(other.Commands).OrderByDescending(c => c.CreatedAt).Take(CommandLifecycle.Retained)];
+        Commands = [.. Commands.Concat(other.Commands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt).Take(CommandLifecycle.Retained)];
+        Notifications = [.. Notifications.Concat(other.Notifications).DistinctBy(n => n.Id).OrderByDescending(n => n.At).Take(NotificationsRetained)];
+        AliasHistory = [.. AliasHistory.Concat(other.AliasHistory).Distinct().OrderByDescending(c => c.At).Take(AliasHistoryRetained)];
         Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];
         Trips = [.. Trips.Concat(other.Trips).GroupBy(t => (t.Id, t.Source)).Select(g => g.First())
             .OrderByDescending(t => t.StartedAt).Take(HistoryLength)];
@@ -324,6 +345,7 @@ public sealed class VehicleTwinState
         CommandReports = [.. CommandReports],
         Status = new Dictionary<string, StatusReading>(Status),
         NotificationThresholds = Thresholds,
+        AliasHistory = [.. AliasHistory],
         CreatedAt = CreatedAt ?? default,
         UpdatedAt = UpdatedAt,
         Version = Version,

@@ -47,7 +47,7 @@ public static class TwinEndpoints
                 detail: "Give exactly one of vin, imei, or provider with id; identifiers are letters, digits, '-', '_', '.' and ':'.");
         }
 
-        var twin = await aliases.FindAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
+        var twin = await aliases.ResolveTwinAsync(alias);
         return twin is null
             ? TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin is known as '{alias}'.")
             : ConditionalGet.Serve(context, twin);

@@ -52,8 +52,38 @@ public sealed class VehicleTwinsService(
                 "Give one of vin, imei or provider_id; identifiers are letters, digits, '-', '_', '.' and ':'."));
         }
 
-        var twin = await aliases.FindAsync(alias) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
+        var twin = await aliases.ResolveTwinAsync(alias);
         return twin?.ToProto(Json) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin is known as '{alias}'."));
+    }
+
+    [Authorize(Policy = ApiScopes.Admin)]
+    public override async Task<ProtoVehicle> LinkAlias(LinkAliasRequest request, ServerCallContext context)
+    {
+        var (registration, error) = VehicleRegistrations.Validate(request.VehicleId, null, [request.Alias]);
+        if (registration is null || request.Alias.Length == 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error ?? "alias is required"));
+        }
+
+        if (await grains.GetGrain<IVehicleTwinGrain>(request.VehicleId).GetAsync() is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.VehicleId}'."));
+        }
+
+        var result = await VehicleRegistrations.RegisterAsync(grains, aliases, request.VehicleId, registration);
+        return result.Conflicts.Count == 0
+            ? result.Twin.ToProto(Json)
+            : throw new RpcException(new Status(StatusCode.AlreadyExists, VehicleRegistrations.Describe(result.Conflicts)));
+    }
+
+    [Authorize(Policy = ApiScopes.Admin)]
+    public override async Task<ProtoVehicle> UnlinkAlias(UnlinkAliasRequest request, ServerCallContext context)
+    {
+        RequireTwinId(request.VehicleId, "vehicle_id");
+        var alias = VehicleIds.NormalizeAlias(request.Alias)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"alias '{request.Alias}' is not kind:id with kind one of {string.Join(", ", VehicleIds.AliasKinds)}"));
+        return (await VehicleRegistrations.UnlinkAsync(grains, aliases, request.VehicleId, alias))?.ToProto(Json)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"Twin '{request.VehicleId}' does not hold the alias '{alias}'."));
     }
 
     [Authorize(Policy = ApiScopes.Read)]

@@ -1,8 +1,9 @@
+using System.Security.Cryptography;
+using System.Text;
 using FleetTwins.Abstractions.Accounts;
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Abstractions.Identity;
 using FleetTwins.Abstractions.RateLimits;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Identity;
@@ -79,12 +80,18 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
         return new RouteResult(applied, duplicates);
     }
 
+    /// <summary>How often a delivery is offered again after a twin refused it (its identity moved meanwhile).</summary>
+    private const int MaxAttempts = 3;
+
     /// <summary>
-    /// The twin a vehicle identity belongs to: the owner of any alias already known, else a new twin keyed by the
-    /// VIN (when there is one) or the first alias. Every alias of the identity is then claimed for that twin, and
-    /// a twin that owned another of its aliases is merged into it. The answer names the twin and the identity.
+    /// Delivers to the twin the identity names, which applies the identity rules itself (a twin takes a VIN or an alias
+    /// only through its alias grain, one owner each) and refuses a delivery that is not its. The first attempt trusts
+    /// the silo's alias cache (one grain call in the usual case); after a refusal the cache entries go and the alias
+    /// grains are asked. The target: the VIN's twin; else (a VIN nobody holds yet) the twin of an alias, which takes the
+    /// VIN unless it holds another; else a new twin keyed by the VIN, or by the first alias.
     /// </summary>
-    public async Task<(string TwinId, VehicleIdentity Owned)> ResolveVehicleAsync(VehicleIdentity identity)
+    private async Task<(string TwinId, ApplyOutcome Outcome)> ApplyToVehicleAsync(
+        string deliveryId, string source, VehicleIdentity identity, IReadOnlyList<VehicleEvent> events)
     {
         var names = identity.AllAliases.ToList();
         if (names.Count == 0)
@@ -92,47 +99,51 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
             throw new ArgumentException("A vehicle identity needs a VIN or at least one alias.", nameof(identity));
         }
 
-        var owners = await Task.WhenAll(names.Select(a => aliases.FindAsync(a).AsTask()));
-        var twinId = owners.FirstOrDefault(o => o is not null) ?? identity.Vin ?? names[0];
-        for (var i = 0; i < names.Count; i++)
+        var batch = new TwinEventBatch<VehicleEvent>(deliveryId, source, events);
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if (owners[i] is null)
+            var twinId = await TargetAsync(identity, deliveryId, refused);
+            var outcome = await grains.GetGrain<IVehicleTwinGrain>(twinId).ApplyAsync(batch, identity);
+            if (outcome != ApplyOutcome.Refused)
             {
-                // First claim wins: an alias already taken by another twin stays with it.
-                owners[i] = await grains.GetGrain<IAliasGrain>(names[i]).ClaimAsync(twinId);
-                aliases.Remember(names[i], owners[i]!);
+                return (twinId, outcome);
             }
+
+            refused.Add(twinId);
+            names.ForEach(aliases.Forget);
         }
 
-        // Aliases of one vehicle owned by different twins: the same vehicle was seen under separate names before.
-        // The first owner (the VIN's, when it has one) absorbs the others, and their aliases move over to it.
-        foreach (var other in owners.Where(o => o is not null && o != twinId).Distinct().ToList())
-        {
-            foreach (var moved in await grains.GetGrain<IVehicleTwinGrain>(twinId).MergeFromAsync(other!))
-            {
-                if (await grains.GetGrain<IAliasGrain>(moved).RepointAsync(other!, twinId) is { } owner)
-                {
-                    aliases.Remember(moved, owner);
-                }
-            }
-
-            for (var i = 0; i < owners.Length; i++)
-            {
-                owners[i] = owners[i] == other ? twinId : owners[i];
-            }
-        }
-
-        var owned = names.Where((_, i) => owners[i] == twinId).ToHashSet(StringComparer.Ordinal);
-        var vin = identity.Vin is { } v && owned.Contains($"vin:{v}") ? v : null;
-        return (twinId, new VehicleIdentity(vin, [.. identity.Aliases.Where(owned.Contains)]));
+        throw new IdentityUnsettledException($"Delivery {deliveryId} names {string.Join(", ", names)}, which kept moving between twins; retry.");
     }
 
-    private async Task<(string TwinId, ApplyOutcome Outcome)> ApplyToVehicleAsync(
-        string deliveryId, string source, VehicleIdentity identity, IReadOnlyList<VehicleEvent> events)
+    private async Task<string> TargetAsync(VehicleIdentity identity, string deliveryId, IReadOnlySet<string> refused)
     {
-        var (twinId, owned) = await ResolveVehicleAsync(identity);
-        var outcome = await grains.GetGrain<IVehicleTwinGrain>(twinId)
-            .ApplyAsync(new TwinEventBatch<VehicleEvent>(deliveryId, source, events), owned);
-        return (twinId, outcome);
+        var fresh = refused.Count > 0;
+        var target = identity.Vin is { } vin
+            ? await aliases.FindAsync($"vin:{vin}", fresh) ?? (fresh ? null : await FirstOwnerAsync(identity.Aliases, fresh))
+            : await FirstOwnerAsync(identity.Aliases, fresh);
+        if (target is not null && !refused.Contains(target))
+        {
+            return target;
+        }
+
+        // A new twin, keyed by the VIN or the first alias; if the twin of that id refused (it was unlinked from the
+        // alias), one keyed by this delivery too, the same on every retry of it.
+        var id = identity.Vin ?? identity.Aliases[0];
+        return refused.Contains(id) ? $"{id}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(deliveryId)))[..8]}" : id;
+    }
+
+    private async Task<string?> FirstOwnerAsync(IReadOnlyList<string> names, bool fresh)
+    {
+        foreach (var name in names)
+        {
+            if (await aliases.FindAsync(name, fresh) is { } owner)
+            {
+                return owner;
+            }
+        }
+
+        return null;
     }
 }

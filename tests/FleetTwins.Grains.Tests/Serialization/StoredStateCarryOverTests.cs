@@ -21,7 +21,8 @@ namespace FleetTwins.Grains.Tests.Serialization;
 /// Orleans' binary serializer (Fixtures/legacy-states-878c12c.json, payload = the bytes, expected = what that build
 /// read back, as JSON). The current build must read the same values from the same bytes.
 /// </summary>
-public sealed class StoredStateCarryOverTests
+[Collection(ClusterCollection.Name)]
+public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -93,6 +94,23 @@ public sealed class StoredStateCarryOverTests
         Assert.True(state.Deliveries.Contains("volteras:device.telemetry.STATE_OF_CHARGE.1"));
         Assert.False(state.Deliveries.Contains("never-delivered"));
         Assert.Equal(44, state.Version);
+    }
+
+    [Fact]
+    public async Task A_stored_twin_holding_two_vins_lets_the_second_go_when_it_activates()
+    {
+        var state = NewSerializer(legacyNames: true).Deserialize<VehicleTwinState>(
+            Convert.FromBase64String(Fixture["vehicle"]!["payload"]!.GetValue<string>()))!;
+        Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how 878c12c merged vehicles
+        var identity = new TwinIdentity($"legacy-{Guid.NewGuid():N}", state, fixture.Client, fixture.Clock, _ => Task.CompletedTask);
+
+        var raised = new List<FleetTwins.Abstractions.Notifications.Notification>();
+        Assert.True(await identity.ReleaseExtraVinsAsync(raised));
+
+        Assert.Equal([$"vin:{state.Vin}"], state.Aliases.Where(a => a.StartsWith("vin:", StringComparison.Ordinal)));
+        Assert.Contains(state.AliasHistory, c => c.Source == "repair" && c.To is null);
+        Assert.All(raised, n => Assert.Equal("identity-changed", n.Type));
+        Assert.False(await identity.ReleaseExtraVinsAsync([]));
     }
 
     private static object Read(Serializer serializer, string name, byte[] payload) => name switch

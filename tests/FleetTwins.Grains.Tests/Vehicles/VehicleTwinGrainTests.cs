@@ -9,6 +9,8 @@ public sealed class VehicleTwinGrainTests(ClusterFixture fixture)
 
     private static string NewId() => $"test-{Guid.NewGuid():N}";
 
+    private static string NewVin() => ("WBY" + Guid.NewGuid().ToString("N").ToUpperInvariant())[..17];
+
     [Fact]
     public async Task Unknown_twin_reads_as_absent()
     {
@@ -19,26 +21,32 @@ public sealed class VehicleTwinGrainTests(ClusterFixture fixture)
     public async Task Registered_twin_carries_its_normalised_vin_as_an_alias()
     {
         var id = NewId();
+        var vin = NewVin();
 
-        var twin = await Vehicle(id).RegisterAsync(new VehicleRegistration(" wbyf2aw010fn82675 "));
+        var twin = (await Vehicle(id).RegisterAsync(new VehicleRegistration($" {vin.ToLowerInvariant()} "))).Twin;
 
         Assert.Equal(id, twin.Id);
-        Assert.Equal("WBYF2AW010FN82675", twin.Vin);
-        Assert.Equal(["vin:WBYF2AW010FN82675"], twin.Aliases);
+        Assert.Equal(vin, twin.Vin);
+        Assert.Equal([$"vin:{vin}"], twin.Aliases);
         Assert.Equal(fixture.Clock.GetUtcNow(), twin.CreatedAt);
         Assert.Equivalent(twin, await Vehicle(id).GetAsync(), strict: true);
     }
 
     [Fact]
-    public async Task Registering_twice_keeps_one_alias_and_bumps_the_version()
+    public async Task Registering_the_same_again_changes_nothing()
     {
         var id = NewId();
-        await Vehicle(id).RegisterAsync(new VehicleRegistration("WBYF2AW010FN82675"));
+        var vin = NewVin();
+        var first = await Vehicle(id).RegisterAsync(new VehicleRegistration(vin));
 
-        var twin = await Vehicle(id).RegisterAsync(new VehicleRegistration("WBYF2AW010FN82675"));
+        var again = await Vehicle(id).RegisterAsync(new VehicleRegistration(vin));
 
-        Assert.Single(twin.Aliases);
-        Assert.Equal(2, twin.Version);
+        Assert.True(first.Created);
+        Assert.Equal([$"vin:{vin}"], first.Linked);
+        Assert.False(again.Created);
+        Assert.Empty(again.Linked);
+        Assert.Single(again.Twin.Aliases);
+        Assert.Equal(first.Twin.Version, again.Twin.Version);
     }
 
     [Fact]
@@ -70,7 +78,7 @@ public sealed class VehicleTwinGrainTests(ClusterFixture fixture)
     public async Task Charging_target_outside_0_to_100_is_rejected_without_change(double target)
     {
         var id = NewId();
-        var registered = await Vehicle(id).RegisterAsync(new VehicleRegistration(null));
+        var registered = (await Vehicle(id).RegisterAsync(new VehicleRegistration(null))).Twin;
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Vehicle(id).SetChargingTargetAsync(target, "api"));
 
@@ -81,7 +89,7 @@ public sealed class VehicleTwinGrainTests(ClusterFixture fixture)
     public async Task State_survives_deactivation()
     {
         var id = NewId();
-        await Vehicle(id).RegisterAsync(new VehicleRegistration("WBYF2AW010FN82675"));
+        await Vehicle(id).RegisterAsync(new VehicleRegistration(NewVin()));
         var before = await Vehicle(id).SetChargingTargetAsync(75, "api");
 
         await fixture.Cluster.DeactivateAsync(Vehicle(id));

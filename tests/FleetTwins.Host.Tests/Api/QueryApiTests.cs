@@ -92,6 +92,7 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
                      "/api/vehicles/{id}/commands/{commandId}", "/api/vehicles/{id}/charging-target", "/api/vehicles/{id}/notifications",
                      "/api/vehicles/{id}/watch", "/api/chargers/{id}", "/api/alerts/{id}", "/api/accounts/{id}", "/api/fleet/watch",
                      "/api/fleet/aggregates", "/webhooks/telematica", "/webhooks/volteras/{eventType}", "/webhooks/tracker",
+                     "/api/vehicles/{id}/aliases", "/api/vehicles/{id}/aliases/{alias}", "/api/vehicles/registry",
                  })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");

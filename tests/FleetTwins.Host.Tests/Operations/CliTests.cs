@@ -86,7 +86,7 @@ public sealed class CliTests
         }
     }
 
-    private static Task<(int ExitCode, string Output, string Error)> RunAsync(HostProcess host, params string[] args) =>
+    internal static Task<(int ExitCode, string Output, string Error)> RunAsync(HostProcess host, params string[] args) =>
         RunWithKeyAsync(host, ApiKeys.All, args);
 
     private static async Task<(int ExitCode, string Output, string Error)> RunWithKeyAsync(HostProcess host, string key, params string[] args)

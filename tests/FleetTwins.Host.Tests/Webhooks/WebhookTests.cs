@@ -66,16 +66,42 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task A_journey_naming_another_vin_moves_the_device_to_that_vins_twin_and_says_so_on_both()
+    {
+        const string device = "volteras:hpqv5p-b4q33-h283d-h9v1j-51p5d";
+        var journeyTwin = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82677");
+        var telemetryTwin = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82678");
+
+        Assert.Contains(device, journeyTwin.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.DoesNotContain(device, telemetryTwin.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.Single(journeyTwin.GetProperty("aliases").EnumerateArray(), a => a.GetString()!.StartsWith("vin:"));
+        Assert.Single(telemetryTwin.GetProperty("aliases").EnumerateArray(), a => a.GetString()!.StartsWith("vin:"));
+        Assert.Equal(journeyTwin.GetProperty("id").GetString(), (await GetJsonAsync($"/api/vehicles/resolve?provider=volteras&id={device[9..]}")).GetProperty("id").GetString());
+        foreach (var twin in new[] { journeyTwin, telemetryTwin })
+        {
+            var notifications = await GetJsonAsync($"/api/vehicles/{twin.GetProperty("id").GetString()}/notifications");
+            var changed = Assert.Single(notifications.EnumerateArray(),
+                n => n.GetProperty("type").GetString() == "identity-changed" && n.GetProperty("data").GetProperty("alias").GetString() == device);
+            Assert.Equal(device, changed.GetProperty("data").GetProperty("alias").GetString());
+            Assert.Equal(telemetryTwin.GetProperty("id").GetString(), changed.GetProperty("data").GetProperty("fromTwin").GetString());
+            Assert.Equal(journeyTwin.GetProperty("id").GetString(), changed.GetProperty("data").GetProperty("toTwin").GetString());
+            Assert.Contains(twin.GetProperty("aliasHistory").EnumerateArray(), c => c.GetProperty("alias").GetString() == device);
+        }
+    }
+
+    [Fact]
     public async Task Every_metric_type_shows_in_the_twin_it_names()
     {
         Assert.Equal(65.2, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82676")).GetProperty("energyRemaining").GetProperty("value").GetDouble());
         var located = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82677");
         Assert.Equal(37.7749, located.GetProperty("location").GetProperty("latitude").GetDouble());
         Assert.Equal(54.5, located.GetProperty("motion").GetProperty("speedKmh").GetDouble());
-        // Volteras' samples give device hpqv5p-... VIN ...78 in ODOMETER and VIN ...77 in a journey, so the two twins
-        // are one vehicle: its odometer is the journey's end (16:55), newer than the 10:30 telemetry reading.
+        // Volteras' samples give device hpqv5p-... VIN ...78 in ODOMETER and VIN ...77 in a journey: two VINs are two
+        // vehicles, never one twin. The journey's reading goes to VIN ...77 and the device id moves there with it.
         var odometer = (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82678")).GetProperty("odometer");
-        Assert.Equal((78945.8, DateTimeOffset.Parse("2024-01-15T16:55:00Z")), (odometer.GetProperty("value").GetDouble(), odometer.GetProperty("at").GetDateTimeOffset()));
+        Assert.Equal((45230.5, DateTimeOffset.Parse("2024-01-15T10:30:00Z")), (odometer.GetProperty("value").GetDouble(), odometer.GetProperty("at").GetDateTimeOffset()));
+        var journeyEnd = located.GetProperty("odometer");
+        Assert.Equal((78945.8, DateTimeOffset.Parse("2024-01-15T16:55:00Z")), (journeyEnd.GetProperty("value").GetDouble(), journeyEnd.GetProperty("at").GetDateTimeOffset()));
         Assert.Equal(320.8, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82679")).GetProperty("range").GetProperty("value").GetDouble());
         Assert.Equal(240.5, (await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82680")).GetProperty("tires").GetProperty("FRONT_LEFT").GetProperty("value").GetDouble());
         var alerted = await GetJsonAsync("/api/vehicles/resolve?vin=WBYF2AW010FN82681");
