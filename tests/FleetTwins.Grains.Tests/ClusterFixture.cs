@@ -1,5 +1,7 @@
 using FleetTwins.Abstractions;
 using FleetTwins.Grains.Hosting;
+using FleetTwins.Persistence.Journal;
+using FleetTwins.Persistence.Options;
 using FleetTwins.Ingestion.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,16 +23,21 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The fleet search projection every silo's feed writes to.</summary>
     public FleetTwins.Search.Projection.InMemoryFleetProjection Projection { get; } = new();
 
+    /// <summary>The twins' journal, one for the whole cluster (as a database would be).</summary>
+    public InProcessTwinJournal Journal { get; }
+
     public InProcessTestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
 
     public ClusterFixture()
     {
+        Journal = new(Microsoft.Extensions.Options.Options.Create(new JournalOptions()), Clock);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Twins);
+            silo.Services.AddSingleton<FleetTwins.Abstractions.Persistence.ITwinJournal>(Journal);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.AddFleetTwinsGrains(new ConfigurationBuilder().Build());

@@ -10,7 +10,8 @@ public static class TransientFailure
     public static bool Is(Exception exception) => exception switch
     {
         DbException or TimeoutException or SocketException or SiloUnavailableException
-            or OrleansMessageRejectionException or InconsistentStateException or Identity.IdentityUnsettledException => true,
+            or OrleansMessageRejectionException or InconsistentStateException or Identity.IdentityUnsettledException
+            or Abstractions.Persistence.JournalConflictException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(Is),
         _ => exception.InnerException is { } inner && Is(inner),
     };

@@ -14,8 +14,9 @@ namespace FleetTwins.Grains.Hosting;
 public static class GrainsHosting
 {
     /// <summary>
-    /// The grains' options (<c>Commands</c>, <c>Notifications</c>, validated when the silo starts), their metrics, the
-    /// alias lookup the router and the query side share, and the reader of stored type names from before the aliases.
+    /// The grains' options (<c>Commands</c>, <c>Notifications</c>, <c>FleetTwins:Journal</c>, validated when the silo
+    /// starts), their metrics, the alias lookup the router and the query side share, and the reader of stored type
+    /// names from before the aliases. The journal (<c>ITwinJournal</c>) comes with the profile's persistence.
     /// </summary>
     public static ISiloBuilder AddFleetTwinsGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -25,6 +26,8 @@ public static class GrainsHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>());
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
+        services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SnapshotOptions>, SnapshotOptionsValidator>());
         services.TryAddSingleton<TwinMetrics>();
         services.TryAddSingleton<AliasLookup>();
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();

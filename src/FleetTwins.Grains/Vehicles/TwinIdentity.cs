@@ -69,6 +69,22 @@ internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrain
     /// </summary>
     public async Task<bool> TakeAsync(VehicleIdentity identity, string source, string deliveryId, List<Notification> raised)
     {
+        var (vinBefore, aliasesBefore, latestChange) = (state.Vin, state.Aliases.Count, state.AliasHistory.FirstOrDefault());
+        try
+        {
+            return await TakeIdentityAsync(identity, source, deliveryId, raised);
+        }
+        finally
+        {
+            Changed = state.Vin != vinBefore || state.Aliases.Count != aliasesBefore || !ReferenceEquals(state.AliasHistory.FirstOrDefault(), latestChange);
+        }
+    }
+
+    /// <summary>Whether the last <see cref="TakeAsync"/> changed the twin's identity (which a journal record does not carry).</summary>
+    public bool Changed { get; private set; }
+
+    private async Task<bool> TakeIdentityAsync(VehicleIdentity identity, string source, string deliveryId, List<Notification> raised)
+    {
         if (identity.Vin is { } vin && !await TakeVinAsync(vin))
         {
             return false;

@@ -10,17 +10,25 @@ using FleetTwins.Grains.Telemetry;
 using FleetTwins.Abstractions.Vehicles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using FleetTwins.Abstractions.Persistence;
 using Orleans.Runtime;
+using Orleans.Serialization;
 
 namespace FleetTwins.Grains.Vehicles;
 
-/// <summary>The digital twin of one vehicle: keeps its live state and persists every change before answering.</summary>
+/// <summary>
+/// The digital twin of one vehicle: keeps its live state and persists every change before answering — a delivery as a
+/// journal record, rarer changes (commands, registrations, identity moves) as a snapshot (<see cref="TwinPersistence"/>).
+/// </summary>
 [GrainType("vehicle")]
 public sealed class VehicleTwinGrain(
     [PersistentState("vehicle", StorageNames.Twins)] IPersistentState<VehicleTwinState> twin,
     TimeProvider clock,
     IOptions<CommandOptions> commandOptions,
     IOptions<NotificationOptions> notificationOptions,
+    IOptions<SnapshotOptions> snapshotOptions,
+    ITwinJournal journal,
+    Serializer serializer,
     INotificationSink sink,
     IFleetFeed fleet,
     TwinMetrics metrics,
@@ -39,6 +47,12 @@ public sealed class VehicleTwinGrain(
 
     /// <summary>One timer per activation, re-armed for each delivery attempt (a timer per attempt would pile up until deactivation).</summary>
     private IGrainTimer? outboxTimer;
+
+    /// <summary>Writes a snapshot in the background once changes piled up, or a while after the first of them.</summary>
+    private IGrainTimer? snapshotTimer;
+    private bool snapshotScheduled;
+    private TwinPersistence persistence = null!;
+    private bool discarded;
     private bool outboxScheduled;
     private bool outboxReminderRegistered;
     private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
@@ -48,6 +62,12 @@ public sealed class VehicleTwinGrain(
     {
         // Twins stored before the identity rules (878c12c and earlier) may hold a second VIN: it is let go here, so that
         // the next delivery of that VIN makes its own twin instead of being refused for ever.
+        persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value);
+        if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
+        {
+            ScheduleSnapshot();
+        }
+
         var raised = new List<Notification>();
         if (State.MergedInto is null && await Identity.ReleaseExtraVinsAsync(raised))
         {
@@ -163,7 +183,7 @@ public sealed class VehicleTwinGrain(
         }
         catch
         {
-            DeactivateOnIdle();
+            Discard();
             throw;
         }
     }
@@ -190,47 +210,38 @@ public sealed class VehicleTwinGrain(
             return ApplyOutcome.Duplicate;
         }
 
-        if (!await Identity.TakeAsync(identity, batch.Source, batch.DeliveryId, raised))
+        var rules = Identity;
+        if (!await rules.TakeAsync(identity, batch.Source, batch.DeliveryId, raised))
         {
             logger.LogDebug("{Provider} delivery {EventId} names {Identity}, not twin {TwinId}: refused", batch.Source, batch.DeliveryId,
                 string.Join(", ", identity.AllAliases), Id);
             return ApplyOutcome.Refused;
         }
 
-        return await ApplyEventsAsync(batch, raised);
+        return await ApplyEventsAsync(batch, raised, rules.Changed);
     });
 
-    private async Task<ApplyOutcome> ApplyEventsAsync(TwinEventBatch<VehicleEvent> batch, List<Notification> identityChanges)
+    /// <summary>
+    /// Applies the delivery and journals it (after a snapshot when the delivery also moved identities); answers once
+    /// the record is committed. A failure on the way deactivates the twin (<see cref="ChangingIdentityAsync"/>).
+    /// </summary>
+    private async Task<ApplyOutcome> ApplyEventsAsync(TwinEventBatch<VehicleEvent> batch, List<Notification> identityChanges, bool identityMoved)
     {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
-        var outcome = await twin.ApplyOnceAsync(this, State.Deliveries, batch.DeliveryId, () =>
+        var change = new DeliveryApplied(batch, clock.GetUtcNow(), Activity.Current?.Id);
+        State.Apply(Id, change, notificationOptions.Value, identityChanges);
+        await persistence.AppendAsync(change, batch.DeliveryId, change.Now, snapshotFirst: identityMoved);
+        logger.LogDebug("Applied {EventCount} events of {Provider} delivery {EventId} to {TwinId} (version {Version})",
+            batch.Events.Count, batch.Source, batch.DeliveryId, Id, State.Version);
+        Publish(notificationsBefore);
+        ScheduleSnapshot();
+        if (State.OfflineSince is not null && !State.OfflineAnnounced)
         {
-            var before = NotificationRules.Capture(State);
-            State.Record(identityChanges, Activity.Current?.Id);
-            foreach (var e in batch.Events)
-            {
-                State.Apply(e, batch.Source);
-            }
-
-            CommandLifecycle.ConfirmFromState(State.Commands, State);
-            CommandLifecycle.Expire(State.Commands, clock.GetUtcNow());
-            State.Record(NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), clock.GetUtcNow()),
-                Activity.Current?.Id);
-            State.Touch(clock.GetUtcNow());
-        });
-        if (outcome == ApplyOutcome.Applied)
-        {
-            logger.LogDebug("Applied {EventCount} events of {Provider} delivery {EventId} to {TwinId} (version {Version})",
-                batch.Events.Count, batch.Source, batch.DeliveryId, Id, State.Version);
-            Publish(notificationsBefore);
-            if (State.OfflineSince is not null && !State.OfflineAnnounced)
-            {
-                await EnsureTimeoutReminderAsync();
-            }
+            await EnsureTimeoutReminderAsync();
         }
 
         await StartOutboxAsync();
-        return outcome;
+        return ApplyOutcome.Applied;
     }
 
     public async Task<VehicleCommand?> SendCommandAsync(CommandRequest request)
@@ -398,9 +409,19 @@ public sealed class VehicleTwinGrain(
         }
 
         outboxBackoff = TimeSpan.FromSeconds(1);
-        var delivered = batch.Select(n => n.Id).ToHashSet();
-        State.Outbox.RemoveAll(n => delivered.Contains(n.Id));
-        await twin.WriteStateOrDeactivateAsync(this);
+        var delivered = new OutboxDelivered([.. batch.Select(n => n.Id)]);
+        State.Replay(Id, delivered, notificationOptions.Value);
+        try
+        {
+            await persistence.AppendAsync(delivered, null, clock.GetUtcNow());
+        }
+        catch
+        {
+            Discard(); // the outbox as journaled is what the next activation delivers from
+            throw;
+        }
+
+        ScheduleSnapshot();
         ScheduleOutbox(TimeSpan.Zero); // reports the outbox, and delivers the rest if any is left
     }
 
@@ -411,18 +432,84 @@ public sealed class VehicleTwinGrain(
         metrics.Outbox(Id, State.Outbox.Count, outboxSince ?? default);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Outbox(Id, 0, default); // counted again by whichever silo activates it next
-        return Task.CompletedTask;
+        if (!discarded && persistence?.Unsnapshotted > 0)
+        {
+            try
+            {
+                await persistence.SnapshotAsync();
+                await persistence.ReportCoveredAsync();
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Snapshot of {TwinId} at deactivation failed; the next activation replays its journal", Id);
+            }
+        }
     }
 
+    /// <summary>A change that is not journaled (rare: commands, operators, reminders, identity moves): written as a snapshot now.</summary>
     private async Task SaveAsync()
     {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         State.Touch(clock.GetUtcNow());
-        await twin.WriteStateOrDeactivateAsync(this);
+        try
+        {
+            await persistence.SnapshotAsync();
+        }
+        catch
+        {
+            Discard();
+            throw;
+        }
+
         Publish(notificationsBefore);
+    }
+
+    /// <summary>
+    /// The in-memory state holds a change that was not persisted: the activation goes without writing it, and the next
+    /// one starts from the snapshot and the journal.
+    /// </summary>
+    private void Discard()
+    {
+        discarded = true;
+        DeactivateOnIdle();
+    }
+
+    private void ScheduleSnapshot()
+    {
+        if (persistence.Unsnapshotted == 0 || (snapshotScheduled && !persistence.SnapshotDue))
+        {
+            return;
+        }
+
+        snapshotTimer ??= this.RegisterGrainTimer(SnapshotInBackgroundAsync,
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        snapshotTimer.Change(persistence.SnapshotDue ? TimeSpan.Zero : snapshotOptions.Value.SnapshotInterval, Timeout.InfiniteTimeSpan);
+        snapshotScheduled = true;
+    }
+
+    /// <summary>The background snapshot; a failure only delays it (the journal holds every change meanwhile).</summary>
+    private async Task SnapshotInBackgroundAsync(CancellationToken cancellationToken)
+    {
+        snapshotScheduled = false;
+        if (discarded)
+        {
+            return;
+        }
+
+        try
+        {
+            await persistence.SnapshotAsync();
+            await persistence.ReportCoveredAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Snapshot of {TwinId} failed; the journal holds its changes, retrying later", Id);
+        }
+
+        ScheduleSnapshot();
     }
 
     /// <summary>

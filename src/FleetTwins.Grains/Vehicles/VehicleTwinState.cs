@@ -85,6 +85,9 @@ public sealed class VehicleTwinState
     /// <summary>How the twin's aliases came and went, newest first, bounded.</summary>
     [Id(41)] public List<AliasChange> AliasHistory { get; set; } = [];
 
+    /// <summary>The last journal record this state holds (a snapshot at this sequence; the journal goes on after it).</summary>
+    [Id(42)] public long JournalSequence { get; set; }
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
@@ -109,6 +112,42 @@ public sealed class VehicleTwinState
         if (Notifications.Count > NotificationsRetained)
         {
             Notifications.RemoveRange(NotificationsRetained, Notifications.Count - NotificationsRetained);
+        }
+    }
+
+    /// <summary>
+    /// Applies one provider delivery, pure: the events (the newer reading wins), the command lifecycle, and the
+    /// notifications the change raises, at <paramref name="change"/>'s own time. The twin runs exactly this when the
+    /// delivery arrives and again when it replays its journal, so both end in the same state.
+    /// </summary>
+    public void Apply(string twinId, DeliveryApplied change, NotificationOptions options, IReadOnlyList<FleetTwins.Abstractions.Notifications.Notification> identityChanges)
+    {
+        var before = NotificationRules.Capture(this);
+        Record(identityChanges, change.TraceParent);
+        foreach (var e in change.Batch.Events)
+        {
+            Apply(e, change.Batch.Source);
+        }
+
+        CommandLifecycle.ConfirmFromState(Commands, this);
+        CommandLifecycle.Expire(Commands, change.Now);
+        Record(NotificationRules.Derive(twinId, before, this, options.For(Thresholds), change.Now), change.TraceParent);
+        Deliveries.Add(change.Batch.DeliveryId);
+        Touch(change.Now);
+    }
+
+    /// <summary>Makes a journaled change again, on activation from an older snapshot.</summary>
+    public void Replay(string twinId, TwinChange change, NotificationOptions options)
+    {
+        switch (change)
+        {
+            case DeliveryApplied delivery:
+                Apply(twinId, delivery, options, []);
+                break;
+            case OutboxDelivered delivered:
+                var ids = delivered.NotificationIds.ToHashSet(StringComparer.Ordinal);
+                Outbox.RemoveAll(n => ids.Contains(n.Id));
+                break;
         }
     }
 

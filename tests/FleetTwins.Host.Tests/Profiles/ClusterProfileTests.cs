@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FleetTwins.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
@@ -30,6 +31,50 @@ public sealed class ClusterProfileTests
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.PostAsync("/webhooks/volteras", new ByteArrayContent("{}"u8.ToArray()))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.PostAsync("/webhooks/tracker", new ByteArrayContent("{}"u8.ToArray()))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.PostAsync("/webhooks/telematica", new ByteArrayContent("{}"u8.ToArray()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_twin_stored_by_the_build_before_the_journal_loads_takes_new_deliveries_and_keeps_them_over_a_restart()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = database.ClusterSettings(migrate: true);
+        await using (var first = await HostProcess.StartAsync(settings))
+        {
+            // The schema is there now; put in the row 878c12c wrote for its twin "legacy-car".
+        }
+
+        var fixture = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-878c12c.json")))!;
+        var legacy = fixture["vehicle"]!;
+        var expected = legacy["expected"]!;
+        var vin = expected["vin"]!.GetValue<string>();
+        foreach (var (state, grain, payload) in new[] { ("vehicle", "vehicle/legacy-car", legacy["payload"]!), ("alias", $"alias/vin:{vin}", fixture["alias"]!["payload"]!) })
+        {
+            await using var insert = database.DataSource.CreateCommand(
+                "INSERT INTO fleettwins_grain_state (service_id, state_name, grain_id, version, payload) VALUES ('fleettwins', $1, $2, 3, $3)");
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = state });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = grain });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Convert.FromBase64String(payload.GetValue<string>()) });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        long loaded;
+        await using (var silo = await HostProcess.StartAsync(settings))
+        {
+            using var twin = JsonDocument.Parse(await silo.Http.GetStringAsync("/api/vehicles/legacy-car"));
+            Assert.Equal(vin, twin.RootElement.GetProperty("vin").GetString());
+            Assert.Equal(expected["odometer"]!["value"]!.GetValue<double>(), twin.RootElement.GetProperty("odometer").GetProperty("value").GetDouble());
+            // 878c12c merged vehicles with different VINs into it: the twin keeps its own VIN and lets the others go (one change).
+            Assert.Equal([$"vin:{vin}"], twin.RootElement.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()).Where(a => a!.StartsWith("vin:")));
+            loaded = twin.RootElement.GetProperty("version").GetInt64();
+            Assert.Equal(expected["version"]!.GetValue<long>() + 1, loaded);
+            // A delivery of its own is journaled on top of the old row.
+            (await new WebhookSender(silo.Http).VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 12.5, DateTimeOffset.UtcNow))).EnsureSuccessStatusCode();
+        }
+
+        await using var restarted = await HostProcess.StartAsync(settings);
+        using var after = JsonDocument.Parse(await restarted.Http.GetStringAsync("/api/vehicles/legacy-car"));
+        Assert.Equal(12.5, after.RootElement.GetProperty("stateOfCharge").GetProperty("value").GetDouble());
+        Assert.Equal(loaded + 1, after.RootElement.GetProperty("version").GetInt64());
     }
 
     [Fact]

@@ -128,6 +128,7 @@ static async Task<IHost> StartSiloAsync(Action<ISiloBuilder> storage)
         // Twins stay active for the whole measurement.
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(2));
         silo.AddFleetTwinsGrains(new ConfigurationBuilder().Build());
+        silo.AddFleetTwinsInProcessJournal();
         storage(silo);
     });
     var host = builder.Build();

@@ -11,8 +11,8 @@ namespace FleetTwins.Host.Hosting.Profiles;
 
 /// <summary>
 /// Any number of silos on PostgreSQL: Orleans ADO.NET clustering and reminders (invariant <c>Npgsql</c>), grain state
-/// in our batched storage (FleetTwins.Persistence.Postgres: many twins' writes in one statement and one commit,
-/// docs/PERFORMANCE.md), the fleet projection in a table, one connection pool for all of it. Readiness includes
+/// as a journal and snapshots in our batched storage (FleetTwins.Persistence.Postgres: many twins' records in one
+/// statement and one commit, docs/PERFORMANCE.md), the fleet projection in a table, one connection pool for all of it. Readiness includes
 /// PostgreSQL; push endpoints need credentials; <c>FleetTwins:MigrateOnStart</c> applies <c>deploy/sql</c> first.
 /// </summary>
 public sealed class ClusterProfile(IConfiguration configuration) : HostingProfile
@@ -21,6 +21,9 @@ public sealed class ClusterProfile(IConfiguration configuration) : HostingProfil
 
     /// <summary>Where the grain storage's batching is configured.</summary>
     public const string StorageSection = "FleetTwins:Storage";
+
+    /// <summary>Where the journal's retention and batching are configured.</summary>
+    public const string JournalSection = "FleetTwins:Journal";
 
     public override string Name => "cluster";
 
@@ -64,6 +67,7 @@ public sealed class ClusterProfile(IConfiguration configuration) : HostingProfil
         silo.Configure<ClusterMembershipOptions>(o => o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10));
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
         silo.AddFleetTwinsPostgresGrainStorage(StorageNames.Twins, o => o.Bind(configuration.GetSection(StorageSection)));
+        silo.AddFleetTwinsPostgresJournal(o => o.Bind(configuration.GetSection(JournalSection)), o => o.Bind(configuration.GetSection(JournalSection)));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

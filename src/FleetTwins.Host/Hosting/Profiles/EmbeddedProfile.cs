@@ -26,7 +26,8 @@ public sealed class EmbeddedProfile(IConfiguration configuration) : HostingProfi
         var options = configuration.GetFleetTwinsOptions();
         silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
             .UseInMemoryReminderService()
-            .AddFleetTwinsInProcessGrainStorage(StorageNames.Twins);
+            .AddFleetTwinsInProcessGrainStorage(StorageNames.Twins)
+            .AddFleetTwinsInProcessJournal(o => o.Bind(configuration.GetSection("FleetTwins:Journal")));
     }
 
     public override void MapEndpoints(WebApplication app) =>

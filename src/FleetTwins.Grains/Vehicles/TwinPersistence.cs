@@ -1,0 +1,74 @@
+using FleetTwins.Abstractions.Persistence;
+using Orleans.Serialization;
+
+namespace FleetTwins.Grains.Vehicles;
+
+/// <summary>
+/// How a vehicle twin persists (docs/ARCHITECTURE.md, Persistence): each change appended as a small record to its
+/// journal (<see cref="ITwinJournal"/>, group-committed with other twins' records; the twin answers only after the
+/// commit), the whole state written as a snapshot to its grain storage now and then, off the path of the answer.
+/// Activation reads the snapshot and replays the journal after it. The snapshot carries the journal sequence it holds.
+/// </summary>
+internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwinState> snapshot, ITwinJournal journal,
+    Serializer serializer, SnapshotOptions options)
+{
+    /// <summary>The journal sequence the stored snapshot holds.</summary>
+    private long snapshotted = snapshot.State.JournalSequence;
+
+    /// <summary>The sequence retention was last told is covered by a snapshot.</summary>
+    private long covered = snapshot.State.JournalSequence;
+
+    private VehicleTwinState State => snapshot.State;
+
+    /// <summary>Changes in the journal that no stored snapshot holds yet.</summary>
+    public long Unsnapshotted => State.JournalSequence - snapshotted;
+
+    /// <summary>Whether enough changes piled up to write a snapshot now rather than after the interval.</summary>
+    public bool SnapshotDue => Unsnapshotted >= options.SnapshotEvery;
+
+    /// <summary>Replays the journal after the snapshot (activation); answers how many changes it made again.</summary>
+    public async Task<int> RecoverAsync(NotificationOptions rules)
+    {
+        var entries = await journal.ReadAsync(twinId, State.JournalSequence);
+        foreach (var entry in entries)
+        {
+            State.Replay(twinId, serializer.Deserialize<TwinChange>(entry.Record)!, rules);
+            State.JournalSequence = entry.Sequence;
+        }
+
+        return entries.Count;
+    }
+
+    /// <summary>
+    /// Journals a change the state already holds, at the next sequence; with <paramref name="snapshotFirst"/> (the
+    /// change also moved identities, which the journal record does not carry) the snapshot is written before it.
+    /// </summary>
+    public async Task AppendAsync(TwinChange change, string? deliveryId, DateTimeOffset at, bool snapshotFirst = false)
+    {
+        State.JournalSequence++;
+        if (snapshotFirst)
+        {
+            await SnapshotAsync();
+        }
+
+        await journal.AppendAsync(new JournalEntry(twinId, State.JournalSequence, at, deliveryId, serializer.SerializeToArray(change)));
+    }
+
+    /// <summary>Writes the whole state now (a rare change that is not journaled, a merge, the background, deactivation).</summary>
+    public async Task SnapshotAsync()
+    {
+        var sequence = State.JournalSequence;
+        await snapshot.WriteStateAsync();
+        snapshotted = Math.Max(snapshotted, sequence);
+    }
+
+    /// <summary>Tells retention what the stored snapshot covers, when that moved on.</summary>
+    public async Task ReportCoveredAsync()
+    {
+        if (snapshotted > covered)
+        {
+            await journal.CoveredAsync(twinId, snapshotted);
+            covered = snapshotted;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using FleetTwins.Persistence.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace FleetTwins.Persistence.Postgres.Journal;
+
+/// <summary>
+/// Deletes journal records older than <see cref="JournalOptions.Retention"/> that a snapshot holds, in batches of
+/// <see cref="JournalOptions.DeleteBatchSize"/>, every <see cref="JournalOptions.RetentionPeriod"/>; a record no
+/// snapshot covers stays, however old. One silo of the cluster does it at a time (an advisory lock).
+/// </summary>
+public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster, IOptions<JournalOptions> options,
+    TimeProvider clock, ILogger<JournalRetention> logger) : BackgroundService
+{
+    /// <summary>Serialises retention across silos; an arbitrary constant private to FleetTwins.</summary>
+    private const long AdvisoryLockKey = 0x466C_6565_744A_726E;
+
+    private const string DeleteSql = """
+        DELETE FROM fleettwins_journal WHERE ctid = ANY(ARRAY(
+            SELECT j.ctid FROM fleettwins_journal j
+            JOIN fleettwins_journal_covered c ON c.service_id = j.service_id AND c.twin_id = j.twin_id
+            WHERE j.service_id = $1 AND j.at < $2 AND j.sequence <= c.sequence
+            LIMIT $3))
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RetentionPeriod, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var deleted = await TrimAsync(stoppingToken);
+                    if (deleted > 0)
+                    {
+                        logger.LogInformation("Journal retention deleted {Count} records older than {Retention}", deleted, options.Value.Retention);
+                    }
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(e, "Journal retention failed; trying again in {Period}", options.Value.RetentionPeriod);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Deletes what may go, batch by batch, while this silo holds the lock; answers how many records went.</summary>
+    public async Task<long> TrimAsync(CancellationToken cancellationToken)
+    {
+        var before = (clock.GetUtcNow() - options.Value.Retention).UtcDateTime;
+        long total = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var locked = new NpgsqlCommand($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey})", connection, transaction))
+            {
+                if (await locked.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    return total; // another silo is at it
+                }
+            }
+
+            await using var delete = new NpgsqlCommand(DeleteSql, connection, transaction);
+            delete.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.ServiceId });
+            delete.Parameters.Add(new NpgsqlParameter { Value = before });
+            delete.Parameters.Add(new NpgsqlParameter { Value = options.Value.DeleteBatchSize });
+            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            total += deleted;
+            if (deleted < options.Value.DeleteBatchSize)
+            {
+                return total;
+            }
+        }
+
+        return total;
+    }
+}
