@@ -82,6 +82,9 @@ public sealed class VehicleTwinState
     /// <summary>This vehicle's overrides of the fleet's thresholds.</summary>
     [Id(40)] public NotificationThresholds? Thresholds { get; set; }
 
+    /// <summary>Commands pruned from <see cref="Commands"/> whose idempotency key still answers them (<see cref="CommandLifecycle.Send"/>).</summary>
+    [Id(41)] public List<FleetTwins.Abstractions.Commands.VehicleCommand> RememberedCommands { get; set; } = [];
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
