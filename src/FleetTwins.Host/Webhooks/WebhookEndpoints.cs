@@ -112,8 +112,8 @@ public static class WebhookEndpoints
         configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
 
     /// <summary>
-    /// A Svix-signed delivery: body (pooled, within the in-flight budgets), signature, the provider's rate limit, a
-    /// message id answered within its signature's window is a duplicate, then parse, route and answer.
+    /// A Svix-signed delivery: body (pooled, within the in-flight budgets), signature, the provider's rate limit, parse;
+    /// a message id answered within its signature's window is a duplicate, else route and answer.
     /// </summary>
     private static async Task<IResult> SignedAsync(
         HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, FutureLimit, ParseOutcome>? parse)
@@ -144,13 +144,14 @@ public static class WebhookEndpoints
                 return Success("Verified; not applied (benchmark floor).");
             }
 
-            if (recent.Contains(provider, verification.MessageId!))
-            {
-                context.RequestServices.GetRequiredService<IngestionMetrics>().Count(provider, "", "duplicate");
-                return Success("Duplicate delivery; already applied.");
-            }
-
             outcome = parse(body.Memory, verification.Timestamp, context.RequestServices.GetRequiredService<IngestionClock>().Now());
+        }
+
+        if (outcome is ParseOutcome.Accepted or ParseOutcome.UnknownType && recent.Contains(provider, verification.MessageId!))
+        {
+            var type = outcome is ParseOutcome.Accepted accepted ? accepted.EventType : ((ParseOutcome.UnknownType)outcome).EventType;
+            context.RequestServices.GetRequiredService<IngestionMetrics>().Count(provider, type, "duplicate");
+            return Success("Duplicate delivery; already applied.");
         }
 
         var (answer, answered) = await IngestAsync(context, provider, $"{provider}:{verification.MessageId}", outcome);
