@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks the deployment files without a container engine or a cluster:
 # docker-compose.yml through `docker compose config` (or docker-compose), deploy/k8s/*.yaml as YAML with the
-# fields every Kubernetes object needs, and the kustomization's resource list against the files present.
+# fields every Kubernetes object needs, and the kustomization's resource list against the files present; and that
+# the Orleans silo and gateway ports (11111, 30000) are reachable from silo pods only: a NetworkPolicy admits them
+# from the silos' own pods and nothing else, no Service exposes them, and compose publishes neither on the host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,8 +32,41 @@ for path in sorted(root.glob("*.yaml")):
             if any(labels.get(k) != v for k, v in spec["selector"]["matchLabels"].items()):
                 errors.append(f"{path}: selector does not match the pod labels")
     print(f"{path}: ok")
+
+# The Orleans ports: any Orleans client reaching them controls every twin (docs/SECURITY.md).
+ORLEANS_PORTS = {11111, 30000, "silo", "gateway"}
+docs = [d for p in sorted(root.glob("*.yaml")) for d in yaml.safe_load_all(p.read_text()) if d]
+silo_labels = next(d["spec"]["template"]["metadata"]["labels"] for d in docs if d["kind"] == "Deployment")
+def selects_silos(selector):
+    labels = (selector or {}).get("matchLabels", {})
+    return bool(labels) and all(silo_labels.get(k) == v for k, v in labels.items())
+policies = [d for d in docs if d["kind"] == "NetworkPolicy" and selects_silos(d["spec"].get("podSelector"))
+            and "Ingress" in d["spec"].get("policyTypes", ["Ingress"])]
+if not policies:
+    errors.append("deploy/k8s: no NetworkPolicy restricts ingress to the silo pods (Orleans ports 11111/30000 would be open to any pod)")
+for policy in policies:
+    for rule in policy["spec"].get("ingress", []):
+        ports = {p.get("port") for p in rule.get("ports", [])}
+        if rule.get("ports") and not ports & ORLEANS_PORTS:
+            continue
+        sources = rule.get("from")
+        if not sources or any(set(s) != {"podSelector"} or not selects_silos(s["podSelector"]) for s in sources):
+            errors.append(f"NetworkPolicy {policy['metadata']['name']}: a rule admits the Orleans ports ({sorted(map(str, ports)) or 'all ports'}) from other than the silo pods")
+for service in (d for d in docs if d["kind"] == "Service"):
+    for port in service["spec"].get("ports", []):
+        if {port.get("port"), port.get("targetPort")} & ORLEANS_PORTS:
+            errors.append(f"Service {service['metadata']['name']} exposes Orleans port {port.get('port')}")
+compose = yaml.safe_load(pathlib.Path("docker-compose.yml").read_text())
+for name, service in compose["services"].items():
+    if service.get("network_mode") == "host":
+        errors.append(f"docker-compose.yml: {name} runs on the host network (the Orleans ports with it)")
+    for published in service.get("ports", []):
+        container = str(published).split(":")[-1].split("/")[0]
+        if container in {"11111", "30000"}:
+            errors.append(f"docker-compose.yml: {name} publishes Orleans port {container} on the host")
 if errors:
     print("\n".join(errors)); sys.exit(1)
+print(f"Orleans ports 11111/30000: silo pods only ({len(policies)} NetworkPolicy), not published by compose")
 PY
 
 # Prometheus and Grafana (compose): the files parse, the scrape job names the silos, every dashboard panel queries

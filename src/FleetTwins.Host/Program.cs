@@ -5,40 +5,44 @@ using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Schema;
 using FleetTwins.Host.Webhooks;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseFleetTwinsEndpoints();
-
-if (args.Contains("migrate"))
+return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
 {
-    return await builder.RunMigrateCommandAsync();
-}
+    var builder = WebApplication.CreateBuilder(args);
+    builder.UseFleetTwinsEndpoints();
 
-builder.AddFleetTwinsProfile();
-builder.AddFleetTwinsTelemetry();
-builder.AddFleetTwinsSilo();
-builder.AddFleetTwinsFleet();
-builder.AddFleetTwinsHealth();
-builder.AddFleetTwinsWebhooks();
-builder.AddFleetTwinsApiAuth();
-builder.AddFleetTwinsRateLimits();
-builder.AddFleetTwinsForwardedAddresses();
-builder.AddFleetTwinsApi();
-builder.AddFleetTwinsOpenApi();
-builder.AddFleetTwinsGrpc();
+    if (args.Contains("migrate"))
+    {
+        return await builder.RunMigrateCommandAsync();
+    }
 
-var app = builder.Build();
-app.UseFleetTwinsForwardedAddresses();
-app.UseFleetTwinsSecurityHeaders();
-app.UseFleetTwinsConsole();
-app.UseAuthentication();
-app.UseRateLimiter();
-app.UseAuthorization();
-app.MapFleetTwinsHealth();
-app.MapFleetTwinsWebhooks();
-app.MapFleetTwinsApi();
-app.MapFleetTwinsOpenApi();
-app.MapFleetTwinsGrpc();
-app.MapFleetTwinsTelemetry();
-app.MapFleetTwinsBenchmarkEndpoints();
-await app.RunAsync();
-return 0;
+    builder.AddFleetTwinsProfile();
+    builder.AddFleetTwinsTelemetry();
+    builder.AddFleetTwinsSilo();
+    builder.AddFleetTwinsFleet();
+    builder.AddFleetTwinsHealth();
+    builder.AddFleetTwinsWebhooks();
+    builder.AddFleetTwinsApiAuth();
+    builder.AddFleetTwinsRateLimits();
+    builder.AddFleetTwinsForwardedAddresses();
+    builder.AddFleetTwinsApi();
+    builder.AddFleetTwinsOpenApi();
+    builder.AddFleetTwinsGrpc();
+
+    var app = builder.Build();
+    app.ValidateFleetTwinsSettings();
+    app.UseFleetTwinsForwardedAddresses();
+    app.UseFleetTwinsSecurityHeaders();
+    app.UseFleetTwinsConsole();
+    app.UseAuthentication();
+    app.UseRateLimiter();
+    app.UseAuthorization();
+    app.MapFleetTwinsHealth();
+    app.MapFleetTwinsWebhooks();
+    app.MapFleetTwinsApi();
+    app.MapFleetTwinsOpenApi();
+    app.MapFleetTwinsGrpc();
+    app.MapFleetTwinsTelemetry();
+    app.MapFleetTwinsBenchmarkEndpoints();
+    await app.RunAsync();
+    return 0;
+});

@@ -5,6 +5,9 @@ public static class Fixture
 {
     public static readonly DateTimeOffset ReceivedAt = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The host's clock when the examples arrive: at <see cref="ReceivedAt"/>, with the default future skew.</summary>
+    public static readonly FleetTwins.Ingestion.Parsing.FutureLimit Limit = new(ReceivedAt, FleetTwins.Ingestion.Parsing.FutureLimit.DefaultSkew);
+
     public static string Path(string relative) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", relative);
 
     public static byte[] Bytes(string relative) => File.ReadAllBytes(Path(relative));

@@ -123,10 +123,10 @@ public sealed class HostileInputProperties
 
     private static Func<byte[], ParseOutcome> Parser(string provider) => provider switch
     {
-        "telematica" => body => TelematicaParser.Parse(body, Fixture.ReceivedAt),
-        "volteras" => body => VolterasParser.Parse(body, null, Fixture.ReceivedAt),
-        "tracker" => body => TrackerParser.Parse(body, TimeSpan.FromMinutes(2)).Outcome,
-        "invers" => body => InversParser.Parse(body).Outcome,
+        "telematica" => body => TelematicaParser.Parse(body, Fixture.ReceivedAt, Fixture.Limit),
+        "volteras" => body => VolterasParser.Parse(body, null, Fixture.ReceivedAt, Fixture.Limit),
+        "tracker" => body => TrackerParser.Parse(body, TimeSpan.FromMinutes(2), Fixture.Limit).Outcome,
+        "invers" => body => InversParser.Parse(body, Fixture.Limit).Outcome,
         _ => throw new ArgumentOutOfRangeException(nameof(provider)),
     };
 

@@ -11,7 +11,7 @@ public sealed class InversParserTests
 
     private static ForVehicle Vehicle(string file, InversMessageProperties? properties = null)
     {
-        var parsed = InversParser.Parse(Fixture.Bytes(file), properties);
+        var parsed = InversParser.Parse(Fixture.Bytes(file), Fixture.Limit, properties);
         return Assert.IsType<ForVehicle>(Assert.Single(Assert.IsType<ParseOutcome.Accepted>(parsed.Outcome).Deliveries));
     }
 
@@ -22,7 +22,7 @@ public sealed class InversParserTests
     [MemberData(nameof(Examples))]
     public void Every_event_type_is_accepted_with_its_metadata_id_as_delivery_id(string file)
     {
-        var parsed = InversParser.Parse(Fixture.Bytes(file));
+        var parsed = InversParser.Parse(Fixture.Bytes(file), Fixture.Limit);
 
         Assert.IsType<ParseOutcome.Accepted>(parsed.Outcome);
         Assert.StartsWith("invers:01F1FHJ7SHQK5MGF69B8K234", parsed.DeliveryId);
@@ -48,7 +48,7 @@ public sealed class InversParserTests
     {
         var body = Envelope("VehicleStateRecorded", """{"vehicle":{"id":"V9"},"fuel_level_in_percent":{"timestamp":"2020-01-30T13:00:00Z","value":30}}""", 2);
 
-        var accepted = Assert.IsType<ParseOutcome.Accepted>(InversParser.Parse(Fixture.Utf8(body)).Outcome);
+        var accepted = Assert.IsType<ParseOutcome.Accepted>(InversParser.Parse(Fixture.Utf8(body), Fixture.Limit).Outcome);
 
         Assert.Equal(30, Assert.IsType<StateOfChargeReported>(Assert.Single(((ForVehicle)accepted.Deliveries[0]).Events)).Percent);
     }
@@ -87,15 +87,15 @@ public sealed class InversParserTests
     [Fact]
     public void Unknown_type_unknown_fields_and_unknown_enum_values_are_tolerated()
     {
-        Assert.IsType<ParseOutcome.UnknownType>(InversParser.Parse(Fixture.Utf8(Envelope("VehicleDamageReported", """{"vehicle_id":"V1"}"""))).Outcome);
-        var outcome = InversParser.Parse(Fixture.Utf8(Envelope("VehicleChanged", """{"vehicle":{"id":"V1","rental_status":{"value":"RESERVED"},"new_thing":[1,2]}}"""))).Outcome;
+        Assert.IsType<ParseOutcome.UnknownType>(InversParser.Parse(Fixture.Utf8(Envelope("VehicleDamageReported", """{"vehicle_id":"V1"}""")), Fixture.Limit).Outcome);
+        var outcome = InversParser.Parse(Fixture.Utf8(Envelope("VehicleChanged", """{"vehicle":{"id":"V1","rental_status":{"value":"RESERVED"},"new_thing":[1,2]}}""")), Fixture.Limit).Outcome;
         Assert.Empty(((ForVehicle)Assert.IsType<ParseOutcome.Accepted>(outcome).Deliveries[0]).Events);
     }
 
     [Fact]
     public void New_schema_major_version_of_a_known_type_is_refused_not_guessed_at()
     {
-        var parsed = InversParser.Parse(Fixture.Utf8(Envelope("VehicleStateRecorded", """{"vehicle_id":"V1"}""", version: 3)));
+        var parsed = InversParser.Parse(Fixture.Utf8(Envelope("VehicleStateRecorded", """{"vehicle_id":"V1"}""", version: 3)), Fixture.Limit);
 
         Assert.Contains("schema_major_version 3", Assert.IsType<ParseOutcome.Invalid>(parsed.Outcome).Reason);
         Assert.Equal("invers:01TEST", parsed.DeliveryId);
@@ -106,9 +106,9 @@ public sealed class InversParserTests
     {
         var body = Fixture.Utf8(Envelope("VehicleStateRecorded", """{"vehicle_id":"V1"}""", version: 2));
 
-        Assert.IsType<ParseOutcome.Accepted>(InversParser.Parse(body, new InversMessageProperties("01TEST", "VehicleStateRecorded", "2")).Outcome);
-        Assert.IsType<ParseOutcome.Invalid>(InversParser.Parse(body, new InversMessageProperties("01TEST", "VehicleStateRecorded", "3")).Outcome);
-        Assert.IsType<ParseOutcome.Invalid>(InversParser.Parse(body, new InversMessageProperties("01TEST", "VehicleStateRecorded", "two")).Outcome);
+        Assert.IsType<ParseOutcome.Accepted>(InversParser.Parse(body, Fixture.Limit, new InversMessageProperties("01TEST", "VehicleStateRecorded", "2")).Outcome);
+        Assert.IsType<ParseOutcome.Invalid>(InversParser.Parse(body, Fixture.Limit, new InversMessageProperties("01TEST", "VehicleStateRecorded", "3")).Outcome);
+        Assert.IsType<ParseOutcome.Invalid>(InversParser.Parse(body, Fixture.Limit, new InversMessageProperties("01TEST", "VehicleStateRecorded", "two")).Outcome);
     }
 
     [Theory]
@@ -119,7 +119,7 @@ public sealed class InversParserTests
     [InlineData("""{"vehicle_id":"V 1"}""", "vehicle_id")]
     public void Known_property_of_the_wrong_type_is_refused_with_a_reason(string data, string mentioned)
     {
-        var parsed = InversParser.Parse(Fixture.Utf8(Envelope("VehicleStateRecorded", data, 2)));
+        var parsed = InversParser.Parse(Fixture.Utf8(Envelope("VehicleStateRecorded", data, 2)), Fixture.Limit);
 
         Assert.Contains(mentioned, Assert.IsType<ParseOutcome.Invalid>(parsed.Outcome).Reason);
     }
@@ -131,6 +131,6 @@ public sealed class InversParserTests
     [InlineData("""not json""", "JSON")]
     public void Broken_envelope_is_refused(string json, string mentioned)
     {
-        Assert.Contains(mentioned, Assert.IsType<ParseOutcome.Invalid>(InversParser.Parse(Fixture.Utf8(json)).Outcome).Reason);
+        Assert.Contains(mentioned, Assert.IsType<ParseOutcome.Invalid>(InversParser.Parse(Fixture.Utf8(json), Fixture.Limit).Outcome).Reason);
     }
 }

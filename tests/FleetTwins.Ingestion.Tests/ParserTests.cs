@@ -15,7 +15,7 @@ public sealed class TelematicaParserTests
 
     private static ParseOutcome.Accepted Accept(string file)
     {
-        var outcome = TelematicaParser.Parse(Fixture.Bytes(file), Fixture.ReceivedAt);
+        var outcome = TelematicaParser.Parse(Fixture.Bytes(file), Fixture.ReceivedAt, Fixture.Limit);
         return Assert.IsType<ParseOutcome.Accepted>(outcome);
     }
 
@@ -101,7 +101,7 @@ public sealed class TelematicaParserTests
     [Fact]
     public void Unknown_type_is_accepted_as_unknown()
     {
-        var outcome = TelematicaParser.Parse(Fixture.Utf8("""{"type":"vehicle.tire-pressure","vehicleId":"a1"}"""), Fixture.ReceivedAt);
+        var outcome = TelematicaParser.Parse(Fixture.Utf8("""{"type":"vehicle.tire-pressure","vehicleId":"a1"}"""), Fixture.ReceivedAt, Fixture.Limit);
 
         Assert.Equal("vehicle.tire-pressure", Assert.IsType<ParseOutcome.UnknownType>(outcome).EventType);
     }
@@ -123,7 +123,7 @@ public sealed class TelematicaParserTests
     [InlineData("", "JSON")]
     public void Invalid_payload_is_refused_with_a_reason_that_names_the_problem(string json, string mentioned)
     {
-        var outcome = TelematicaParser.Parse(Fixture.Utf8(json), Fixture.ReceivedAt);
+        var outcome = TelematicaParser.Parse(Fixture.Utf8(json), Fixture.ReceivedAt, Fixture.Limit);
 
         Assert.Contains(mentioned, Assert.IsType<ParseOutcome.Invalid>(outcome).Reason);
     }
@@ -133,7 +133,7 @@ public sealed class TelematicaParserTests
     {
         var json = "{\"type\":\"vehicle.soc\",\"x\":" + new string('[', 200) + new string(']', 200) + "}";
 
-        Assert.IsType<ParseOutcome.Invalid>(TelematicaParser.Parse(Fixture.Utf8(json), Fixture.ReceivedAt));
+        Assert.IsType<ParseOutcome.Invalid>(TelematicaParser.Parse(Fixture.Utf8(json), Fixture.ReceivedAt, Fixture.Limit));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class TelematicaParserTests
     {
         var json = """{"type":"vehicle.soc","vehicleId":"a1","vehicleState":{"batteryState":{"range":100,"rangeUnit":"mi"}}}""";
 
-        var vehicle = (ForVehicle)Assert.IsType<ParseOutcome.Accepted>(TelematicaParser.Parse(Fixture.Utf8(json), Fixture.ReceivedAt)).Deliveries[0];
+        var vehicle = (ForVehicle)Assert.IsType<ParseOutcome.Accepted>(TelematicaParser.Parse(Fixture.Utf8(json), Fixture.ReceivedAt, Fixture.Limit)).Deliveries[0];
 
         Assert.Equal(160.9344, Assert.Single(vehicle.Events.OfType<RangeReported>()).Km, 6);
     }
@@ -159,7 +159,7 @@ public sealed class VolterasParserTests
 
     private static IReadOnlyList<Routed> Accept(string file, string? type = null)
     {
-        var outcome = VolterasParser.Parse(Fixture.Bytes(file), type ?? TypeOf(file), Fixture.ReceivedAt);
+        var outcome = VolterasParser.Parse(Fixture.Bytes(file), type ?? TypeOf(file), Fixture.ReceivedAt, Fixture.Limit);
         return Assert.IsType<ParseOutcome.Accepted>(outcome).Deliveries;
     }
 
@@ -170,7 +170,7 @@ public sealed class VolterasParserTests
     [MemberData(nameof(Examples))]
     public void Every_example_is_accepted_on_its_typed_path(string file)
     {
-        var outcome = VolterasParser.Parse(Fixture.Bytes(file), TypeOf(file), Fixture.ReceivedAt);
+        var outcome = VolterasParser.Parse(Fixture.Bytes(file), TypeOf(file), Fixture.ReceivedAt, Fixture.Limit);
 
         Assert.Equal(TypeOf(file), Assert.IsType<ParseOutcome.Accepted>(outcome).EventType);
     }
@@ -179,7 +179,7 @@ public sealed class VolterasParserTests
     [MemberData(nameof(Examples))]
     public void Untyped_path_infers_the_type_except_for_the_ambiguous_connection_shape(string file)
     {
-        var outcome = VolterasParser.Parse(Fixture.Bytes(file), null, Fixture.ReceivedAt);
+        var outcome = VolterasParser.Parse(Fixture.Bytes(file), null, Fixture.ReceivedAt, Fixture.Limit);
 
         if (TypeOf(file) is "device.connected" or "device.disconnected")
         {
@@ -274,7 +274,7 @@ public sealed class VolterasParserTests
     {
         var json = """{"metricType":"CABIN_TEMPERATURE","vehicle":{"id":"v1"},"timestamp":"2024-01-15T10:30:00Z","value":21}""";
 
-        Assert.IsType<ParseOutcome.UnknownType>(VolterasParser.Parse(Fixture.Utf8(json), "device.telemetry", Fixture.ReceivedAt));
+        Assert.IsType<ParseOutcome.UnknownType>(VolterasParser.Parse(Fixture.Utf8(json), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit));
     }
 
     [Theory]
@@ -286,7 +286,7 @@ public sealed class VolterasParserTests
     [InlineData("""{"metricType":"ODOMETER","vehicle":{"id":"v1"},"timestamp":"2024-01-15T10:30:00Z","odometer":{"value":1e400}}""", "value")]
     public void Invalid_telemetry_is_refused_with_a_reason(string json, string mentioned)
     {
-        var outcome = VolterasParser.Parse(Fixture.Utf8(json), "device.telemetry", Fixture.ReceivedAt);
+        var outcome = VolterasParser.Parse(Fixture.Utf8(json), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit);
 
         Assert.Contains(mentioned, Assert.IsType<ParseOutcome.Invalid>(outcome).Reason);
     }
@@ -294,7 +294,7 @@ public sealed class VolterasParserTests
     [Fact]
     public void Payload_on_the_wrong_typed_path_is_refused()
     {
-        var outcome = VolterasParser.Parse(Fixture.Bytes("volteras/rate_limit.updated.1.json"), "device.telemetry", Fixture.ReceivedAt);
+        var outcome = VolterasParser.Parse(Fixture.Bytes("volteras/rate_limit.updated.1.json"), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit);
 
         Assert.IsType<ParseOutcome.Invalid>(outcome);
     }
@@ -317,7 +317,7 @@ public sealed class TrackerParserTests
     [MemberData(nameof(Examples))]
     public void Every_documented_event_type_is_accepted(string file)
     {
-        var parsed = TrackerParser.Parse(Fixture.Bytes(file), Skew);
+        var parsed = TrackerParser.Parse(Fixture.Bytes(file), Skew, Fixture.Limit);
 
         var accepted = Assert.IsType<ParseOutcome.Accepted>(parsed.Outcome);
         Assert.Equal(Path.GetFileName(file).Split('.')[0], accepted.EventType);
@@ -327,7 +327,7 @@ public sealed class TrackerParserTests
     [Fact]
     public void Overspeed_reports_location_and_the_event_on_the_imei_alias()
     {
-        var accepted = Assert.IsType<ParseOutcome.Accepted>(TrackerParser.Parse(Fixture.Bytes("tracker/overspeed.json"), Skew).Outcome);
+        var accepted = Assert.IsType<ParseOutcome.Accepted>(TrackerParser.Parse(Fixture.Bytes("tracker/overspeed.json"), Skew, Fixture.Limit).Outcome);
         var vehicle = Assert.IsType<ForVehicle>(Assert.Single(accepted.Deliveries));
         var at = DateTimeOffset.Parse("2024-06-28T17:52:13Z");
 
@@ -341,9 +341,9 @@ public sealed class TrackerParserTests
     [Fact]
     public void Same_content_gives_the_same_delivery_id_whatever_the_formatting()
     {
-        var original = TrackerParser.Parse(Fixture.Bytes("tracker/overspeed.json"), Skew).DeliveryId;
-        var compact = TrackerParser.Parse(Fixture.Utf8(Json(_ => { })), Skew).DeliveryId;
-        var other = TrackerParser.Parse(Fixture.Utf8(Json(p => p["Changes"] = 51)), Skew).DeliveryId;
+        var original = TrackerParser.Parse(Fixture.Bytes("tracker/overspeed.json"), Skew, Fixture.Limit).DeliveryId;
+        var compact = TrackerParser.Parse(Fixture.Utf8(Json(_ => { })), Skew, Fixture.Limit).DeliveryId;
+        var other = TrackerParser.Parse(Fixture.Utf8(Json(p => p["Changes"] = 51)), Skew, Fixture.Limit).DeliveryId;
 
         Assert.Equal(original, compact);
         Assert.NotEqual(original, other);
@@ -364,7 +364,7 @@ public sealed class TrackerParserTests
     [InlineData("Server_Time", "not a time", "Server_Time")]
     public void Documented_validation_rules_are_enforced(string field, string value, string mentioned)
     {
-        var parsed = TrackerParser.Parse(Fixture.Utf8(Json(p => p[field] = value)), Skew);
+        var parsed = TrackerParser.Parse(Fixture.Utf8(Json(p => p[field] = value)), Skew, Fixture.Limit);
 
         Assert.Contains(mentioned, Assert.IsType<ParseOutcome.Invalid>(parsed.Outcome).Reason);
     }
@@ -372,7 +372,7 @@ public sealed class TrackerParserTests
     [Fact]
     public void Device_time_slightly_after_server_time_is_within_the_skew()
     {
-        var parsed = TrackerParser.Parse(Fixture.Utf8(Json(p => p["Device_Time"] = "2024-06-28T18:50:45.000000+0000")), Skew);
+        var parsed = TrackerParser.Parse(Fixture.Utf8(Json(p => p["Device_Time"] = "2024-06-28T18:50:45.000000+0000")), Skew, Fixture.Limit);
 
         Assert.IsType<ParseOutcome.Accepted>(parsed.Outcome);
     }
@@ -380,7 +380,7 @@ public sealed class TrackerParserTests
     [Fact]
     public void Geofence_event_without_a_geofence_name_is_refused()
     {
-        var parsed = TrackerParser.Parse(Fixture.Utf8(Json(p => p["Event"] = "geofence_enter")), Skew);
+        var parsed = TrackerParser.Parse(Fixture.Utf8(Json(p => p["Event"] = "geofence_enter")), Skew, Fixture.Limit);
 
         Assert.Contains("Geofence_Name", Assert.IsType<ParseOutcome.Invalid>(parsed.Outcome).Reason);
     }
@@ -388,6 +388,6 @@ public sealed class TrackerParserTests
     [Fact]
     public void Unknown_event_is_accepted_as_unknown()
     {
-        Assert.IsType<ParseOutcome.UnknownType>(TrackerParser.Parse(Fixture.Utf8(Json(p => p["Event"] = "ignition_on")), Skew).Outcome);
+        Assert.IsType<ParseOutcome.UnknownType>(TrackerParser.Parse(Fixture.Utf8(Json(p => p["Event"] = "ignition_on")), Skew, Fixture.Limit).Outcome);
     }
 }

@@ -19,6 +19,9 @@ public sealed class ChargerState
     /// <summary>Commands sent to the charger, newest first, with their lifecycle (the vehicles' state machine).</summary>
     [Id(2)] public List<VehicleCommand> Commands { get; set; } = [];
 
+    /// <summary>Commands pruned from <see cref="Commands"/> whose idempotency key still answers them.</summary>
+    [Id(3)] public List<VehicleCommand> RememberedCommands { get; set; } = [];
+
     /// <summary>Applies one delivery to the snapshot (pure: no I/O).</summary>
     public void Apply(string id, TwinEventBatch<ChargerEvent> batch, DateTimeOffset now)
     {
@@ -76,11 +79,14 @@ public sealed class ChargerGrain(
         }
 
         var id = $"cmd_{Guid.NewGuid():N}";
-        var command = CommandLifecycle.Send(charger.State.Commands, request, id, clock.GetUtcNow(), commandOptions.Value.Timeout);
+        var command = CommandLifecycle.Send(charger.State.Commands, charger.State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value);
         if (command.Id == id)
         {
+            // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
+            await this.RunOrDeactivateAsync(() =>
+                this.RegisterOrUpdateReminder(TimeoutReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod));
+
             await charger.WriteStateOrDeactivateAsync(this);
-            await this.RegisterOrUpdateReminder(TimeoutReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
         }
 
         return command;

@@ -18,18 +18,48 @@ public static class PersistentStateExtensions
             return ApplyOutcome.Duplicate;
         }
 
-        apply();
-        log.Add(deliveryId);
+        try
+        {
+            apply();
+            log.Add(deliveryId);
+        }
+        catch
+        {
+            // An apply that threw may have changed part of the state: that part must not outlive the call.
+            grain.DeactivateOnIdle();
+            throw;
+        }
+
         await state.WriteStateOrDeactivateAsync(grain);
         return ApplyOutcome.Applied;
     }
 
-    /// <summary>Writes the state; on failure deactivates the grain (the next call reloads from storage) and rethrows.</summary>
+    /// <summary>
+    /// Writes the state; on any failure (storage down, or the state failing to serialize) deactivates the grain, so
+    /// that the next call reloads what storage holds instead of the change that was not written, and rethrows.
+    /// </summary>
     public static async Task WriteStateOrDeactivateAsync<T>(this IPersistentState<T> state, Grain grain)
     {
         try
         {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            grain.DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a step between an in-memory change and its write (e.g. registering a reminder); if it fails, deactivates
+    /// the grain so the unwritten change does not outlive the call, and rethrows.
+    /// </summary>
+    public static async Task RunOrDeactivateAsync(this Grain grain, Func<Task> step)
+    {
+        try
+        {
+            await step();
         }
         catch
         {

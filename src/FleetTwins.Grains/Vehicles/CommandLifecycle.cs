@@ -14,6 +14,12 @@ public static class CommandLifecycle
     /// <summary>How many commands a twin keeps (the oldest finished ones go first).</summary>
     public const int Retained = 50;
 
+    /// <summary>
+    /// At most this many commands pruned from the newest <see cref="Retained"/> are remembered for their idempotency
+    /// key: a bound on state for a key holder sending thousands a day, far above what a vehicle is sent.
+    /// </summary>
+    public const int RememberedCapacity = 1000;
+
     /// <summary>A provider report without a command id matches a command of its kind sent at most this long after it.</summary>
     private static readonly TimeSpan ReportSkew = TimeSpan.FromMinutes(1);
 
@@ -31,10 +37,20 @@ public static class CommandLifecycle
             ? command
             : command with { Status = to, UpdatedAt = at, History = [.. command.History, new CommandTransition(to, at, reason, source)] };
 
-    /// <summary>Records a new command, superseding open ones of the same kind; the same idempotency key answers the same command.</summary>
-    public static VehicleCommand Send(List<VehicleCommand> commands, CommandRequest request, string id, DateTimeOffset now, TimeSpan timeout)
+    /// <summary>
+    /// Records a new command, superseding open ones of the same kind. The same idempotency key answers the same
+    /// command for <see cref="CommandOptions.IdempotencyWindow"/>: a command pruned from the newest
+    /// <see cref="Retained"/> before then moves to <paramref name="remembered"/>, kept with its id, status and times
+    /// (not its arguments or history), so a late retry still answers it rather than sending it again.
+    /// </summary>
+    public static VehicleCommand Send(
+        List<VehicleCommand> commands, List<VehicleCommand> remembered, CommandRequest request, string id, DateTimeOffset now, CommandOptions options)
     {
-        if (request.IdempotencyKey is { } key && commands.FirstOrDefault(c => c.IdempotencyKey == key) is { } existing)
+        var since = now - options.IdempotencyWindow;
+        remembered.RemoveAll(c => c.CreatedAt <= since);
+        if (request.IdempotencyKey is { } key
+            && (commands.FirstOrDefault(c => c.IdempotencyKey == key) ?? remembered.FirstOrDefault(c => c.IdempotencyKey == key)) is { } existing
+            && existing.CreatedAt > since)
         {
             return existing;
         }
@@ -55,7 +71,7 @@ public static class CommandLifecycle
             Status = CommandStatus.PENDING,
             CreatedAt = now,
             UpdatedAt = now,
-            Deadline = now + timeout,
+            Deadline = now + options.Timeout,
             IdempotencyKey = request.IdempotencyKey,
             History = [new CommandTransition(CommandStatus.PENDING, now, "sent", Sources.Api)],
         };
@@ -63,7 +79,17 @@ public static class CommandLifecycle
         while (commands.Count > Retained)
         {
             var oldestFinished = commands.FindLastIndex(c => c.IsFinal);
-            commands.RemoveAt(oldestFinished >= 0 ? oldestFinished : commands.Count - 1);
+            var index = oldestFinished >= 0 ? oldestFinished : commands.Count - 1;
+            var pruned = commands[index];
+            commands.RemoveAt(index);
+            if (pruned.IdempotencyKey is not null && pruned.CreatedAt > since)
+            {
+                remembered.Insert(0, pruned with { ArgumentsJson = "{}", History = [.. pruned.History.TakeLast(1)] });
+                if (remembered.Count > RememberedCapacity)
+                {
+                    remembered.RemoveAt(remembered.Count - 1);
+                }
+            }
         }
 
         return command;
@@ -165,9 +191,9 @@ public static class CommandLifecycle
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Validated at the API; nothing to compare against otherwise.
+            // Validated at the API (stored before that was, an unpaired surrogate throws on reading): nothing to compare.
         }
 
         return null;

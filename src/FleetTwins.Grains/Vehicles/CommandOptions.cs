@@ -10,4 +10,7 @@ public sealed class CommandOptions
 
     /// <summary>How often the durable reminder checks a twin's open commands for timeouts.</summary>
     public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an idempotency key answers the command it created, even once that command is no longer among the newest 50.</summary>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 }

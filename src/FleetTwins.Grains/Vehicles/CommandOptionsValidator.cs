@@ -17,6 +17,11 @@ public sealed class CommandOptionsValidator(IOptions<ReminderOptions> reminders)
             failures.Add($"{CommandOptions.Section}:Timeout {options.Timeout} must be positive");
         }
 
+        if (options.IdempotencyWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{CommandOptions.Section}:IdempotencyWindow {options.IdempotencyWindow} must be positive");
+        }
+
         var minimum = reminders.Value.MinimumReminderPeriod;
         if (options.CheckPeriod < minimum)
         {

@@ -253,11 +253,12 @@ public sealed class VehicleTwinGrain(
         }
 
         var id = $"cmd_{Guid.NewGuid():N}";
-        var command = CommandLifecycle.Send(State.Commands, request, id, clock.GetUtcNow(), commandOptions.Value.Timeout);
+        var command = CommandLifecycle.Send(State.Commands, State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value);
         if (command.Id == id)
         {
+            // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
+            await this.RunOrDeactivateAsync(EnsureTimeoutReminderAsync);
             await SaveAsync();
-            await EnsureTimeoutReminderAsync();
         }
 
         return command;

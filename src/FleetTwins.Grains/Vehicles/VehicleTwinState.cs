@@ -88,6 +88,9 @@ public sealed class VehicleTwinState
     /// <summary>The last journal record this state holds (a snapshot at this sequence; the journal goes on after it).</summary>
     [Id(42)] public long JournalSequence { get; set; }
 
+    /// <summary>Commands pruned from <see cref="Commands"/> whose idempotency key still answers them (<see cref="CommandLifecycle.Send"/>).</summary>
+    [Id(43)] public List<FleetTwins.Abstractions.Commands.VehicleCommand> RememberedCommands { get; set; } = [];
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
@@ -322,6 +325,8 @@ public sealed class VehicleTwinState
         MergeNewest(Geofences, other.Geofences, r => r.At);
         MergeNewest(Status, other.Status, r => r.At);
         Commands = [.. Commands.Concat(other.Commands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt).Take(CommandLifecycle.Retained)];
+        RememberedCommands = [.. RememberedCommands.Concat(other.RememberedCommands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt)
+            .Take(CommandLifecycle.RememberedCapacity)];
         Notifications = [.. Notifications.Concat(other.Notifications).DistinctBy(n => n.Id).OrderByDescending(n => n.At).Take(NotificationsRetained)];
         AliasHistory = [.. AliasHistory.Concat(other.AliasHistory).Distinct().OrderByDescending(c => c.At).Take(AliasHistoryRetained)];
         Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using FleetTwins.Grains.Delivery;
-using FleetTwins.Host.Hosting;
+using FleetTwins.Host.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace FleetTwins.Host.Api;
 
 /// <summary>
-/// Turns the exceptions a request can meet into problem details: a body that cannot be read is a 4xx that says
-/// why; storage or cluster trouble is a 503 (retry later); anything else stays a 500.
+/// Turns the exceptions a request can meet into an answer that says what happened, in the shape of the endpoint
+/// (problem details, or the webhook error body under <c>/webhooks</c>): a body that cannot be read is a 4xx that says
+/// why; storage or cluster trouble is a 503 (retry later); anything else is a 500 whose cause is logged, not answered.
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -17,20 +18,25 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", Describe(bad)),
             _ when TransientFailure.Is(exception) => (503, "Service unavailable", "Storage or cluster is unavailable; retry later."),
-            _ => (0, "", ""),
+            _ => (500, "Internal server error", "The request could not be served; the cause is logged."),
         };
-        if (status == 0)
-        {
-            return false;
-        }
-
         if (status == 503)
         {
             logger.LogWarning(exception, "Storage or cluster unavailable while serving {Method} {Path}", context.Request.Method, context.Request.Path);
             context.Response.Headers.RetryAfter = "5";
         }
+        else if (status >= 500)
+        {
+            logger.LogError(exception, "Failed serving {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
 
         context.Response.StatusCode = status;
+        if (context.Request.Path.StartsWithSegments("/webhooks"))
+        {
+            await WebhookEndpoints.WriteErrorAsync(context, status, detail);
+            return true;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

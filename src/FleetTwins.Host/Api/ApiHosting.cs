@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using FleetTwins.Host.Webhooks;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api;
 
@@ -7,18 +10,27 @@ public static class ApiHosting
 {
     public static WebApplicationBuilder AddFleetTwinsApi(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<SearchBudgetOptions>().Bind(builder.Configuration.GetSection(SearchBudgetOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SearchBudgetOptions>, SearchBudgetOptionsValidator>();
+        builder.Services.AddSingleton<SearchBudget>();
         builder.Services.AddProblemDetails();
+        // After ASP.NET Core's own writer: answers what it declines (a request that accepts no JSON) all the same.
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         // Let binding failures reach ApiExceptionHandler, which says what was wrong with the body.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new StrictJson.StringConverter());
+        });
         return builder;
     }
 
     public static WebApplication MapFleetTwinsApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = StatusCodePageAsync });
         app.MapVehicleEndpoints();
         app.MapTwinEndpoints();
         app.MapCommandEndpoints();
@@ -26,5 +38,19 @@ public static class ApiHosting
         app.MapFleetEndpoints();
         app.MapParkedEndpoints();
         return app;
+    }
+
+    /// <summary>An error answered without a body (404, 405, ...): the webhook error body under /webhooks, else problem details.</summary>
+    private static async Task StatusCodePageAsync(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        if (context.Request.Path.StartsWithSegments("/webhooks"))
+        {
+            await WebhookEndpoints.WriteErrorAsync(context, context.Response.StatusCode,
+                Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(context.Response.StatusCode));
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context });
     }
 }

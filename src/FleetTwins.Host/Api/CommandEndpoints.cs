@@ -2,12 +2,19 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Vehicles;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FleetTwins.Host.Api;
 
 /// <summary><c>/api/vehicles/{id}/commands</c>: send a command and follow its lifecycle.</summary>
 public static partial class CommandEndpoints
 {
+    /// <summary>Largest <c>arguments</c> object accepted, as JSON text (400 beyond).</summary>
+    public const int MaxArgumentsBytes = 16 * 1024;
+
+    /// <summary>Largest command request body read (413 beyond): the arguments and room for the rest.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     /// <summary>Body of <c>POST /api/vehicles/{id}/commands</c>.</summary>
     public sealed record SendCommandRequest(string? Command, JsonElement? Arguments, string? IdempotencyKey);
 
@@ -18,9 +25,26 @@ public static partial class CommandEndpoints
     {
         public static CommandView From(VehicleCommand c)
         {
-            using var arguments = JsonDocument.Parse(c.ArgumentsJson);
+            using var arguments = JsonDocument.Parse(ArgumentsJson(c));
             return new(c.Id, c.Command, arguments.RootElement.Clone(), c.Status, c.CreatedAt, c.UpdatedAt, c.Deadline,
                 c.IdempotencyKey, c.ProviderCommandId, c.History);
+        }
+
+        /// <summary>
+        /// The command's arguments as JSON text that can be written out: arguments stored before they were validated
+        /// (an unpaired surrogate, which no answer can carry) show as <c>{}</c> rather than failing every list of commands.
+        /// </summary>
+        public static string ArgumentsJson(VehicleCommand c)
+        {
+            try
+            {
+                using var arguments = JsonDocument.Parse(c.ArgumentsJson);
+                return StrictJson.Problem(arguments.RootElement, "arguments") is null ? c.ArgumentsJson : "{}";
+            }
+            catch (JsonException)
+            {
+                return "{}";
+            }
         }
     }
 
@@ -32,7 +56,8 @@ public static partial class CommandEndpoints
         var commands = routes.MapGroup("/api/vehicles/{id}/commands").WithTags("Commands");
         commands.MapPost("/", SendAsync).WithName("SendCommand")
             .WithSummary("Records a command as PENDING (202); the same idempotency key answers the same command.")
-            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
+            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireAuthorization(ApiScopes.Command);
         commands.MapGet("/", ListAsync).WithName("ListCommands")
             .WithSummary("The vehicle's commands with their history, newest first.")
             .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
@@ -41,7 +66,8 @@ public static partial class CommandEndpoints
 
         var chargerCommands = routes.MapGroup("/api/chargers/{id}/commands").WithTags("Commands");
         chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand")
-            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
+            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireAuthorization(ApiScopes.Command);
         chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands")
             .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
         return routes;
@@ -105,7 +131,22 @@ public static partial class CommandEndpoints
             return ("Invalid arguments", "arguments must be a JSON object.");
         }
 
-        return request.IdempotencyKey is { Length: 0 or > 200 } ? ("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters.") : null;
+        if (request.Arguments is { ValueKind: JsonValueKind.Object } arguments)
+        {
+            if (System.Text.Encoding.UTF8.GetByteCount(arguments.GetRawText()) > MaxArgumentsBytes)
+            {
+                return ("Invalid arguments", $"arguments must be at most {MaxArgumentsBytes} bytes of JSON.");
+            }
+
+            if (StrictJson.Problem(arguments, "arguments") is { } problem)
+            {
+                return ("Invalid arguments", $"{problem}.");
+            }
+        }
+
+        return request.IdempotencyKey is { Length: 0 or > 200 } || (request.IdempotencyKey is { } key && StrictJson.HasControl(key))
+            ? ("Invalid idempotency key", "idempotencyKey must be 1 to 200 characters, none of them control characters.")
+            : null;
     }
 
     private static IResult? Validate(string id, SendCommandRequest request) =>

@@ -18,11 +18,11 @@ public static class FleetEndpoints
     {
         routes.MapGet("/api/vehicles", SearchAsync).WithTags("Fleet").WithName("SearchVehicles")
             .WithSummary("Fleet search: vehicles matching the filter, sorted, a page at a time.")
-            .Produces<SearchResponse>().ProducesProblem(400)
+            .Produces<SearchResponse>().ProducesProblem(400).ProducesProblem(429)
             .RequireAuthorization(ApiScopes.Read);
         routes.MapGet("/api/fleet/aggregates", AggregateAsync).WithTags("Fleet").WithName("FleetAggregates")
             .WithSummary("Count, online ratio, average SOC and count by charging state of the vehicles matching the filter.")
-            .Produces<FleetAggregates>().ProducesProblem(400)
+            .Produces<FleetAggregates>().ProducesProblem(400).ProducesProblem(429)
             .RequireAuthorization(ApiScopes.Read);
         return routes;
     }
@@ -44,8 +44,24 @@ public static class FleetEndpoints
     public static IResult InvalidFilter(FilterException e) => TypedResults.Problem(statusCode: 400, title: "Invalid filter",
         detail: e.Message, extensions: new Dictionary<string, object?> { ["position"] = e.Position });
 
+    /// <summary>A search over its budget as problem details: 400 too costly for one request, 429 (with Retry-After) the key's budget spent.</summary>
+    public static IResult? OverBudget(HttpContext context, SearchCharge charge)
+    {
+        if (charge.Status == 200)
+        {
+            return null;
+        }
+
+        if (charge.Status == 429)
+        {
+            context.Response.Headers.RetryAfter = charge.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Problem(statusCode: charge.Status, title: charge.Status == 429 ? "Search budget spent" : "Search too costly", detail: charge.Problem);
+    }
+
     private static async Task<IResult> SearchAsync(string? filter, string? sort, int? limit, string? cursor,
-        IFleetProjection projection, TimeProvider clock, CancellationToken cancellationToken)
+        IFleetProjection projection, SearchBudget budget, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         SearchQuery query;
         try
@@ -61,11 +77,17 @@ public static class FleetEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Invalid search", detail: e.Message);
         }
 
+        if (OverBudget(context, await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, query.Filter, cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+
         var page = await projection.SearchAsync(query, filter, clock.GetUtcNow(), cancellationToken);
         return TypedResults.Ok(new SearchResponse(page.Items, page.NextCursor));
     }
 
-    private static async Task<IResult> AggregateAsync(string? filter, IFleetProjection projection, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> AggregateAsync(string? filter, IFleetProjection projection, SearchBudget budget, HttpContext context,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         Filter parsed;
         try
@@ -75,6 +97,11 @@ public static class FleetEndpoints
         catch (FilterException e)
         {
             return InvalidFilter(e);
+        }
+
+        if (OverBudget(context, await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, parsed, cancellationToken)) is { } refused)
+        {
+            return refused;
         }
 
         return TypedResults.Ok(await projection.AggregateAsync(parsed, clock.GetUtcNow(), cancellationToken));

@@ -97,7 +97,7 @@ internal static class ProtoMapping
         {
             Id = c.Id,
             Command_ = c.Command,
-            Arguments = Struct(c.ArgumentsJson),
+            Arguments = Struct(FleetTwins.Host.Api.CommandEndpoints.CommandView.ArgumentsJson(c)),
             Status = c.Status.ToString(),
             CreatedAt = Time(c.CreatedAt),
             UpdatedAt = Time(c.UpdatedAt),

@@ -23,6 +23,7 @@ public sealed class VehicleTwinsService(
     IGrainFactory grains,
     AliasLookup aliases,
     IFleetProjection projection,
+    SearchBudget budget,
     TimeProvider clock,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : VehicleTwins.VehicleTwinsBase
 {
@@ -90,6 +91,7 @@ public sealed class VehicleTwinsService(
     public override async Task<SearchVehiclesResponse> SearchVehicles(SearchVehiclesRequest request, ServerCallContext context)
     {
         var query = Invalid(() => FleetEndpoints.ParseQuery(request.Filter, request.Sort, request.Limit == 0 ? null : request.Limit, request.Cursor));
+        await ChargeAsync(query.Filter, context);
         var page = await projection.SearchAsync(query, request.Filter, clock.GetUtcNow(), context.CancellationToken);
         var response = new SearchVehiclesResponse { NextCursor = page.NextCursor ?? "" };
         response.Items.AddRange(page.Items.Select(v => v.ToProto()));
@@ -100,6 +102,7 @@ public sealed class VehicleTwinsService(
     public override async Task<FleetTwins.Grpc.V1.FleetAggregates> GetFleetAggregates(GetFleetAggregatesRequest request, ServerCallContext context)
     {
         var filter = Invalid(() => FilterParser.Parse(request.Filter));
+        await ChargeAsync(filter, context);
         return (await projection.AggregateAsync(filter, clock.GetUtcNow(), context.CancellationToken)).ToProto();
     }
 
@@ -167,7 +170,7 @@ public sealed class VehicleTwinsService(
     public override async Task<ProtoCommand> SendCommand(SendCommandRequest request, ServerCallContext context)
     {
         var arguments = ProtoMapping.Json(request.Arguments);
-        using var document = JsonDocument.Parse(arguments);
+        using var document = Invalid(() => JsonDocument.Parse(arguments));
         var rest = new CommandEndpoints.SendCommandRequest(
             request.Command.Length == 0 ? null : request.Command,
             document.RootElement,
@@ -217,6 +220,17 @@ public sealed class VehicleTwinsService(
         }
     }
 
+    /// <summary>The search budget: INVALID_ARGUMENT for a search too costly to run, RESOURCE_EXHAUSTED once the key's budget is spent.</summary>
+    private async Task ChargeAsync(Filter filter, ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        var charge = await budget.ChargeAsync(http.User, http.Connection.RemoteIpAddress, filter, context.CancellationToken);
+        if (charge.Status != 200)
+        {
+            throw new RpcException(new Status(charge.Status == 429 ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument, charge.Problem!));
+        }
+    }
+
     private static void RequireTwinId(string id, string field)
     {
         if (!VehicleIds.IsValidTwinId(id))
@@ -236,6 +250,10 @@ public sealed class VehicleTwinsService(
         catch (Exception e) when (e is FilterException or ArgumentException)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        catch (JsonException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"arguments: {e.Message}"));
         }
     }
 }

@@ -16,14 +16,14 @@ public static class ConfigurationExtensions
     public static string GetPostgresConnectionString(this IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringNames.Postgres) is { Length: > 0 } value
             ? value
-            : throw new InvalidOperationException(
-                "The cluster profile needs ConnectionStrings__Postgres (e.g. Host=127.0.0.1;Username=...;Password=...;Database=fleettwins).");
+            : throw new InvalidSettingsException(
+                "The cluster profile needs ConnectionStrings__Postgres (e.g. Host=127.0.0.1;Username=...;Password=...;Database=fleettwins)");
 
     /// <summary><c>ConnectionStrings:RabbitMQ</c> (an <c>amqp://</c> or <c>amqps://</c> URI), or a start-up error that names the key.</summary>
     public static string GetRabbitMQConnectionString(this IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringNames.RabbitMQ) is { Length: > 0 } value
         && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps"
             ? value
-            : throw new InvalidOperationException(
-                "AMQP ingestion needs ConnectionStrings__RabbitMQ as an amqp:// or amqps:// URI (e.g. amqp://user:password@host:5672/vhost).");
+            : throw new InvalidSettingsException(
+                "AMQP ingestion needs ConnectionStrings__RabbitMQ as an amqp:// or amqps:// URI (e.g. amqp://user:password@host:5672/vhost)");
 }

@@ -12,4 +12,7 @@ public sealed class SiloEndpointOptions
 
     /// <summary>The silo name; defaults to <c>POD_NAME</c>, else the machine name with the silo port.</summary>
     public string? Name { get; set; }
+
+    /// <summary>Mutual TLS on both ports; off unless a certificate is configured.</summary>
+    public SiloTlsOptions Tls { get; set; } = new();
 }

@@ -45,6 +45,7 @@ public static class SiloHosting
                 cluster.ServiceId = options.ServiceId;
             });
             profile.ConfigureSilo(silo);
+            silo.UseFleetTwinsTls(options.Silo.Tls);
             silo.AddFleetTwinsGrains(builder.Configuration);
             silo.AddInversStreams(builder.Configuration);
             silo.AddActivityPropagation(); // grain calls join the caller's trace (docs/OPERATIONS.md, telemetry)

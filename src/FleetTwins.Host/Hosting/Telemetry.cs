@@ -1,4 +1,3 @@
-using System.Net;
 using FleetTwins.Grains.Telemetry;
 using FleetTwins.Host.Api;
 using FleetTwins.Streaming.RabbitMQ.Streams;
@@ -54,7 +53,7 @@ public static class Telemetry
         }
 
         builder.Services.AddAuthorizationBuilder().AddPolicy(MetricsPolicy, policy => policy.RequireAssertion(context =>
-            context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+            context.Resource is HttpContext http && ForwardedAddresses.IsLoopbackClient(http)
             || context.User.HasClaim(c => c.Type == ApiScopes.ClaimType)));
         return builder;
     }

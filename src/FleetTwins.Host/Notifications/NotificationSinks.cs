@@ -13,14 +13,27 @@ public static class NotificationSinks
     public static IServiceCollection AddFleetTwinsNotificationSinks(this IServiceCollection services, IConfiguration configuration)
     {
         var webhooks = configuration.GetSection("Notifications:Webhooks").Get<List<WebhookEndpointOptions>>() ?? [];
-        foreach (var endpoint in webhooks)
+        var failures = new List<string>();
+        for (var i = 0; i < webhooks.Count; i++)
         {
-            if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(webhooks[i].Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
-                throw new InvalidOperationException($"Notifications__Webhooks__N__Url '{endpoint.Url}' is not an http(s) URL.");
+                failures.Add($"Notifications:Webhooks:{i}:Url '{webhooks[i].Url}' is not an http(s) URL");
             }
 
-            _ = FleetTwins.Ingestion.Signatures.SvixVerifier.DecodeSecret(endpoint.Secret);
+            try
+            {
+                _ = FleetTwins.Ingestion.Signatures.SvixVerifier.DecodeSecret(webhooks[i].Secret);
+            }
+            catch (ArgumentException)
+            {
+                failures.Add($"Notifications:Webhooks:{i}:Secret: a webhook secret must be whsec_ followed by base64");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidSettingsException(failures);
         }
 
         var rabbit = !string.IsNullOrEmpty(configuration.GetConnectionString(ConnectionStringNames.RabbitMQ));

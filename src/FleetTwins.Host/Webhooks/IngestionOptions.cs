@@ -8,6 +8,18 @@ public sealed class IngestionOptions
     /// <summary>Largest webhook body accepted (413 beyond); 1 MiB by default.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Webhook body bytes held at once by one provider's deliveries being read or parsed (503 beyond); 32 MiB by default.</summary>
+    public long MaxInFlightBytesPerProvider { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Webhook body bytes held at once by all deliveries (503 beyond); 64 MiB by default.</summary>
+    public long MaxInFlightBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// How far ahead of this host's clock a provider's timestamp may be: a later one is refused (400, or parked for
+    /// AMQP), as it would otherwise stay the newest reading until that date.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; set; } = FleetTwins.Ingestion.Parsing.FutureLimit.DefaultSkew;
+
     /// <summary><c>Ingestion__Telematica__Secrets__N</c>: the Svix secrets of the Telematica endpoint.</summary>
     public SignedWebhookOptions Telematica { get; set; } = new();
 

@@ -20,6 +20,23 @@ public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidat
             failures.Add($"{IngestionOptions.Section}:MaxBodyBytes {options.MaxBodyBytes} must be positive");
         }
 
+        // Bodies are held in pooled buffers of powers of two: the largest body takes the next one up.
+        var largestBuffer = options.MaxBodyBytes > 0 ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)options.MaxBodyBytes) : 0;
+        if (options.MaxInFlightBytesPerProvider < largestBuffer)
+        {
+            failures.Add($"{IngestionOptions.Section}:MaxInFlightBytesPerProvider {options.MaxInFlightBytesPerProvider} is below {largestBuffer}, the buffer of a body of MaxBodyBytes {options.MaxBodyBytes}: the largest body could never be read");
+        }
+
+        if (options.MaxInFlightBytes < options.MaxInFlightBytesPerProvider)
+        {
+            failures.Add($"{IngestionOptions.Section}:MaxInFlightBytes {options.MaxInFlightBytes} is below MaxInFlightBytesPerProvider {options.MaxInFlightBytesPerProvider}");
+        }
+
+        if (options.MaxFutureSkew < TimeSpan.Zero)
+        {
+            failures.Add($"{IngestionOptions.Section}:MaxFutureSkew {options.MaxFutureSkew} must not be negative");
+        }
+
         foreach (var (provider, _, endpoint) in options.PushEndpoints)
         {
             var secrets = endpoint switch
@@ -46,9 +63,9 @@ public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidat
                 {
                     _ = ForwardedAddresses.Network(endpoint.AllowedSources[i], $"{IngestionOptions.Section}:{provider}:AllowedSources:{i}");
                 }
-                catch (InvalidOperationException e)
+                catch (InvalidSettingsException e)
                 {
-                    failures.Add(e.Message);
+                    failures.AddRange(e.Failures);
                 }
             }
         }

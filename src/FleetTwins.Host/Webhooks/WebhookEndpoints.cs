@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using FleetTwins.Abstractions.Events;
@@ -19,7 +18,7 @@ namespace FleetTwins.Host.Webhooks;
 /// <summary>
 /// The push endpoints: Telematica and Volteras (Svix-signed) and GPS trackers (bearer token). Each answers 200
 /// only after the twins have applied and persisted the delivery (or recognised it as a duplicate); every error
-/// is <c>{"status":"error","message":...}</c> with 400, 401, 413 or 503 (retry).
+/// is <c>{"status":"error","message":...}</c> with 400, 401, 403, 413, 429 or 503 (retry).
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -33,6 +32,11 @@ public static class WebhookEndpoints
             new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Volteras.Secrets));
         builder.Services.AddKeyedSingleton(Sources.Tracker, (sp, _) =>
             new SvixVerifier(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Tracker.Secrets));
+        builder.Services.AddSingleton<WebhookBodyReader>();
+        builder.Services.AddSingleton(sp => new RecentMessageIds(sp.GetRequiredService<TimeProvider>()));
+        // Webhooks and AMQP ingestion share one clock and its future skew.
+        builder.Services.AddSingleton(sp => new IngestionClock(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxFutureSkew));
         return builder;
     }
 
@@ -43,19 +47,18 @@ public static class WebhookEndpoints
         if (ingestion.Telematica.Enabled)
         {
             webhooks.MapPost("/telematica", (HttpContext context, [FromKeyedServices(Sources.Telematica)] SvixVerifier verifier) =>
-                SignedAsync(context, verifier, Sources.Telematica, TelematicaParser.Parse))
+                SignedAsync(context, verifier, Sources.Telematica, (body, at, limit) => TelematicaParser.Parse(body, at, limit)))
                 .AllowOnlyFrom(Sources.Telematica, "Telematica", ingestion.Telematica);
         }
 
         if (ingestion.Volteras.Enabled)
         {
             webhooks.MapPost("/volteras", (HttpContext context, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
-                SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, null, at)))
+                SignedAsync(context, verifier, Sources.Volteras, (body, at, limit) => VolterasParser.Parse(body, null, at, limit)))
                 .AllowOnlyFrom(Sources.Volteras, "Volteras", ingestion.Volteras);
+            // A type this service does not know is accepted and counted (the parser says so), once the signature holds.
             webhooks.MapPost("/volteras/{eventType}", (HttpContext context, string eventType, [FromKeyedServices(Sources.Volteras)] SvixVerifier verifier) =>
-                VolterasParser.EventTypes.Contains(eventType)
-                    ? SignedAsync(context, verifier, Sources.Volteras, (body, at) => VolterasParser.Parse(body, eventType, at))
-                    : Task.FromResult(Error(404, $"'{eventType}' is not a Volteras event type; use one of {string.Join(", ", VolterasParser.EventTypes)}.")))
+                SignedAsync(context, verifier, Sources.Volteras, (body, at, limit) => VolterasParser.Parse(body, eventType, at, limit)))
                 .AllowOnlyFrom(Sources.Volteras, "Volteras", ingestion.Volteras);
         }
 
@@ -82,7 +85,7 @@ public static class WebhookEndpoints
             return endpoint;
         }
 
-        var allowed = options.AllowedSources.Select(a => ForwardedAddresses.Network(a, $"Ingestion__{section}__AllowedSources")).ToList();
+        var allowed = options.AllowedSources.Select((a, i) => ForwardedAddresses.Network(a, $"Ingestion:{section}:AllowedSources:{i}")).ToList();
         return endpoint.AddEndpointFilter(async (invocation, next) =>
         {
             var address = invocation.HttpContext.Connection.RemoteIpAddress;
@@ -108,53 +111,107 @@ public static class WebhookEndpoints
     private static IngestionOptions Ingestion(IConfiguration configuration) =>
         configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
 
+    /// <summary>
+    /// A Svix-signed delivery: body (pooled, within the in-flight budgets), signature, the provider's rate limit, parse;
+    /// a message id answered within its signature's window is a duplicate, else route and answer.
+    /// </summary>
     private static async Task<IResult> SignedAsync(
-        HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, ParseOutcome>? parse)
+        HttpContext context, SvixVerifier verifier, string provider, Func<ReadOnlyMemory<byte>, DateTimeOffset, FutureLimit, ParseOutcome>? parse)
     {
-        var (body, tooLarge) = await ReadBodyAsync(context);
-        if (tooLarge is not null)
+        ParseOutcome outcome;
+        SvixVerification verification;
+        var recent = context.RequestServices.GetRequiredService<RecentMessageIds>();
+        using (var body = await context.RequestServices.GetRequiredService<WebhookBodyReader>().ReadAsync(context, provider))
         {
-            return Reject(context, provider, 413, tooLarge);
+            if (body.Refusal is { } refusal)
+            {
+                return Reject(context, provider, body.Status, refusal);
+            }
+
+            (verification, var signatureError) = Verify(context, verifier, body.Memory);
+            if (signatureError is not null)
+            {
+                return Reject(context, provider, 401, signatureError);
+            }
+
+            if (RateLimited(context, provider) is { } tooMany)
+            {
+                return tooMany;
+            }
+
+            if (parse is null)
+            {
+                return Success("Verified; not applied (benchmark floor).");
+            }
+
+            outcome = parse(body.Memory, verification.Timestamp, context.RequestServices.GetRequiredService<IngestionClock>().Now());
         }
 
-        var (verification, signatureError) = Verify(context, verifier, body);
-        if (signatureError is not null)
+        if (outcome is ParseOutcome.Accepted or ParseOutcome.UnknownType && recent.Contains(provider, verification.MessageId!))
         {
-            return Reject(context, provider, 401, signatureError);
+            var type = outcome is ParseOutcome.Accepted accepted ? accepted.EventType : ((ParseOutcome.UnknownType)outcome).EventType;
+            context.RequestServices.GetRequiredService<IngestionMetrics>().Count(provider, type, "duplicate");
+            return Success("Duplicate delivery; already applied.");
         }
 
-        return parse is null
-            ? Success("Verified; not applied (benchmark floor).")
-            : await IngestAsync(context, provider, $"{provider}:{verification.MessageId}", parse(body, verification.Timestamp));
+        var (answer, answered) = await IngestAsync(context, provider, $"{provider}:{verification.MessageId}", outcome);
+        if (answered)
+        {
+            recent.Remember(provider, verification.MessageId!, verification.Timestamp);
+        }
+
+        return answer;
     }
 
     private static async Task<IResult> TrackerAsync(HttpContext context, IOptions<IngestionOptions> options)
     {
         const string provider = Sources.Tracker;
-        var (body, tooLarge) = await ReadBodyAsync(context);
-        if (tooLarge is not null)
-        {
-            return Reject(context, provider, 413, tooLarge);
-        }
-
         var tracker = options.Value.Tracker;
-        if (BearerError(context.Request.Headers.Authorization, tracker.Tokens) is { } authError)
+        TrackerParse parsed;
+        using (var body = await context.RequestServices.GetRequiredService<WebhookBodyReader>().ReadAsync(context, provider))
         {
-            return Reject(context, provider, 401, authError);
+            if (body.Refusal is { } refusal)
+            {
+                return Reject(context, provider, body.Status, refusal);
+            }
+
+            if (BearerError(context.Request.Headers.Authorization, tracker.Tokens) is { } authError)
+            {
+                return Reject(context, provider, 401, authError);
+            }
+
+            // Optional, on top of the token: a Standard Webhooks signature (webhook-id/-timestamp/-signature headers).
+            if (tracker.Secrets.Count > 0
+                && Verify(context, context.RequestServices.GetRequiredKeyedService<SvixVerifier>(Sources.Tracker), body.Memory).Error is { } signatureError)
+            {
+                return Reject(context, provider, 401, signatureError);
+            }
+
+            if (RateLimited(context, provider) is { } tooMany)
+            {
+                return tooMany;
+            }
+
+            parsed = TrackerParser.Parse(body.Memory, tracker.MaxClockSkew, context.RequestServices.GetRequiredService<IngestionClock>().Now());
         }
 
-        // Optional, on top of the token: a Standard Webhooks signature (webhook-id/-timestamp/-signature headers).
-        if (tracker.Secrets.Count > 0
-            && Verify(context, context.RequestServices.GetRequiredKeyedService<SvixVerifier>(Sources.Tracker), body).Error is { } signatureError)
-        {
-            return Reject(context, provider, 401, signatureError);
-        }
-
-        var parsed = TrackerParser.Parse(body, tracker.MaxClockSkew);
-        return await IngestAsync(context, provider, parsed.DeliveryId ?? "", parsed.Outcome, "Event received successfully.");
+        return (await IngestAsync(context, provider, parsed.DeliveryId ?? "", parsed.Outcome, "Event received successfully.")).Answer;
     }
 
-    private static async Task<IResult> IngestAsync(
+    /// <summary>The provider's rate limit, taken from once its credentials are checked: a 429 with Retry-After, or null.</summary>
+    private static IResult? RateLimited(HttpContext context, string provider)
+    {
+        if (context.RequestServices.GetRequiredService<WebhookRateLimiter>().RetryAfterSeconds(provider) is not { } seconds)
+        {
+            return null;
+        }
+
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Reject(context, provider, 429, $"Too many requests for this credential; retry after {seconds} s.");
+    }
+
+    /// <summary>Routes a parsed delivery: the answer, and whether it was 200 (applied, duplicate or an unknown type).</summary>
+    private static async Task<(IResult Answer, bool Answered)> IngestAsync(
         HttpContext context, string provider, string deliveryId, ParseOutcome outcome, string? successMessage = null)
     {
         var metrics = context.RequestServices.GetRequiredService<IngestionMetrics>();
@@ -162,78 +219,32 @@ public static class WebhookEndpoints
         switch (outcome)
         {
             case ParseOutcome.Invalid invalid:
-                return Reject(context, provider, 400, invalid.Reason);
+                return (Reject(context, provider, 400, invalid.Reason), false);
             case ParseOutcome.UnknownType unknown:
                 metrics.Count(provider, unknown.EventType, "unknown-type");
-                Logger(context).LogInformation("Accepted {Provider} delivery {DeliveryId} of unknown type {EventType}", provider, deliveryId, unknown.EventType);
-                return Success(successMessage ?? $"Event type '{unknown.EventType}' is not handled; accepted and counted.");
+                var type = EventTypeText.Shorten(unknown.EventType);
+                Logger(context).LogInformation("Accepted {Provider} delivery {DeliveryId} of unknown type {EventType}", provider, deliveryId, type);
+                return (Success(successMessage ?? $"Event type '{type}' is not handled; accepted and counted."), true);
         }
 
         var accepted = (ParseOutcome.Accepted)outcome;
         try
         {
             var result = await context.RequestServices.GetRequiredService<TwinEventRouter>().RouteMeasuredAsync(metrics, provider, deliveryId, accepted);
-            return Success(successMessage ?? (result.IsDuplicate ? "Duplicate delivery; already applied." : "Event applied."));
+            return (Success(successMessage ?? (result.IsDuplicate ? "Duplicate delivery; already applied." : "Event applied.")), true);
         }
         catch (Exception e) when (TransientFailure.Is(e))
         {
             Logger(context).LogWarning(e, "{Provider} delivery {DeliveryId} not applied: storage or cluster unavailable", provider, deliveryId);
             context.Response.Headers.RetryAfter = "5";
-            return Error(503, "Storage or cluster unavailable; retry later.");
+            return (Error(503, "Storage or cluster unavailable; retry later."), false);
         }
         catch (Exception e)
         {
             metrics.Count(provider, accepted.EventType, "failed");
             Logger(context).LogError(e, "{Provider} delivery {DeliveryId} failed", provider, deliveryId);
-            return Error(500, "The event could not be applied.");
+            return (Error(500, "The event could not be applied."), false);
         }
-    }
-
-    /// <summary>Reads the whole body, up to the configured limit.</summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, string? TooLarge)> ReadBodyAsync(HttpContext context)
-    {
-        var limit = context.RequestServices.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxBodyBytes;
-        string TooLarge() => $"body larger than {limit} bytes";
-        if (context.Request.ContentLength > limit)
-        {
-            return (default, TooLarge());
-        }
-
-        if (context.Request.ContentLength is { } length)
-        {
-            // The usual case: the size is announced (and enforced by Kestrel), so the body is read into one array of it.
-            var body = new byte[length];
-            var filled = 0;
-            int got;
-            while (filled < body.Length && (got = await context.Request.Body.ReadAsync(body.AsMemory(filled), context.RequestAborted)) > 0)
-            {
-                filled += got;
-            }
-
-            return (body.AsMemory(0, filled), null);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return (default, TooLarge());
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), null);
     }
 
     /// <summary>The svix-* headers, or their unbranded webhook-* names; a header sent twice is refused.</summary>
@@ -288,8 +299,15 @@ public static class WebhookEndpoints
             401 => "unauthorized",
             403 => "forbidden-source",
             413 => "too-large",
+            429 => "rate-limited",
+            503 => "busy",
             _ => "rejected",
         });
+        if (status == 503)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         Logger(context).LogWarning("Rejected {Provider} delivery with {Status}: {Reason}", provider, status, reason);
         return Error(status, reason);
     }
@@ -300,6 +318,13 @@ public static class WebhookEndpoints
     private static IResult Success(string message) => Results.Json(new WebhookAnswer("success", message), statusCode: 200);
 
     private static IResult Error(int status, string message) => Results.Json(new WebhookAnswer("error", message), statusCode: status);
+
+    /// <summary>Writes the webhook error body, for answers made outside an endpoint (rate limits, exceptions, empty 4xx).</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, string message, CancellationToken cancellationToken = default)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new WebhookAnswer("error", message), cancellationToken);
+    }
 
     /// <summary>The answer body every push endpoint gives.</summary>
     public sealed record WebhookAnswer(string Status, string Message);

@@ -1,6 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Telemetry;
+using FleetTwins.Ingestion.Providers.Invers;
+using FleetTwins.Ingestion.Providers.Telematica;
+using FleetTwins.Ingestion.Providers.Tracker;
+using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Ingestion.Routing;
 
 namespace FleetTwins.Ingestion.Telemetry;
@@ -38,8 +43,24 @@ public sealed class IngestionMetrics
             unit: "{message}", description: "Messages ready in each consumed AMQP queue (the consumer lag), as last polled.");
     }
 
+    /// <summary>
+    /// Counts a delivery. The type label is a type the parsers know, or <c>unknown</c>: a label value per name a sender
+    /// makes up would grow <c>/metrics</c> without bound and push real series out (the name belongs in the log).
+    /// </summary>
     public void Count(string provider, string eventType, string outcome) =>
-        deliveries.Add(1, new("provider", provider), new("type", eventType), new("outcome", outcome));
+        deliveries.Add(1, new("provider", provider), new("type", TypeLabel(provider, eventType)), new("outcome", outcome));
+
+    /// <summary>The label an event type is counted under: itself when a parser of the provider knows it, "" for none, else <c>unknown</c>.</summary>
+    public static string TypeLabel(string provider, string eventType) =>
+        eventType.Length == 0 || KnownTypes.GetValueOrDefault(provider)?.Contains(eventType) == true ? eventType : "unknown";
+
+    private static readonly Dictionary<string, IReadOnlySet<string>> KnownTypes = new(StringComparer.Ordinal)
+    {
+        [Sources.Telematica] = TelematicaParser.EventTypes,
+        [Sources.Volteras] = VolterasParser.EventTypes,
+        [Sources.Tracker] = TrackerParser.EventTypes,
+        [Sources.Invers] = InversParser.KnownVersions.Keys.ToHashSet(StringComparer.Ordinal),
+    };
 
     /// <summary>A delivery routed: its outcome, how long applying it took and how old its newest reading was.</summary>
     public void Applied(string provider, string eventType, RouteResult result, TimeSpan took, IReadOnlyList<Routed> routed)

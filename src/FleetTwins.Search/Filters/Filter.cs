@@ -5,6 +5,17 @@ public abstract record Filter
 {
     /// <summary>The filter that matches every vehicle (an empty filter).</summary>
     public static readonly Filter All = new MatchAll();
+
+    /// <summary>The conditions a vehicle is tested against: each comparison, each value of an <c>in</c>, each <c>near</c>.</summary>
+    public int Conditions => this switch
+    {
+        And and => and.Left.Conditions + and.Right.Conditions,
+        Or or => or.Left.Conditions + or.Right.Conditions,
+        Not not => not.Inner.Conditions,
+        In list => list.Values.Count,
+        MatchAll => 0,
+        _ => 1,
+    };
 }
 
 public sealed record MatchAll : Filter;

@@ -16,4 +16,7 @@ public interface IFleetProjection
     Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<FleetAggregates> AggregateAsync(Filter filter, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>About how many rows a search may scan (all of them, at most): what a search's cost is counted in.</summary>
+    ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken);
 }

@@ -61,6 +61,8 @@ public sealed class InMemoryFleetProjection : IFleetProjection
         return Task.FromResult(new SearchPage(page, next));
     }
 
+    public ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)vehicles.Count);
+
     public Task<FleetAggregates> AggregateAsync(Filter filter, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var matches = vehicles.Values.Where(v => FilterEvaluator.Matches(filter, v, now)).ToList();

@@ -12,6 +12,10 @@ namespace FleetTwins.Search.Projection;
 /// </summary>
 public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFleetProjection
 {
+    /// <summary>How long a counted number of rows stands for the table's size: search costs need its order, not its last row.</summary>
+    private static readonly TimeSpan RowsFresh = TimeSpan.FromSeconds(30);
+
+    private Counted? rows;
     /// <summary>The table's columns in order, each with its type and how a batch of summaries fills it.</summary>
     private static readonly (string Name, NpgsqlDbType Type, Func<IReadOnlyList<VehicleSummary>, Array> Values)[] Table =
     [
@@ -128,6 +132,21 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
 
         return new FleetAggregates(count, online, count == 0 ? null : (double)online / count, socCount == 0 ? null : socSum / socCount, byCharging);
     }
+
+    public async ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken)
+    {
+        if (rows is { } last && System.Diagnostics.Stopwatch.GetElapsedTime(last.At) < RowsFresh)
+        {
+            return last.Rows;
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM fleettwins_vehicles");
+        var counted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        rows = new Counted(counted, System.Diagnostics.Stopwatch.GetTimestamp());
+        return counted;
+    }
+
+    private sealed record Counted(long Rows, long At);
 
     private static VehicleSummary Read(NpgsqlDataReader r) => new()
     {

@@ -9,8 +9,11 @@ public sealed class CommandLifecycleTests
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    private static VehicleCommand Send(List<VehicleCommand> commands, string command, string? key = null, string args = "{}", DateTimeOffset? at = null) =>
-        CommandLifecycle.Send(commands, new CommandRequest(command, args, key), $"cmd_{Guid.NewGuid():N}", at ?? T0, Timeout);
+    private static readonly CommandOptions Options = new() { Timeout = Timeout };
+
+    private static VehicleCommand Send(List<VehicleCommand> commands, string command, string? key = null, string args = "{}", DateTimeOffset? at = null,
+        List<VehicleCommand>? remembered = null) =>
+        CommandLifecycle.Send(commands, remembered ?? [], new CommandRequest(command, args, key), $"cmd_{Guid.NewGuid():N}", at ?? T0, Options);
 
     private static CommandStatusReported Report(string command, string status, string? id = null, string? reason = null, int minutes = 1) =>
         new(id, command, status, reason) { At = T0.AddMinutes(minutes) };
@@ -35,6 +38,48 @@ public sealed class CommandLifecycleTests
 
         Assert.Equal(first.Id, again.Id);
         Assert.Single(commands);
+    }
+
+    [Fact]
+    public void Idempotency_key_answers_its_command_for_the_window_after_50_newer_commands_pushed_it_out()
+    {
+        var commands = new List<VehicleCommand>();
+        var remembered = new List<VehicleCommand>();
+        var first = Send(commands, "LOCK_DOORS", "key-kept", remembered: remembered);
+        for (var i = 0; i < CommandLifecycle.Retained + 10; i++)
+        {
+            Send(commands, "LOCK_DOORS", $"other-{i}", at: T0.AddMinutes(i + 1), remembered: remembered);
+        }
+
+        var again = Send(commands, "LOCK_DOORS", "key-kept", at: T0.AddHours(23), remembered: remembered);
+
+        Assert.DoesNotContain(commands, c => c.Id == first.Id);
+        Assert.Equal((first.Id, CommandStatus.SUPERSEDED, first.CreatedAt), (again.Id, again.Status, again.CreatedAt));
+        Assert.Equal(CommandLifecycle.Retained, commands.Count);
+    }
+
+    [Fact]
+    public void Idempotency_key_older_than_the_window_sends_a_new_command()
+    {
+        var commands = new List<VehicleCommand>();
+        var remembered = new List<VehicleCommand>();
+        var first = Send(commands, "START_CHARGING", "key-old", remembered: remembered);
+
+        var later = Send(commands, "START_CHARGING", "key-old", at: T0 + Options.IdempotencyWindow + TimeSpan.FromSeconds(1), remembered: remembered);
+
+        Assert.NotEqual(first.Id, later.Id);
+    }
+
+    [Fact]
+    public void Arguments_stored_with_an_unpaired_surrogate_confirm_nothing_and_throw_nothing()
+    {
+        var twin = new VehicleTwinState();
+        Send(twin.Commands, "SET_CHARGE_LIMIT", args: """{"\ud800":1}""");
+        twin.Apply(new ChargingDataReported(90, null, null, null, null, null) { At = T0.AddMinutes(3) }, Sources.Volteras);
+
+        CommandLifecycle.ConfirmFromState(twin.Commands, twin);
+
+        Assert.Equal(CommandStatus.PENDING, Assert.Single(twin.Commands).Status);
     }
 
     [Fact]

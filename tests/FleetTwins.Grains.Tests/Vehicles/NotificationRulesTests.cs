@@ -124,8 +124,8 @@ public sealed class NotificationRulesTests
     [Fact]
     public void Failed_and_timed_out_commands_are_notified()
     {
-        CommandLifecycle.Send(twin.Commands, new CommandRequest("UNLOCK_DOORS", "{}", null), "c1", T0, TimeSpan.FromMinutes(10));
-        CommandLifecycle.Send(twin.Commands, new CommandRequest("LOCK_DOORS", "{}", null), "c2", T0, TimeSpan.FromMinutes(10));
+        CommandLifecycle.Send(twin.Commands, twin.RememberedCommands, new CommandRequest("UNLOCK_DOORS", "{}", null), "c1", T0, new CommandOptions());
+        CommandLifecycle.Send(twin.Commands, twin.RememberedCommands, new CommandRequest("LOCK_DOORS", "{}", null), "c2", T0, new CommandOptions());
 
         Assert.Contains("command-failed", Deliver(new CommandStatusReported(null, "UNLOCK_DOORS", "FAILED", "door jammed")));
 

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
@@ -96,4 +97,25 @@ public sealed class VehicleTwinGrainTests(ClusterFixture fixture)
 
         Assert.Equivalent(before, await Vehicle(id).GetAsync(), strict: true);
     }
+
+    [Fact]
+    public async Task A_delivery_whose_apply_throws_halfway_leaves_the_twin_as_stored_and_the_next_one_applies()
+    {
+        var id = NewId();
+        var at = fixture.Clock.GetUtcNow();
+        await Vehicle(id).ApplyAsync(Batch(new StateOfChargeReported(40) { At = at }), new VehicleIdentity(null, []));
+        var stored = await Vehicle(id).GetAsync();
+
+        // The first event changes the state in memory; the second throws (a tyre without a position): nothing is written.
+        await Assert.ThrowsAnyAsync<Exception>(() => Vehicle(id).ApplyAsync(
+            Batch(new StateOfChargeReported(43) { At = at.AddMinutes(1) }, new TirePressureReported(null!, 200) { At = at.AddMinutes(1) }),
+            new VehicleIdentity(null, [])));
+
+        Assert.Equivalent(stored, await Vehicle(id).GetAsync(), strict: true);
+        await Vehicle(id).ApplyAsync(Batch(new StateOfChargeReported(44) { At = at.AddMinutes(2) }), new VehicleIdentity(null, []));
+        var after = await Vehicle(id).GetAsync();
+        Assert.Equal((44d, stored!.Version + 1), (after!.StateOfCharge!.Value, after.Version));
+    }
+
+    private static TwinEventBatch<VehicleEvent> Batch(params VehicleEvent[] events) => new($"d-{Guid.NewGuid():N}", Sources.Volteras, events);
 }

@@ -133,6 +133,25 @@ public sealed class InversAmqpTests
     }
 
     [Fact]
+    public async Task A_message_dated_far_in_the_future_is_parked_and_later_readings_apply()
+    {
+        await using var queue = await AmqpQueue.CreateAsync();
+        await using var host = await HostProcess.StartAsync(Settings(queue));
+        var vehicle = $"V-{Guid.NewGuid():N}"[..20];
+
+        await queue.PublishAsync(Event("01FUTURE", vehicle, "VehicleStateRecorded",
+            ",\"state\":{\"mileage_in_kilometers\":{\"timestamp\":\"9999-12-31T00:00:00Z\",\"value\":99}}"), "01FUTURE", "VehicleStateRecorded", 2);
+        await queue.PublishAsync(Event("01NOW", vehicle, "VehicleStateRecorded", State("mileage_in_kilometers", 7)), "01NOW", "VehicleStateRecorded", 2);
+
+        var twin = await Eventually.ReturnsAsync(() => TwinAsync(host, vehicle), t => t is not null, Within, "the real reading applied");
+        var parked = await Eventually.ReturnsAsync(() => host.Http.GetFromJsonAsync<List<ParkedView>>("/api/parked?limit=10"),
+            p => p?.Count == 1, Within, "the future-dated message parked");
+
+        Assert.Equal(7, twin!.Value.GetProperty("odometer").GetProperty("value").GetDouble());
+        Assert.Contains(parked!, p => p.MessageId == "01FUTURE" && p.Reason.Contains("ahead of this host's clock"));
+    }
+
+    [Fact]
     public async Task Broker_restart_mid_stream_applies_every_event_exactly_once() =>
         await AppliedExactlyOnceThroughAsync("R-", async (i, count) =>
         {

@@ -32,6 +32,13 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The host's resident memory now (VmRSS), in bytes: what a memory ceiling is measured against.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>The last lines the host wrote, for failure messages.</summary>
     public string Output => string.Join('\n', output);
 

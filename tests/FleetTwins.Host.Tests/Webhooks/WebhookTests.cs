@@ -290,12 +290,16 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
-    public async Task Ambiguous_untyped_volteras_payload_is_400_and_unknown_typed_path_is_404()
+    public async Task Ambiguous_untyped_volteras_payload_is_400_and_an_unknown_typed_path_is_accepted_and_counted()
     {
         var body = WebhookSender.Fixture("volteras/device.connected.json");
 
         await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras", WebhookSender.VolterasSecret, body), HttpStatusCode.BadRequest, "same shape");
-        await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras/device.exploded", WebhookSender.VolterasSecret, body), HttpStatusCode.NotFound);
+        // API.md: an event type the service does not know is accepted (200) and counted, never an error.
+        await AssertAnswerAsync(await Send.SignedAsync("/webhooks/volteras/device.exploded", WebhookSender.VolterasSecret, body), HttpStatusCode.OK, "not handled");
+        await AssertAnswerAsync(await Http.PostAsync("/webhooks/volteras/device.exploded", new ByteArrayContent(body)), HttpStatusCode.Unauthorized);
+        var metrics = await Http.GetStringAsync("/metrics");
+        Assert.Contains("""outcome="unknown-type",provider="volteras",type="unknown"}""", metrics);
     }
 
     [Fact]

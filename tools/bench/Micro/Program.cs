@@ -1,3 +1,4 @@
+using FleetTwins.Ingestion.Parsing;
 // Micro-benchmarks of the per-event pure code (bash tools/bench/micro.sh; results in docs/PERFORMANCE.md).
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
@@ -16,6 +17,7 @@ BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args);
 public class Parsers
 {
     private static readonly DateTimeOffset Now = new(2024, 6, 28, 19, 0, 0, TimeSpan.Zero);
+    private static readonly FutureLimit Limit = new(Now, FutureLimit.DefaultSkew);
     private readonly byte[] volteras = Fixture("volteras/device.telemetry.STATE_OF_CHARGE.1.json");
     private readonly byte[] telematica = Fixture("telematica/vehicle.charging-status.json");
     private readonly byte[] tracker = Fixture("tracker/overspeed.json");
@@ -24,16 +26,16 @@ public class Parsers
     internal static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 
     [Benchmark]
-    public object Volteras_soc() => VolterasParser.Parse(volteras, "device.telemetry", Now);
+    public object Volteras_soc() => VolterasParser.Parse(volteras, "device.telemetry", Now, Limit);
 
     [Benchmark]
-    public object Telematica_charging_status() => TelematicaParser.Parse(telematica, Now);
+    public object Telematica_charging_status() => TelematicaParser.Parse(telematica, Now, Limit);
 
     [Benchmark]
-    public object Tracker_overspeed() => TrackerParser.Parse(tracker, TimeSpan.FromMinutes(5));
+    public object Tracker_overspeed() => TrackerParser.Parse(tracker, TimeSpan.FromMinutes(5), Limit);
 
     [Benchmark]
-    public object Invers_vehicle_state_recorded() => InversParser.Parse(invers);
+    public object Invers_vehicle_state_recorded() => InversParser.Parse(invers, Limit);
 }
 
 /// <summary>Standard Webhooks verification of one signed delivery, with one and with three configured secrets.</summary>

@@ -1,10 +1,10 @@
-using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using FleetTwins.Host.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api;
@@ -12,8 +12,11 @@ namespace FleetTwins.Host.Api;
 /// <summary>One configured key (its SHA-256, so every comparison takes the same time) and its scopes.</summary>
 public sealed record ApiKey(byte[] Hash, IReadOnlySet<string> Scopes)
 {
-    /// <summary>Parses <c>key</c> (every scope) or <c>key:scope,scope</c>; a scope that does not exist is an error.</summary>
-    public static ApiKey Parse(string entry)
+    /// <summary>
+    /// Parses <c>key</c> (every scope) or <c>key:scope,scope</c> configured at <paramref name="setting"/>
+    /// (<c>Api:Keys:2</c>); a short key or a scope that does not exist is an error that names the setting, not the key.
+    /// </summary>
+    public static ApiKey Parse(string entry, string setting)
     {
         var separator = entry.LastIndexOf(':');
         var (key, scopes) = separator < 0
@@ -21,12 +24,12 @@ public sealed record ApiKey(byte[] Hash, IReadOnlySet<string> Scopes)
             : (entry[..separator], entry[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         if (key.Length < 16)
         {
-            throw new OptionsValidationException("Api:Keys", typeof(ApiKeyOptions), ["An API key must be at least 16 characters."]);
+            throw new InvalidSettingsException($"{setting}: an API key must be at least 16 characters");
         }
 
         if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
         {
-            throw new OptionsValidationException("Api:Keys", typeof(ApiKeyOptions), [$"Unknown API scope '{unknown}'; scopes are {string.Join(", ", ApiScopes.All)}."]);
+            throw new InvalidSettingsException($"{setting}: unknown API scope '{unknown}'; scopes are {string.Join(", ", ApiScopes.All)}");
         }
 
         return new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(key)), new HashSet<string>(scopes, StringComparer.Ordinal));
@@ -59,7 +62,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
 
         if (Options.Keys.Count == 0)
         {
-            return Task.FromResult(Context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+            return Task.FromResult(ForwardedAddresses.IsLoopbackClient(Context)
                 ? Success("loopback", ApiScopes.All)
                 : AuthenticateResult.Fail("No API keys are configured (Api__Keys__N), so only loopback clients are served."));
         }
@@ -133,8 +136,25 @@ public static class ApiAuthHosting
 {
     public static WebApplicationBuilder AddFleetTwinsApiAuth(this WebApplicationBuilder builder)
     {
-        var keys = builder.Configuration.GetSection("Api:Keys").GetChildren()
-            .Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => ApiKey.Parse(v!)).ToList();
+        var keys = new List<ApiKey>();
+        var failures = new List<string>();
+        foreach (var entry in builder.Configuration.GetSection("Api:Keys").GetChildren().Where(c => !string.IsNullOrWhiteSpace(c.Value)))
+        {
+            try
+            {
+                keys.Add(ApiKey.Parse(entry.Value!, entry.Path));
+            }
+            catch (InvalidSettingsException e)
+            {
+                failures.AddRange(e.Failures);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidSettingsException(failures);
+        }
+
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.Keys.AddRange(keys));
         builder.Services.AddAuthorization(o =>

@@ -45,7 +45,10 @@ public static class InversParser
         "remaining_range_in_kilometers", "position",
     };
 
-    public static InversParse Parse(ReadOnlyMemory<byte> body, InversMessageProperties? properties = null)
+    /// <param name="body">The message body.</param>
+    /// <param name="limit">This host's clock: a timestamp further ahead of it than the allowed skew is refused (parked).</param>
+    /// <param name="properties">What the AMQP transport carried besides the body.</param>
+    public static InversParse Parse(ReadOnlyMemory<byte> body, FutureLimit limit, InversMessageProperties? properties = null)
     {
         string? deliveryId = null;
         try
@@ -82,7 +85,8 @@ public static class InversParser
                 "SmokeDataReady" => [new TrackerEventReported("smoke_data_ready", SmokePeak(data), null) { At = occurredAt }],
                 _ => throw new InvalidOperationException(type),
             };
-            return new InversParse(new ParseOutcome.Accepted(type, [new ForVehicle(identity, events)]), deliveryId, vehicleId);
+            var outcome = limit.Check(new ParseOutcome.Accepted(type, [new ForVehicle(identity, events)]));
+            return new InversParse(outcome, deliveryId, outcome is ParseOutcome.Accepted ? vehicleId : null);
         }
         catch (PayloadException e)
         {

@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Events;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Telemetry;
 using FleetTwins.Streaming.RabbitMQ.Streams;
+using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Ingestion.Providers.Invers;
 
@@ -18,13 +19,13 @@ public sealed record InversDelivery(
 /// <summary>
 /// Reads each INVERS message and puts it, parsed, on the stream of its vehicle (so one vehicle's events are applied in
 /// order, different vehicles' in parallel); parks what cannot be parsed, and acknowledges types nobody consumes,
-/// counting them.
+/// counting them. A message dated further ahead of this host's clock than the allowed skew is parked.
 /// </summary>
-public sealed class InversStreamMapper(IngestionMetrics metrics) : IRabbitMQStreamMapper
+public sealed class InversStreamMapper(IngestionMetrics metrics, IngestionClock clock, ILogger<InversStreamMapper> logger) : IRabbitMQStreamMapper
 {
     public RabbitMQMapping Map(RabbitMQMessage message)
     {
-        var parsed = InversParser.Parse(message.Body,
+        var parsed = InversParser.Parse(message.Body, clock.Now(),
             new InversMessageProperties(message.MessageId, message.Type, message.Headers.GetValueOrDefault("schema_major_version")));
         switch (parsed.Outcome)
         {
@@ -34,6 +35,7 @@ public sealed class InversStreamMapper(IngestionMetrics metrics) : IRabbitMQStre
                     new InversDelivery(parsed.DeliveryId!, accepted.EventType, accepted.Deliveries));
             case ParseOutcome.UnknownType unknown:
                 metrics.Count(Sources.Invers, unknown.EventType, "unknown-type");
+                logger.LogInformation("Skipped INVERS message {MessageId} of unknown type {EventType}", message.MessageId, EventTypeText.Shorten(unknown.EventType));
                 return RabbitMQMapping.Skip;
             case ParseOutcome.Invalid invalid:
                 metrics.Count(Sources.Invers, message.Type ?? "", "parked");

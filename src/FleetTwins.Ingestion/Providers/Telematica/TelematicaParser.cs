@@ -16,7 +16,17 @@ public static class TelematicaParser
 {
     public const string Provider = Sources.Telematica;
 
-    public static ParseOutcome Parse(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt)
+    /// <summary>The event types handled; others are accepted and counted.</summary>
+    public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "vehicle.charging-status", "vehicle.plug-status", "vehicle.soc", "vehicle.charging-command", "charger.charging-command",
+        "user.devices-connected", "user.devices-disconnected",
+    };
+
+    /// <param name="body">The payload.</param>
+    /// <param name="receivedAt">The signed svix-timestamp: stamps facts the payload gives no time for.</param>
+    /// <param name="limit">This host's clock: a timestamp further ahead of it than the allowed skew is refused.</param>
+    public static ParseOutcome Parse(ReadOnlyMemory<byte> body, DateTimeOffset receivedAt, FutureLimit limit)
     {
         try
         {
@@ -34,7 +44,7 @@ public static class TelematicaParser
                 "user.devices-disconnected" => [DevicesDisconnected(root, receivedAt)],
                 _ => null,
             };
-            return deliveries is null ? new ParseOutcome.UnknownType(type) : new ParseOutcome.Accepted(type, deliveries);
+            return limit.Check(deliveries is null ? new ParseOutcome.UnknownType(type) : new ParseOutcome.Accepted(type, deliveries));
         }
         catch (PayloadException e)
         {

@@ -27,7 +27,10 @@ public static class TrackerParser
         "overspeed", "fuel_fill", "fuel_drain", "geofence_enter", "geofence_exit", "tampering", "power_cut", "sos",
     };
 
-    public static TrackerParse Parse(ReadOnlyMemory<byte> body, TimeSpan maxClockSkew)
+    /// <param name="body">The push.</param>
+    /// <param name="maxClockSkew">How far Device_Time may be ahead of Server_Time.</param>
+    /// <param name="limit">This host's clock: a Device_Time further ahead of it than the allowed skew is refused.</param>
+    public static TrackerParse Parse(ReadOnlyMemory<byte> body, TimeSpan maxClockSkew, FutureLimit limit)
     {
         try
         {
@@ -74,7 +77,8 @@ public static class TrackerParser
                 new LocationReported(latitude, longitude, address) { At = deviceTime },
                 new TrackerEventReported(kind, changes, geofence) { At = deviceTime },
             ];
-            return new TrackerParse(new ParseOutcome.Accepted(kind, [new ForVehicle(identity, events)]), deliveryId);
+            var outcome = limit.Check(new ParseOutcome.Accepted(kind, [new ForVehicle(identity, events)]));
+            return new TrackerParse(outcome, outcome is ParseOutcome.Invalid ? null : deliveryId);
         }
         catch (PayloadException e)
         {

@@ -10,7 +10,9 @@ namespace FleetTwins.Ingestion.Providers.Volteras;
 
 /// <summary>
 /// Turns one Volteras webhook payload into canonical events. Pure: no I/O. Volteras payloads do not name their
-/// type: it comes from the endpoint path (<c>/webhooks/volteras/{eventType}</c>) or is inferred from the shape.
+/// type: it comes from the endpoint path (<c>/webhooks/volteras/{eventType}</c>) or is inferred from the shape. The
+/// path is not signed, so its type is used only where the payload's shape agrees with it: a signed payload of one
+/// type replayed to another type's path is refused.
 /// </summary>
 public static class VolterasParser
 {
@@ -23,16 +25,37 @@ public static class VolterasParser
         "rate_limit.updated", "alert.updated", "journey.updated",
     };
 
+    /// <summary>What <see cref="Shape"/> answers for the shape <c>device.connected</c> and <c>device.disconnected</c> share.</summary>
+    private const string ConnectivityShape = "device.connected or device.disconnected";
+
     /// <param name="body">The payload.</param>
     /// <param name="eventType">The type from the path, or null to infer it from the payload's shape.</param>
     /// <param name="receivedAt">The signed svix-timestamp: stamps facts the payload gives no time for.</param>
-    public static ParseOutcome Parse(ReadOnlyMemory<byte> body, string? eventType, DateTimeOffset receivedAt)
+    /// <param name="limit">This host's clock: a timestamp further ahead of it than the allowed skew is refused.</param>
+    public static ParseOutcome Parse(ReadOnlyMemory<byte> body, string? eventType, DateTimeOffset receivedAt, FutureLimit limit)
     {
+        if (eventType is not null && !EventTypes.Contains(eventType))
+        {
+            // API.md: a type we do not know is accepted and counted; providers add types without notice.
+            return new ParseOutcome.UnknownType(eventType);
+        }
+
         try
         {
             using var document = Json.ParseObject(body);
             var root = document.RootElement;
-            var type = eventType ?? InferType(root);
+            var shape = Shape(root);
+            if (eventType is not null && shape is not null && !Agrees(eventType, shape))
+            {
+                throw new PayloadException($"the payload has the shape of {shape}, not of {eventType}.");
+            }
+
+            var type = eventType ?? shape switch
+            {
+                ConnectivityShape => throw new PayloadException(
+                    "device.connected and device.disconnected have the same shape: post it to /webhooks/volteras/device.connected or /webhooks/volteras/device.disconnected."),
+                _ => shape,
+            };
             if (type is null)
             {
                 return new ParseOutcome.UnknownType("unrecognised shape");
@@ -49,7 +72,7 @@ public static class VolterasParser
                 "journey.updated" => [Journey(root)],
                 _ => null,
             };
-            return deliveries is null ? new ParseOutcome.UnknownType(type) : new ParseOutcome.Accepted(type, deliveries);
+            return limit.Check(deliveries is null ? new ParseOutcome.UnknownType(type) : new ParseOutcome.Accepted(type, deliveries));
         }
         catch (PayloadException e)
         {
@@ -58,10 +81,10 @@ public static class VolterasParser
     }
 
     /// <summary>
-    /// The type of an untyped payload from its shape. <c>device.connected</c> and <c>device.disconnected</c> look
-    /// alike, so that shape is refused as ambiguous; a shape of no known type answers null (accepted, counted).
+    /// The type a payload's shape shows: one event type, <see cref="ConnectivityShape"/> (the two look alike), or null
+    /// for a shape of no known type (left to the typed path's parser, or accepted and counted on the untyped path).
     /// </summary>
-    private static string? InferType(JsonElement root)
+    private static string? Shape(JsonElement root)
     {
         bool Has(string name) => root.TryGetProperty(name, out _);
         if (Has("metricType")) return "device.telemetry";
@@ -69,14 +92,11 @@ public static class VolterasParser
         if (Has("alertDefinitionId") || Has("currentSeverity")) return "alert.updated";
         if (Has("startTimestamp") || Has("distanceTravelledKm")) return "journey.updated";
         if (Has("command") && Has("status")) return "command.updated";
-        if (Has("id") && Has("deviceType"))
-        {
-            throw new PayloadException(
-                "device.connected and device.disconnected have the same shape: post it to /webhooks/volteras/device.connected or /webhooks/volteras/device.disconnected.");
-        }
-
-        return null;
+        return Has("id") && Has("deviceType") ? ConnectivityShape : null;
     }
+
+    private static bool Agrees(string eventType, string shape) =>
+        shape == eventType || (shape == ConnectivityShape && eventType is "device.connected" or "device.disconnected");
 
     private static IReadOnlyList<Routed> Connectivity(JsonElement root, bool online, DateTimeOffset receivedAt)
     {

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+
+namespace FleetTwins.Host.Hosting;
+
+/// <summary>Settings found wrong while the host is composed, each failure one line naming the setting and its value.</summary>
+public sealed class InvalidSettingsException(IReadOnlyList<string> failures) : Exception(string.Join("; ", failures))
+{
+    public InvalidSettingsException(string failure)
+        : this([failure])
+    {
+    }
+
+    public IReadOnlyList<string> Failures { get; } = failures;
+}
+
+/// <summary>
+/// Start-up with settings that cannot work ends with one line per wrong setting on standard error and exit code 1,
+/// before anything listens, never with a stack trace (C2 in issue 17).
+/// </summary>
+public static class InvalidSettings
+{
+    /// <summary>Runs the host; wrong settings are reported and answer exit code 1.</summary>
+    public static async Task<int> ExitOnInvalidSettingsAsync(Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception e) when (Failures(e) is { Count: > 0 } failures)
+        {
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"Invalid setting: {failure}");
+            }
+
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Validates every option registered with <c>ValidateOnStart</c> now, so a failure is reported here rather than
+    /// logged with its stack trace by the host starting up.
+    /// </summary>
+    public static WebApplication ValidateFleetTwinsSettings(this WebApplication app)
+    {
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        return app;
+    }
+
+    private static List<string> Failures(Exception e) => e switch
+    {
+        InvalidSettingsException invalid => [.. invalid.Failures],
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate when aggregate.InnerExceptions.All(i => Failures(i).Count > 0) => [.. aggregate.InnerExceptions.SelectMany(Failures)],
+        // A value that does not convert to the option's type ("Failed to convert configuration value at 'X' to ...").
+        InvalidOperationException when e.Source == "Microsoft.Extensions.Configuration.Binder" => [e.Message],
+        _ => [],
+    };
+}

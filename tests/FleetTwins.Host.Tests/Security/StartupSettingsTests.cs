@@ -1,0 +1,56 @@
+using FleetTwins.Host.Tests.Infrastructure;
+
+namespace FleetTwins.Host.Tests.Security;
+
+/// <summary>
+/// Settings that cannot work stop the host at start-up with one readable line each and exit code 1, never a stack
+/// trace, instead of starting cleanly and failing requests later (issue 17, C1 and C2).
+/// </summary>
+public sealed class StartupSettingsTests
+{
+    public static TheoryData<string, string, string> WrongSettings => new()
+    {
+        { "Commands__CheckPeriod", "00:00:05", "Commands:CheckPeriod 00:00:05 is below Reminders:MinimumReminderPeriod 00:01:00" },
+        { "Api__Keys__2", "short-key", "Api:Keys:2: an API key must be at least 16 characters" },
+        { "Api__Keys__0", "a-long-enough-api-key-0123:reed", "Api:Keys:0: unknown API scope 'reed'" },
+        { "Ingestion__Volteras__Secrets__0", "not-a-whsec-secret!", "Ingestion:Volteras:Secrets:0: a webhook secret must be whsec_ followed by base64" },
+        { "Ingestion__MaxFutureSkew", "-00:01:00", "Ingestion:MaxFutureSkew -00:01:00 must not be negative" },
+        { "RateLimits__Api__PermitsPerSecond", "-1", "RateLimits:Api:PermitsPerSecond -1 must not be negative" },
+        { "RateLimits__Api__Burst", "many", "RateLimits:Api:Burst" },
+        { "Search__MaxCostPerRequest", "0", "Search:MaxCostPerRequest 0 must be positive" },
+        { "Network__TrustedProxies__0", "proxy.local", "Network:TrustedProxies:0: 'proxy.local' is neither an IP address nor a CIDR range" },
+        { "Commands__IdempotencyWindow", "00:00:00", "Commands:IdempotencyWindow 00:00:00 must be positive" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongSettings))]
+    public async Task A_wrong_setting_exits_1_with_one_line_naming_it_and_no_stack_trace(string key, string value, string line)
+    {
+        var settings = WebhookSender.Settings();
+        settings["Api__Keys__0"] = ApiKeys.All;
+        settings["Api__Keys__1"] = ApiKeys.ReadOnly;
+        settings["Api__Keys__2"] = ApiKeys.CommandOnly;
+        settings[key] = value;
+
+        var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("Invalid setting: ", StringComparison.Ordinal) && l.Contains(line, StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Split('\n'), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
+
+    [Fact]
+    public async Task Every_wrong_setting_is_reported_not_only_the_first()
+    {
+        var settings = WebhookSender.Settings();
+        settings["Api__Keys__0"] = "short";
+        settings["Api__Keys__1"] = "also-short";
+
+        var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Api:Keys:0: an API key must be at least 16 characters", output);
+        Assert.Contains("Api:Keys:1: an API key must be at least 16 characters", output);
+    }
+}
