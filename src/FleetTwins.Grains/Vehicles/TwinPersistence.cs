@@ -26,9 +26,17 @@ internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwi
     /// <summary>Whether enough changes piled up to write a snapshot now rather than after the interval.</summary>
     public bool SnapshotDue => Unsnapshotted >= options.SnapshotEvery;
 
-    /// <summary>Replays the journal after the snapshot (activation); answers how many changes it made again.</summary>
+    /// <summary>
+    /// Replays the journal after the snapshot (activation); answers how many changes it made again. A twin with no
+    /// snapshot has no journal either (its first record is always written after a snapshot): nothing to read.
+    /// </summary>
     public async Task<int> RecoverAsync(NotificationOptions rules)
     {
+        if (!snapshot.RecordExists)
+        {
+            return 0;
+        }
+
         var entries = await journal.ReadAsync(twinId, State.JournalSequence);
         foreach (var entry in entries)
         {
@@ -41,12 +49,13 @@ internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwi
 
     /// <summary>
     /// Journals a change the state already holds, at the next sequence; with <paramref name="snapshotFirst"/> (the
-    /// change also moved identities, which the journal record does not carry) the snapshot is written before it.
+    /// change also moved identities, which the journal record does not carry), and for a twin's first record, the
+    /// snapshot is written before it.
     /// </summary>
     public async Task AppendAsync(TwinChange change, string? deliveryId, DateTimeOffset at, bool snapshotFirst = false)
     {
         State.JournalSequence++;
-        if (snapshotFirst)
+        if (snapshotFirst || !snapshot.RecordExists)
         {
             await SnapshotAsync();
         }

@@ -55,6 +55,7 @@ public sealed class VehicleTwinGrain(
     private bool discarded;
     private bool outboxScheduled;
     private bool outboxReminderRegistered;
+    private bool timeoutReminderRegistered;
     private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
     private DateTimeOffset? outboxSince;
 
@@ -344,27 +345,43 @@ public sealed class VehicleTwinGrain(
         if (!waiting && await this.GetReminder(CommandReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            timeoutReminderRegistered = false;
         }
     }
 
-    private Task EnsureTimeoutReminderAsync() =>
-        this.RegisterOrUpdateReminder(CommandReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
-
-    /// <summary>Delivers soon; the durable reminder makes sure delivery resumes even if this silo dies first.</summary>
-    private async Task StartOutboxAsync()
+    /// <summary>Registers the timeout reminder once per activation (each registration is a write to the reminder table).</summary>
+    private async Task EnsureTimeoutReminderAsync()
     {
-        if (State.Outbox.Count == 0 || outboxScheduled)
+        if (!timeoutReminderRegistered)
         {
-            return;
+            await this.RegisterOrUpdateReminder(CommandReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
+            timeoutReminderRegistered = true;
+        }
+    }
+
+    /// <summary>
+    /// Delivers at once. The durable outbox reminder, which resumes delivery after a crash, is registered only once a
+    /// delivery failed (the sink is down): the usual path, a notification taken by the sink within milliseconds, writes
+    /// no reminder. A crash in those milliseconds leaves the notification in the journaled outbox until the twin's
+    /// next activation (docs/RELIABILITY.md).
+    /// </summary>
+    private Task StartOutboxAsync()
+    {
+        if (State.Outbox.Count > 0 && !outboxScheduled)
+        {
+            ScheduleOutbox(TimeSpan.Zero);
         }
 
+        return Task.CompletedTask;
+    }
+
+    private async Task EnsureOutboxReminderAsync()
+    {
         if (!outboxReminderRegistered)
         {
             await this.RegisterOrUpdateReminder(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
             outboxReminderRegistered = true;
         }
-
-        ScheduleOutbox(TimeSpan.Zero);
     }
 
     private void ScheduleOutbox(TimeSpan dueTime)
@@ -404,6 +421,14 @@ public sealed class VehicleTwinGrain(
                 metrics.Published(batch.Count, delivered: false);
                 logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, Id, outboxBackoff);
                 ScheduleOutbox(outboxBackoff);
+                try
+                {
+                    await EnsureOutboxReminderAsync();
+                }
+                catch (Exception reminderFailure)
+                {
+                    logger.LogDebug(reminderFailure, "The outbox reminder of {TwinId} could not be registered; the timer keeps retrying", Id);
+                }
                 outboxBackoff = TimeSpan.FromTicks(Math.Min(outboxBackoff.Ticks * 2, MaxOutboxBackoff.Ticks));
                 return;
             }

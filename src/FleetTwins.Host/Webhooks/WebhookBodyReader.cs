@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Webhooks;
@@ -57,8 +58,11 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
     private const int FirstBuffer = 4096;
 
     private readonly IngestionOptions limits = options.Value;
-    private readonly ConcurrentDictionary<string, long> byProvider = new(StringComparer.Ordinal);
-    private readonly ArrayPool<byte> pool = ArrayPool<byte>.Create((int)Math.Min(options.Value.MaxBodyBytes, Array.MaxLength), maxArraysPerBucket: 16);
+    /// <summary>Bytes held per provider: a counter each, changed with Interlocked (every delivery passes here: no lock).</summary>
+    private readonly ConcurrentDictionary<string, StrongBox<long>> byProvider = new(StringComparer.Ordinal);
+
+    /// <summary>The shared pool: per-core caches, no lock on the path of a delivery (measured: docs/PERFORMANCE.md).</summary>
+    private readonly ArrayPool<byte> pool = ArrayPool<byte>.Shared;
     private long inFlight;
 
     /// <summary>Bytes held by bodies being read or parsed now.</summary>
@@ -145,7 +149,7 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
     private bool Reserve(string provider, int bytes)
     {
         var total = Interlocked.Add(ref inFlight, bytes);
-        var mine = byProvider.AddOrUpdate(provider, bytes, (_, held) => held + bytes);
+        var mine = Interlocked.Add(ref Held(provider).Value, bytes);
         if (total <= limits.MaxInFlightBytes && mine <= limits.MaxInFlightBytesPerProvider)
         {
             return true;
@@ -158,8 +162,10 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
     private void Release(string provider, int size)
     {
         Interlocked.Add(ref inFlight, -size);
-        byProvider.AddOrUpdate(provider, 0, (_, held) => held - size);
+        Interlocked.Add(ref Held(provider).Value, -size);
     }
+
+    private StrongBox<long> Held(string provider) => byProvider.GetOrAdd(provider, static _ => new StrongBox<long>());
 
     private static WebhookBody Busy() =>
         WebhookBody.Refused(503, "too many webhook bytes in flight; retry later");

@@ -24,15 +24,18 @@ public sealed class PostgresTwinJournal : ITwinJournal, IAsyncDisposable
         """;
 
     private const string ExistingSql = """
-        SELECT j.twin_id, j.sequence, j.delivery_id, j.record
+        SELECT i.twin_id, i.sequence, j.delivery_id, j.record
         FROM unnest($2::text[], $3::bigint[]) AS i(twin_id, sequence)
-        JOIN fleettwins_journal j ON j.service_id = $1 AND j.twin_id = i.twin_id AND j.sequence = i.sequence
+        CROSS JOIN LATERAL (SELECT delivery_id, record FROM fleettwins_journal
+            WHERE service_id = $1 AND twin_id = i.twin_id AND sequence = i.sequence) j
         """;
 
+    // LATERAL: an index range scan per twin (a plain join may scan the whole journal, as PostgresGrainStorage found).
     private const string ReadSql = """
         SELECT i.n, j.sequence, j.at, j.delivery_id, j.record
         FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS i(twin_id, after, n)
-        JOIN fleettwins_journal j ON j.service_id = $1 AND j.twin_id = i.twin_id AND j.sequence > i.after
+        CROSS JOIN LATERAL (SELECT sequence, at, delivery_id, record FROM fleettwins_journal
+            WHERE service_id = $1 AND twin_id = i.twin_id AND sequence > i.after ORDER BY sequence) j
         ORDER BY i.n, j.sequence
         """;
 

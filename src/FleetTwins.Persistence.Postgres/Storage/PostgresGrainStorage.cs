@@ -18,10 +18,13 @@ namespace FleetTwins.Persistence.Postgres.Storage;
 /// </summary>
 public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 {
+    // LATERAL: one primary-key lookup per requested row. A plain join lets the (auto-prepared, generic) plan guess the
+    // unnest's size and scan the whole table instead — measured 1.7 ms per batch at 15,000 rows (docs/PERFORMANCE.md).
     private const string ReadSql = """
         SELECT i.n, s.version, s.payload
         FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS i(state_name, grain_id, n)
-        JOIN fleettwins_grain_state s ON s.service_id = $1 AND s.state_name = i.state_name AND s.grain_id = i.grain_id
+        CROSS JOIN LATERAL (SELECT version, payload FROM fleettwins_grain_state
+            WHERE service_id = $1 AND state_name = i.state_name AND grain_id = i.grain_id) s
         """;
 
     // A row is updated only from the version its writer read, inserted only where there was none; what comes back
