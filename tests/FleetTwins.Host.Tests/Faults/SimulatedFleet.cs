@@ -30,17 +30,51 @@ public sealed class SimulatedFleet
         Assert.Equal(Vehicles * 3, Expected.Twins.Count); // a VIN, an IMEI and an INVERS twin per vehicle
     }
 
-    /// <summary>400 deliveries; <c>FLEETTWINS_SOAK=N</c> makes it N times as many (a soak run, outside the suite's budget).</summary>
-    public IReadOnlyList<Delivery> Deliveries { get; } = [.. new Deliveries(new SimulatorOptions
+    /// <summary>
+    /// 400 deliveries, then <see cref="LateReplays"/> of them; <c>FLEETTWINS_SOAK=N</c> makes it N times as many (a soak
+    /// run, outside the suite's budget).
+    /// </summary>
+    public IReadOnlyList<Delivery> Deliveries { get; } = LateReplays([.. new Deliveries(new SimulatorOptions
     {
         Vehicles = Vehicles,
         Seed = 4242,
         Duplicates = 0.05,
         Reorder = 0.05,
         Bursts = 0.02,
-    }).Take(400 * Soak)];
+    }).Take(400 * Soak)]);
 
     private static int Soak => int.TryParse(Environment.GetEnvironmentVariable("FLEETTWINS_SOAK"), out var n) && n > 1 ? n : 1;
+
+    /// <summary>
+    /// The deliveries, and at their end each twin's first reading sent again as a new delivery (a provider replaying
+    /// old data under a new id): applied (one more version) but older than what the twin holds, so no reading may
+    /// change — the simulator's own reordering is mostly undone by later readings, this is not.
+    /// </summary>
+    private static List<Delivery> LateReplays(List<Delivery> deliveries)
+    {
+        static bool HasReadings(Delivery d) => d.Target is "/telematica" or "/tracker" or "VehicleStateRecorded"
+            || (d.Target == "/volteras/device.telemetry" && !Encoding.UTF8.GetString(d.Body).Contains("CHARGING_STATE", StringComparison.Ordinal));
+        var late = deliveries.Where(HasReadings)
+            .GroupBy(d => (Twin: d.Provider is "volteras" or "telematica" ? "vin" : d.Provider, d.VehicleKey))
+            .Select(g => g.First())
+            .Select(first =>
+            {
+                var body = JsonNode.Parse(first.Body)!;
+                switch (first.Provider)
+                {
+                    case "tracker": // its delivery id is a hash of the content: another value makes it another delivery
+                        body["Changes"] = body["Changes"]!.GetValue<int>() + 1000;
+                        return first with { Id = $"msg_{Guid.NewGuid():N}", Body = Encoding.UTF8.GetBytes(body.ToJsonString()) };
+                    case "invers": // its delivery id is metadata.id
+                        var id = $"sim-late-{Guid.NewGuid():N}";
+                        body["metadata"]!["id"] = id;
+                        return first with { Id = id, Body = Encoding.UTF8.GetBytes(body.ToJsonString()) };
+                    default:
+                        return first with { Id = $"msg_{Guid.NewGuid():N}" };
+                }
+            });
+        return [.. deliveries, .. late];
+    }
 
     /// <summary>The twins the deliveries must leave, computed from what was sent.</summary>
     public ExpectedFleet Expected { get; }
