@@ -23,7 +23,7 @@ public static class RabbitMQStreamMetrics
     private static readonly Counter<long> ReceivedMessages = Meter.CreateCounter<long>("fleettwins.amqp.received", unit: "{message}",
         description: "Messages received from the broker by this silo, by queue and redelivered (true when the broker had delivered it before).");
 
-    /// <summary>The receivers of this process, each answering its queue and whether it consumes it now.</summary>
+    /// <summary>The receivers of this process (a set): each knows its queue and whether it consumes it now.</summary>
     private static readonly ConcurrentDictionary<RabbitMQQueueAdapterReceiver, bool> Receivers = new();
 
     static RabbitMQStreamMetrics() =>
