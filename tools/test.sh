@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# The test command: starts PostgreSQL and RabbitMQ on loopback (installing them when missing), builds,
-# runs every test project, and ends with one line: `N passed, N failed[, N skipped]`.
-# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Schema").
+# The test command: starts PostgreSQL and RabbitMQ on loopback (installing them when missing), builds, runs every
+# test project and a smoke run of every benchmark (tools/bench, BENCH_SMOKE=1), and ends with one line:
+# `N passed, N failed[, N skipped]`. A project counts as failed — and is named — when `dotnet test` exits non-zero,
+# when its results are missing or show an aborted run (a crashed test host), or when it reports no test at all.
+# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Schema"); the benchmarks then do not run.
+# Services of their own: FLEETTWINS_SERVICES_DIR, FLEETTWINS_PG_PORT, FLEETTWINS_AMQP_PORT and
+# FLEETTWINS_RABBITMQ_DIST_PORT when all four are set (several suites on one machine), else the defaults below.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d /tmp/fleettwins-tests.XXXXXX)"
-# Services of their own (directory, ports, node name), apart from any started by hand with tools/services.sh.
-export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-test-services FLEETTWINS_PG_PORT=55433 FLEETTWINS_AMQP_PORT=55673 \
-  FLEETTWINS_RABBITMQ_DIST_PORT=35673
+# Apart from any started by hand with tools/services.sh (whose `start` exports FLEETTWINS_SERVICES_DIR alone).
+if [ -z "${FLEETTWINS_SERVICES_DIR:-}" ] || [ -z "${FLEETTWINS_PG_PORT:-}" ] || [ -z "${FLEETTWINS_AMQP_PORT:-}" ] \
+    || [ -z "${FLEETTWINS_RABBITMQ_DIST_PORT:-}" ]; then
+  export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-test-services FLEETTWINS_PG_PORT=55433 FLEETTWINS_AMQP_PORT=55673 \
+    FLEETTWINS_RABBITMQ_DIST_PORT=35673
+fi
+export FLEETTWINS_SERVICES_DIR FLEETTWINS_PG_PORT FLEETTWINS_AMQP_PORT FLEETTWINS_RABBITMQ_DIST_PORT
 bash tools/services.sh stop >/dev/null 2>&1 || true   # leftovers of an interrupted run
 
 cleanup() { bash tools/services.sh stop >/dev/null 2>&1 || true; }
@@ -28,27 +36,77 @@ if ! dotnet build FleetTwins.sln -c "$configuration" -nologo -clp:ErrorsOnly; th
   exit 1
 fi
 
-status=0
-missing=0
+passed=0; failed=0; skipped=0
+problems=()
+
+# One counter of a TRX file's <Counters .../> element (0 when absent).
+counter() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]*" | head -n 1 || true; }
+
+# Adds a project's results to the totals; records why it failed when its numbers cannot be trusted.
+tally() {
+  local name="$1" trx="$2" exit_code="$3" total executed p f outcome errors why=()
+  if [ ! -f "$trx" ]; then
+    problems+=("$name: no results (dotnet test exited $exit_code; the test host crashed or did not start)")
+    failed=$((failed + 1))
+    return
+  fi
+  total="$(counter "$trx" total)"; executed="$(counter "$trx" executed)"
+  p="$(counter "$trx" passed)"; f="$(counter "$trx" failed)"
+  total="${total:-0}"; executed="${executed:-0}"; p="${p:-0}"; f="${f:-0}"
+  outcome="$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$trx" | sed -E 's/.*"(.*)"/\1/')"
+  errors="$(grep -A1 '<RunInfo [^>]*outcome="Error"' "$trx" | grep -o '<Text>.*' | sed -E 's#</?Text>##g' | head -n 3)"
+  for c in error timeout aborted; do
+    if [ "$(counter "$trx" "$c")" != "0" ] && [ -n "$(counter "$trx" "$c")" ]; then why+=("$(counter "$trx" "$c") $c"); fi
+  done
+  if [ "$exit_code" -ne 0 ] && [ "$f" -eq 0 ]; then why+=("dotnet test exited $exit_code with no failed test"); fi
+  if [ "$outcome" != "Completed" ] && [ "$f" -eq 0 ]; then why+=("the run ended '$outcome' with no failed test (aborted)"); fi
+  if [ -n "$errors" ]; then why+=("the run reported errors: ${errors//$'\n'/ | }"); fi
+  if [ "$executed" -ne $((p + f)) ]; then why+=("$executed tests ran but $((p + f)) have a result"); fi
+  if [ "$total" -eq 0 ] && [ "$filtered" -eq 0 ]; then why+=("no tests were found"); fi
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - executed))
+  if [ "${#why[@]}" -gt 0 ]; then
+    problems+=("$name: $(printf '%s; ' "${why[@]}" | sed 's/; $//')")
+    if [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+  fi
+}
+
+filtered=0
+if [ "$#" -gt 0 ]; then filtered=1; fi
 for project in tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
   echo "== $name"
-  if ! dotnet test "$project" -c "$configuration" --no-build --nologo \
-      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"; then
-    status=1
-  fi
-  if [ ! -f "$results/$name.trx" ]; then
-    echo "$name produced no results (crashed?)"
-    missing=$((missing + 1))
-  fi
+  dotnet test "$project" -c "$configuration" --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+  tally "$name" "$results/$name.trx" "$?"
 done
 
-# Sum the counters of every TRX file: <Counters total=".." passed=".." failed=".." notExecuted=".." ...>
-counter() { grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{ s += $1 } END { print s + 0 }'; }
-passed="$(counter passed)"; failed="$(counter failed)"; skipped="$(counter notExecuted)"
-passed="${passed:-0}"; failed=$(( ${failed:-0} + missing )); skipped="${skipped:-0}"
-if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then status=1; fi
+# A filtered run that matched nothing anywhere proves nothing.
+if [ "$filtered" -eq 1 ] && [ "$((passed + failed + skipped))" -eq 0 ]; then
+  problems+=("the filter matched no test in any project")
+  failed=$((failed + 1))
+fi
 
+# Every benchmark starts and finishes at its smoke size (seconds each), on these services and this build.
+if [ "$filtered" -eq 0 ]; then
+  for script in tools/bench/*.sh; do
+    name="$(basename "$script" .sh)"
+    [ "$name" = "services" ] && continue
+    echo "== bench $name (BENCH_SMOKE=1)"
+    log="$results/bench-$name.log"
+    if BENCH_SMOKE=1 BENCH_BUILT=1 timeout 300 bash "$script" > "$log" 2>&1; then
+      sed 's/^/  /' "$log"
+      passed=$((passed + 1))
+    else
+      tail -n 30 "$log" | sed 's/^/  /'
+      problems+=("bench $name: BENCH_SMOKE=1 bash $script failed (log above)")
+      failed=$((failed + 1))
+    fi
+  done
+fi
+
+for problem in "${problems[@]}"; do echo "FAILED $problem"; done
+status=0
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then status=1; fi
 line="$passed passed, $failed failed"
 if [ "$skipped" -gt 0 ]; then line="$line, $skipped skipped"; fi
 echo "$line"

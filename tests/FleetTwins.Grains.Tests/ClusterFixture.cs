@@ -18,7 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(Start);
 
     /// <summary>What the twins' outboxes delivered (shared by every silo of the cluster).</summary>
-    public RecordingSink Sink { get; } = new();
+    public RecordingSink Sink { get; }
 
     /// <summary>The fleet search projection every silo's feed writes to.</summary>
     public FleetTwins.Search.Projection.InMemoryFleetProjection Projection { get; } = new();
@@ -33,6 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public ClusterFixture()
     {
         Journal = new(Microsoft.Extensions.Options.Options.Create(new JournalOptions()), Clock);
+        Sink = new RecordingSink(Clock);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -70,18 +71,23 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
     public const string Name = "cluster";
 }
 
-/// <summary>A notification sink that records what it is given and can be made to fail.</summary>
-public sealed class RecordingSink : FleetTwins.Grains.Notifications.INotificationSink
+/// <summary>A notification sink that records what it is given, and when (on the fake clock), and can be made to fail.</summary>
+public sealed class RecordingSink(TimeProvider clock) : FleetTwins.Grains.Notifications.INotificationSink
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Abstractions.Notifications.Notification> received = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string TwinId, DateTimeOffset At)> attempts = new();
 
     /// <summary>While above zero, each publish fails and counts down.</summary>
     public int FailuresToCome;
 
     public IReadOnlyList<FleetTwins.Abstractions.Notifications.Notification> Received => [.. received];
 
+    /// <summary>Every publish, failed or not: the twin whose outbox it came from and the (fake) time.</summary>
+    public IReadOnlyList<(string TwinId, DateTimeOffset At)> Attempts => [.. attempts];
+
     public Task PublishAsync(IReadOnlyList<FleetTwins.Abstractions.Notifications.Notification> notifications, CancellationToken cancellationToken)
     {
+        attempts.Enqueue((notifications[0].TwinId, clock.GetUtcNow()));
         if (Interlocked.Decrement(ref FailuresToCome) >= 0)
         {
             throw new IOException("sink unavailable");

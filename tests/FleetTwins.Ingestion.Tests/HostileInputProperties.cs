@@ -16,9 +16,11 @@ namespace FleetTwins.Ingestion.Tests;
 
 /// <summary>
 /// Every parser, fed the providers' examples mutated at random (bytes flipped, cut short, hostile tokens spliced
-/// in: NaN, 1e999, control characters, lone surrogates, deep nesting, unicode digits, huge strings) and plain
-/// random bytes: it never throws, a refusal always says why, and whatever it accepts is in range — no NaN or
-/// infinity, no coordinates off the globe, no SOC outside 0–100.
+/// in: NaN, 1e999, control characters, lone surrogates, deep nesting, unicode digits, huge strings; escaped control
+/// characters and lone surrogates written into any key or string value) and plain random bytes: it never throws, a
+/// refusal always says why, and whatever it accepts is in range — no NaN or infinity, no coordinates off the globe,
+/// no SOC outside 0–100, and no text (a value, a dictionary key, an event type) holding a control character or a
+/// lone UTF-16 surrogate.
 /// </summary>
 public sealed class HostileInputProperties
 {
@@ -31,6 +33,13 @@ public sealed class HostileInputProperties
         "{\"a\":", "]", "}", ",", ":", "\"", "\\", "\u00ff", "\ud83d\ude97",
         new string('[', 300) + new string(']', 300),
         "\"" + new string('x', 70_000) + "\"",
+    ];
+
+    /// <summary>Escaped JSON string content that is valid JSON but not acceptable text (controls, C1, lone surrogates).</summary>
+    private static readonly string[] HostileText =
+    [
+        "\\u0000", "\\u0001", "\\u001b[31m", "\\u007f", "\\u0085", "\\t", "\\n", "\\r\\n", "\\ud800", "\\udc00", "\\ud83d",
+        "x\\udfff",
     ];
 
     private static Gen<byte[]> Mutated(IReadOnlyList<byte[]> seeds) =>
@@ -49,7 +58,11 @@ public sealed class HostileInputProperties
         from token in Gen.Elements(HostileTokens)
         select (Func<byte[], byte[]>)(body => Splice(body, at, Encoding.UTF8.GetBytes(token))),
         from token in Gen.Elements(HostileTokens)
-        select (Func<byte[], byte[]>)(body => ReplaceFirstValue(body, token)));
+        select (Func<byte[], byte[]>)(body => ReplaceFirstValue(body, token)),
+        from at in Gen.Choose(0, int.MaxValue)
+        from text in Gen.Elements(HostileText)
+        from append in Gen.Elements(true, false)
+        select (Func<byte[], byte[]>)(body => IntoString(body, at, text, append)));
 
     private static readonly Gen<byte[]> RandomBytes = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b));
 
@@ -139,8 +152,10 @@ public sealed class HostileInputProperties
                 break;
             case ParseOutcome.UnknownType unknown:
                 Assert.False(string.IsNullOrWhiteSpace(unknown.EventType));
+                CleanText(unknown.EventType, "the unknown event type"); // a metrics label
                 break;
             case ParseOutcome.Accepted accepted:
+                CleanText(accepted.EventType, "the event type");
                 foreach (var delivery in accepted.Deliveries)
                 {
                     InRange(delivery, depth: 0);
@@ -153,10 +168,16 @@ public sealed class HostileInputProperties
         }
     }
 
-    /// <summary>Every number reachable from an accepted delivery is finite, and positions and SOC are in range.</summary>
+    /// <summary>Every number reachable from an accepted delivery is finite, positions and SOC are in range, and every text is clean.</summary>
     private static void InRange(object? value, int depth)
     {
-        if (value is null || depth > 8 || value is string || value.GetType().IsEnum || value is DateTimeOffset or TimeSpan)
+        if (value is string text)
+        {
+            CleanText(text, "a text");
+            return;
+        }
+
+        if (value is null || depth > 8 || value.GetType().IsEnum || value is DateTimeOffset or TimeSpan)
         {
             return;
         }
@@ -179,7 +200,11 @@ public sealed class HostileInputProperties
             }
 
             var v = property.GetValue(value);
-            if (v is double d)
+            if (v is string s)
+            {
+                CleanText(s, $"{value.GetType().Name}.{property.Name}");
+            }
+            else if (v is double d)
             {
                 Assert.True(double.IsFinite(d), $"{value.GetType().Name}.{property.Name} = {d}");
                 switch (value, property.Name)
@@ -201,6 +226,60 @@ public sealed class HostileInputProperties
                 InRange(v, depth + 1);
             }
         }
+    }
+
+    /// <summary>No control character (C0, DEL, C1) and no UTF-16 surrogate without its pair.</summary>
+    private static void CleanText(string text, string what)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            Assert.False(char.IsControl(c), $"{what} holds the control character U+{(int)c:X4}: {Escape(text)}");
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            Assert.False(char.IsSurrogate(c), $"{what} holds a lone surrogate U+{(int)c:X4}: {Escape(text)}");
+        }
+    }
+
+    private static string Escape(string text) => string.Concat(text.Take(80).Select(c => c < ' ' || c > '~' ? $"\\u{(int)c:x4}" : c.ToString()));
+
+    /// <summary>Writes <paramref name="text"/> (escaped JSON content) into one of the body's strings, a key or a value, in place of or after its content.</summary>
+    private static byte[] IntoString(byte[] body, int at, string text, bool append)
+    {
+        var strings = new List<(int Start, int End)>(); // content between the quotes
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (body[i] != (byte)'"')
+            {
+                continue;
+            }
+
+            var start = i + 1;
+            for (i = start; i < body.Length && body[i] != (byte)'"'; i++)
+            {
+                if (body[i] == (byte)'\\')
+                {
+                    i++;
+                }
+            }
+
+            if (i < body.Length)
+            {
+                strings.Add((start, i));
+            }
+        }
+
+        if (strings.Count == 0)
+        {
+            return body;
+        }
+
+        var (from, to) = strings[at % strings.Count];
+        return [.. body[..(append ? to : from)], .. Encoding.UTF8.GetBytes(text), .. body[to..]];
     }
 
     private static byte[] Flip(byte[] body, int at, byte value)

@@ -44,6 +44,26 @@ public sealed class InversParserTests
     }
 
     [Fact]
+    public void A_state_property_whose_name_holds_a_control_character_is_no_device_status()
+    {
+        var body = Envelope("VehicleStateRecorded", """{"vehicle_id":"V9","state":{"lock\u0007":{"timestamp":"2020-01-30T13:00:00Z","value":"OPEN"},"central_lock":{"timestamp":"2020-01-30T13:00:00Z","value":"LOCKED"}}}""", 2);
+
+        var accepted = Assert.IsType<ParseOutcome.Accepted>(InversParser.Parse(Fixture.Utf8(body), Fixture.Limit).Outcome);
+
+        Assert.Equal("central_lock", Assert.Single(((ForVehicle)accepted.Deliveries[0]).Events.OfType<DeviceStatusReported>()).Name);
+    }
+
+    [Theory]
+    [InlineData("""{"vehicle_id":"V9","state":{"\ud800":{"timestamp":"2020-01-30T13:00:00Z","value":1}}}""")]
+    [InlineData("""{"vehicle_id":"V9","state":{"central_lock":{"timestamp":"2020-01-30T13:00:00Z","value":"\udc00"}}}""")]
+    public void A_key_or_value_holding_a_lone_surrogate_is_refused_with_a_reason(string data)
+    {
+        var outcome = InversParser.Parse(Fixture.Utf8(Envelope("VehicleStateRecorded", data, 2)), Fixture.Limit).Outcome;
+
+        Assert.Contains("unpaired UTF-16 surrogate", Assert.IsType<ParseOutcome.Invalid>(outcome).Reason);
+    }
+
+    [Fact]
     public void Older_fuel_level_name_is_read_as_state_of_charge()
     {
         var body = Envelope("VehicleStateRecorded", """{"vehicle":{"id":"V9"},"fuel_level_in_percent":{"timestamp":"2020-01-30T13:00:00Z","value":30}}""", 2);

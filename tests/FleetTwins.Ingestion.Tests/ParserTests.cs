@@ -213,6 +213,45 @@ public sealed class VolterasParserTests
         Assert.Equal(new MotionReported(54.5, 270, 16.2) { At = at }, motion);
     }
 
+    /// <summary>A published example with its reading's unit (and value) replaced.</summary>
+    private static T WithUnit<T>(string file, string reading, string unit, double value) where T : VehicleEvent
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Fixture.Bytes(file))!;
+        json[reading]!["unit"] = unit;
+        json[reading]!["value"] = value;
+        var outcome = VolterasParser.Parse(Fixture.Utf8(json.ToJsonString()), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit);
+        return Assert.IsType<T>(Assert.Single(Assert.IsType<ForVehicle>(Assert.Single(Assert.IsType<ParseOutcome.Accepted>(outcome).Deliveries)).Events));
+    }
+
+    [Theory]
+    [InlineData("mi", 100, 160.9344)]
+    [InlineData("MILES", 2.5, 4.02336)]
+    [InlineData("km", 100, 100)]
+    [InlineData("m", 1500, 1.5)]
+    public void Volteras_distances_arrive_in_km(string unit, double value, double km)
+    {
+        Assert.Equal(km, WithUnit<OdometerReported>("volteras/device.telemetry.ODOMETER.1.json", "odometer", unit, value).Km, 9);
+        Assert.Equal(km, WithUnit<RangeReported>("volteras/device.telemetry.RANGE.1.json", "range", unit, value).Km, 9);
+    }
+
+    [Theory]
+    [InlineData("bar", 2.4, 240)]
+    [InlineData("BAR", 2.55, 255)]
+    [InlineData("psi", 35, 241.316495)]
+    [InlineData("PSI", 32, 220.632224)]
+    [InlineData("kPa", 240.5, 240.5)]
+    public void Volteras_tire_pressures_arrive_in_kpa(string unit, double value, double kpa) =>
+        Assert.Equal(kpa, WithUnit<TirePressureReported>("volteras/device.telemetry.TIRES.1.json", "pressure", unit, value).Kpa, 6);
+
+    [Fact]
+    public void A_volteras_reading_in_a_unit_of_another_quantity_is_refused()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Fixture.Bytes("volteras/device.telemetry.TIRES.1.json"))!;
+        json["pressure"]!["unit"] = "km";
+        var outcome = VolterasParser.Parse(Fixture.Utf8(json.ToJsonString()), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit);
+        Assert.Contains("not a pressure unit", Assert.IsType<ParseOutcome.Invalid>(outcome).Reason);
+    }
+
     [Fact]
     public void Telemetry_names_the_vehicle_by_volteras_id_and_vin()
     {

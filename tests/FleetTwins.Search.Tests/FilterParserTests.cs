@@ -17,6 +17,22 @@ public sealed class FilterParserTests
     [InlineData("  ")]
     public void The_documented_forms_parse(string filter) => Assert.NotNull(FilterParser.Parse(filter));
 
+    [Theory]
+    [InlineData("soc < 20 and charging = CHARGING or not online = true", "SOC < 20 AND Charging = CHARGING Or NoT ONLINE = true")]
+    [InlineData("near(52.52, 13.405, 5km) and vin != null", "NEAR(52.52, 13.405, 5km) aNd VIN != null")]
+    [InlineData("offlineFor > 2h and highAlerts > 0", "OFFLINEFOR > 2h AND highalerts > 0")]
+    public void Keywords_and_field_names_are_case_insensitive(string lower, string mixed) =>
+        Assert.Equal(FilterParser.Parse(lower), FilterParser.Parse(mixed));
+
+    [Fact]
+    public void In_is_a_keyword_in_any_case_but_text_values_keep_theirs()
+    {
+        var @in = Assert.IsType<In>(FilterParser.Parse("MAKE In (BMW, vw)"));
+        Assert.Equal("make", @in.Field.Name);
+        Assert.Equal(["BMW", "vw"], @in.Values);
+        Assert.NotEqual(FilterParser.Parse("make = bmw"), FilterParser.Parse("MAKE = BMW"));
+    }
+
     [Fact]
     public void And_binds_tighter_than_or_and_not_tighter_than_and()
     {

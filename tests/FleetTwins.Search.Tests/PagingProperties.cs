@@ -7,7 +7,7 @@ using FsCheck.Fluent;
 
 namespace FleetTwins.Search.Tests;
 
-/// <summary>Properties of the in-memory projection: paging by cursor reads exactly the brute-force answer, once each.</summary>
+/// <summary>Properties of the in-memory projection: paging by cursor reads exactly the brute-force answer (<see cref="BruteForce"/>), once each.</summary>
 public sealed class PagingProperties
 {
     public static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(200);
@@ -34,13 +34,6 @@ public sealed class PagingProperties
         throw new InvalidOperationException("paging did not end");
     }
 
-    public static List<string> BruteForce(IEnumerable<VehicleSummary> fleet, Filter filter, SortOrder sort)
-    {
-        var matching = fleet.Where(v => FilterEvaluator.Matches(filter, v, Generators.Now)).ToList();
-        matching.Sort(sort.Compare);
-        return [.. matching.Select(v => v.Id)];
-    }
-
     [Fact]
     public void Paging_reads_the_brute_force_answer_in_order()
     {
@@ -54,7 +47,7 @@ public sealed class PagingProperties
             var projection = new InMemoryFleetProjection();
             projection.WriteAsync(c.fleet, [], CancellationToken.None).GetAwaiter().GetResult();
             var paged = ReadAllPagesAsync(projection, c.filter, c.sort, c.limit).GetAwaiter().GetResult();
-            Assert.Equal(BruteForce(c.fleet, c.filter, c.sort), paged.Select(v => v.Id).ToList());
+            Assert.Equal(BruteForce.Search(c.fleet, c.filter, c.sort, Generators.Now), paged.Select(v => v.Id).ToList());
         }).Check(Config);
     }
 

@@ -1,41 +1,42 @@
 #!/usr/bin/env bash
 # A CPU profile of the cluster profile's durable webhook path under load (what docs/PERFORMANCE.md's top frames come
-# from): the host on PostgreSQL, the fleet simulator driving signed Volteras deliveries, dotnet-trace sampling the
-# host for the middle of the run (perf's CPU clock with the runtime's perf map; PROFILER=dotnet-trace for dotnet-trace's
-# thread time instead); prints the top frames by exclusive and by inclusive time.
-# Usage: bash tools/bench/profile.sh [seconds=20] [concurrency=64]
+# from): the host on PostgreSQL, the fleet simulator driving signed Volteras deliveries, the host sampled for the
+# middle of the run, then the top frames by exclusive and by inclusive time. PROFILER=perf (the default where perf
+# is installed): perf's CPU clock with the runtime's perf map, managed, native and kernel frames alike;
+# PROFILER=dotnet-trace: dotnet-trace's sampled thread time (the samples of running threads only).
+# Usage: bash tools/bench/profile.sh [seconds=20] [concurrency=64]   (BENCH_SMOKE=1: 2 s after 3 s, 8, 100 vehicles)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds="${1:-20}"; concurrency="${2:-64}"
 dotnet tool restore >/dev/null
 source tools/bench/services.sh tools/FleetTwins.Simulator
+if [ "$smoke" = "1" ]; then defaults=(2 8); vehicles=100; warm=3; else defaults=(20 64); vehicles=5000; warm=15; fi
+seconds="${1:-${defaults[0]}}"; concurrency="${2:-${defaults[1]}}"
+if command -v perf >/dev/null; then profiler="${PROFILER:-perf}"; else profiler="${PROFILER:-dotnet-trace}"; fi
 simulator="$bench"
 secret="whsec_c2ltdWxhdG9yLXZvbHRlcmFzLXNlY3JldC0wMDE="
-postgres_admin -c "DROP DATABASE IF EXISTS profilebench" -c "CREATE DATABASE profilebench"
-( cd "$host" && env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true RateLimits__Webhooks__PermitsPerSecond=0 \
-    Ingestion__Volteras__Secrets__0="$secret" Ingestion__Telematica__Enabled=false Ingestion__Tracker__Enabled=false \
-    "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=profilebench" \
-    Kestrel__Endpoints__Http__Url=http://127.0.0.1:5180 Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:5181 \
-    Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll > /tmp/fleettwins-bench-profile.log 2>&1 & )
-wait_ready http://127.0.0.1:5180 /tmp/fleettwins-bench-profile.log
-pid=$(pgrep -f "FleetTwins.Host.dll" | head -1)
-$simulator run --url http://127.0.0.1:5180 --providers volteras --vehicles 5000 --duration "$((seconds + 20))" \
+out="/tmp/fleettwins-profile-$$"
+# ReadyToRun off so that every method is jitted and named in the perf map; W^X off so that perf can read the code.
+start_host "$out.log" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 \
+  FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true RateLimits__Webhooks__PermitsPerSecond=0 \
+  Ingestion__Volteras__Secrets__0="$secret" Ingestion__Telematica__Enabled=false Ingestion__Tracker__Enabled=false \
+  "ConnectionStrings__Postgres=$(bench_database profilebench)"
+$simulator run --url "$host_url" --providers volteras --vehicles "$vehicles" --duration "$((seconds + warm + 5))" \
   --concurrency "$concurrency" --volteras-secret "$secret" 2>/dev/null | grep '^result:' &
-sleep 15  # past start-up and the JIT: every method compiled (ReadyToRun off, so that perf names them all)
-if [ "${PROFILER:-perf}" = perf ]; then
-  # CPU time, managed (the runtime's perf map), native and kernel alike; the software clock works where the VM has no PMU.
-  perf record -q -e cpu-clock -F 499 -g -p "$pid" -o /tmp/fleettwins-profile.perf -- sleep "$seconds" 2>/dev/null
-  wait
+load=$!
+sleep "$warm"  # past start-up and the JIT
+if [ "$profiler" = perf ]; then
+  # The software clock works where the VM has no PMU.
+  perf record -q -e cpu-clock -F 499 -g -p "$host_pid" -o "$out.perf" -- sleep "$seconds" 2>/dev/null
+  wait "$load"
   echo "== CPU samples of the host by function, exclusive"
-  perf report -i /tmp/fleettwins-profile.perf --stdio --no-children --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -"${TOP:-45}"
+  perf report -i "$out.perf" --stdio --no-children --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -"${TOP:-45}"
   echo "== inclusive"
-  perf report -i /tmp/fleettwins-profile.perf --stdio --children --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -"${TOP:-45}"
+  perf report -i "$out.perf" --stdio --children --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -"${TOP:-45}"
 else
-  trace="/tmp/fleettwins-profile-$$.nettrace"
-  dotnet dotnet-trace collect -p "$pid" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$seconds")" \
-    --format Speedscope -o "$trace" >/dev/null
-  wait
-  # Thread time samples every thread, parked ones too: top-frames.py keeps the samples of running threads only.
-  python3 tools/bench/top-frames.py "${trace%.nettrace}.speedscope.json" "${TOP:-35}"
+  dotnet dotnet-trace collect -p "$host_pid" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$seconds")" \
+    --format Speedscope -o "$out.nettrace" >/dev/null
+  wait "$load"
+  python3 tools/bench/top-frames.py "$out.speedscope.json" "${TOP:-35}"
 fi
-pkill -f "FleetTwins.Host.dll" || true
+stop_host
+rm -f "$out.perf" "$out.nettrace" "$out.speedscope.json"

@@ -1,19 +1,74 @@
-# Sourced by the benchmark scripts (from the repository root): PostgreSQL and RabbitMQ of their own, apart from
-# the test and development services and stopped on exit with any host they started, and a Release build of the
-# solution and of the benchmark program in the folder $1 (e.g. tools/bench/AmqpDrain); $bench runs it.
-export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
-eval "$(bash tools/services.sh start)"
-trap 'pkill -f "FleetTwins.Host.dll" 2>/dev/null || true; bash tools/services.sh stop >/dev/null 2>&1 || true' EXIT
-dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build "$1" -c Release -nologo -clp:ErrorsOnly >/dev/null
+# Sourced by the benchmark scripts (from the repository root), with the benchmark program's folder as $1 (e.g.
+# tools/bench/AmqpDrain); $bench runs it. Provides:
+#   - PostgreSQL and RabbitMQ: the ones exported by `eval "$(bash tools/services.sh start)"` (or by tools/test.sh)
+#     when FLEETTWINS_TEST_POSTGRES, FLEETTWINS_TEST_RABBITMQ and the FLEETTWINS_* ports are set, left running;
+#     else services of their own, apart from the test and development ones, stopped on exit;
+#   - a Release build of the solution and of the program (skipped with BENCH_BUILT=1, as the test command does);
+#   - start_host / stop_host: a FleetTwins host on free ports, stopped by its process id (never by name: other
+#     hosts on the machine are not ours);
+#   - BENCH_SMOKE=1: each script's sizes shrink to seconds (a thousand events, a hundred twins), so that the test
+#     command can show every benchmark still starts and finishes.
+if [ -n "${FLEETTWINS_TEST_POSTGRES:-}" ] && [ -n "${FLEETTWINS_TEST_RABBITMQ:-}" ] && [ -n "${FLEETTWINS_SERVICES_DIR:-}" ] \
+    && [ -n "${FLEETTWINS_PG_PORT:-}" ] && [ -n "${FLEETTWINS_AMQP_PORT:-}" ]; then
+  own_services=0
+else
+  export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
+  eval "$(bash tools/services.sh start)"
+  own_services=1
+fi
+host_pids=()
+bench_exit() {
+  for pid in "${host_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ "$own_services" -eq 1 ]; then bash tools/services.sh stop >/dev/null 2>&1 || true; fi
+}
+trap bench_exit EXIT
+if [ "${BENCH_BUILT:-0}" != "1" ]; then
+  dotnet build FleetTwins.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+  dotnet build "$1" -c Release -nologo -clp:ErrorsOnly >/dev/null
+fi
 bench="dotnet $1/bin/Release/net10.0/$(basename "$1").dll"
 host="src/FleetTwins.Host/bin/Release/net10.0"
-postgres_admin() { PGPASSWORD=fleettwins psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres "$@"; }
+smoke="${BENCH_SMOKE:-0}"
+postgres_admin() { PGPASSWORD=fleettwins PGOPTIONS="--client-min-messages=warning" psql -q -h 127.0.0.1 -p "$FLEETTWINS_PG_PORT" -U fleettwins -d postgres "$@"; }
+# A database of its own for this run: bench_database NAME prints its connection string.
+bench_database() {
+  postgres_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >&2
+  echo "Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=$1"
+}
+# A TCP port on loopback that nothing listens on.
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+}
+# Starts the host in the background on free ports with the given settings (NAME=value ...), logging to LOG, and
+# waits until it answers /health/ready: start_host LOG settings... ; sets $host_url and $host_pid.
+start_host() {
+  local log="$1"; shift
+  local http grpc
+  http="$(free_port)"; grpc="$(free_port)"
+  ( cd "$host" && exec env "$@" ${BENCH_ENV:-} Kestrel__Endpoints__Http__Url="http://127.0.0.1:$http" \
+      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc" FleetTwins__Silo__SiloPort="$(free_port)" \
+      FleetTwins__Silo__GatewayPort="$(free_port)" Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll ) > "$log" 2>&1 &
+  host_pid=$!
+  host_pids+=("$host_pid")
+  host_url="http://127.0.0.1:$http"
+  wait_ready "$host_url" "$log"
+}
+# Stops the host start_host started last (SIGTERM, then waits for it to exit).
+stop_host() {
+  kill "$host_pid" 2>/dev/null || true
+  wait "$host_pid" 2>/dev/null || true
+}
 # Waits for a host started in the background to answer /health/ready; gives up after 3 minutes, showing its log.
 wait_ready() {
   local deadline=$((SECONDS + 180))
   until curl -sf -o /dev/null "$1/health/ready"; do
-    if [ "$SECONDS" -ge "$deadline" ]; then echo "the host at $1 did not become ready; its log ($2):" >&2; tail -20 "$2" >&2; exit 1; fi
+    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$host_pid" 2>/dev/null; then
+      echo "the host at $1 did not become ready; its log ($2):" >&2; tail -20 "$2" >&2; exit 1
+    fi
     sleep 0.2
   done
 }

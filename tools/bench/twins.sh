@@ -6,16 +6,16 @@
 #   2. cold start: twins written through a silo on PostgreSQL, the silo restarted, every twin activated from
 #      storage (256 reads in flight) — with the cluster profile's grain storage, then with Orleans' ADO.NET
 #      storage as the baseline, each in a fresh database.
-# Usage: bash tools/bench/twins.sh [twins=100000] [cold-start twins=20000]
+# Usage: bash tools/bench/twins.sh [twins=100000] [cold-start twins=20000]   (BENCH_SMOKE=1: 100 and 100)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-twins="${1:-100000}"; cold="${2:-20000}"
 source tools/bench/services.sh tools/bench/TwinMemory
+if [ "$smoke" = "1" ]; then defaults=(100 100); else defaults=(100000 20000); fi
+twins="${1:-${defaults[0]}}"; cold="${2:-${defaults[1]}}"
 $bench memory "$twins" discard
 $bench memory "$twins" embedded
 for storage in fleettwins adonet; do
-  postgres_admin -c "DROP DATABASE IF EXISTS twinbench" -c "CREATE DATABASE twinbench"
-  postgres="Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=twinbench"
+  postgres="$(bench_database twinbench)"
   ConnectionStrings__Postgres="$postgres" dotnet "$host/FleetTwins.Host.dll" migrate >/dev/null
   $bench coldstart "$postgres" "$cold" "$storage"
 done

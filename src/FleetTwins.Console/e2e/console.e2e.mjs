@@ -31,18 +31,31 @@ try {
   const markers = await page.locator('path.leaflet-interactive').count();
   console.log(`TABLE ${await rows.count()} MARKERS ${markers}`);
 
-  // Sorting by SOC (descending on the second click) orders the rows.
+  // Sorting by SOC (descending on the second click) orders the rows; vehicles without a SOC ('–') come last, as in
+  // the API's sort. Every cell is in the check: a non-numeric cell among the numbers fails it.
   await page.click('th[data-key="soc"]');
   await page.click('th[data-key="soc"]');
-  const socs = (await page.locator('#vehicles tbody tr td:nth-child(4)').allTextContents()).map(Number).filter((x) => !Number.isNaN(x));
-  if (socs.some((x, i) => i > 0 && x > socs[i - 1])) problems.push(`rows not sorted by SOC descending: ${socs.slice(0, 8)}`);
+  const cells = await page.locator('#vehicles tbody tr td:nth-child(4)').allTextContents();
+  const socs = cells.map((c) => (c === '–' ? null : Number(c)));
+  const firstUnset = socs.indexOf(null);
+  const numbers = firstUnset < 0 ? socs : socs.slice(0, firstUnset);
+  if (numbers.length < 2) problems.push(`fewer than two SOC values to sort: ${cells.slice(0, 8)}`);
+  if (numbers.some((x) => Number.isNaN(x))) problems.push(`SOC cells that are neither a number nor '–': ${cells.filter((c) => c !== '–' && Number.isNaN(Number(c)))}`);
+  if (numbers.some((x, i) => i > 0 && x > numbers[i - 1])) problems.push(`rows not sorted by SOC descending: ${cells.slice(0, 8)}`);
+  if (firstUnset >= 0 && socs.slice(firstUnset).some((x) => x !== null)) problems.push(`vehicles without a SOC are not last: ${cells}`);
 
-  // The query API's filter: only charging vehicles remain.
-  await page.fill('#filter', 'charging = CHARGING');
+  // The query API's filter: only charging vehicles remain, and as many as the API counts for that filter.
+  const filter = 'charging = CHARGING';
+  const expectedCharging = (await (await page.request.get(`${url}/api/fleet/aggregates?filter=${encodeURIComponent(filter)}`)).json()).count;
+  if (!(expectedCharging > 0)) problems.push(`the fleet has no charging vehicle to filter for (${expectedCharging})`);
+  await page.fill('#filter', filter);
   await page.click('#search button');
-  await page.waitForFunction(() => [...document.querySelectorAll('#vehicles tbody tr')].every((r) => r.querySelector('td:nth-child(5)').textContent === 'CHARGING'), null, { timeout: 15000 });
+  await page.waitForFunction((n) => {
+    const shown = [...document.querySelectorAll('#vehicles tbody tr')];
+    return shown.length === n && shown.every((r) => r.querySelector('td:nth-child(5)').textContent === 'CHARGING');
+  }, expectedCharging, { timeout: 15000 });
   const charging = await rows.count();
-  console.log(`FILTERED ${charging}`);
+  console.log(`FILTERED ${charging} of ${expectedCharging}`);
   await page.fill('#filter', '');
   await page.click('#search button');
   await page.waitForFunction((n) => document.querySelectorAll('#vehicles tbody tr').length >= n, expected, { timeout: 15000 });
@@ -54,9 +67,15 @@ try {
   for (const text of ['Readings', 'stateOfCharge', 'Commands', 'Notifications']) {
     if (!(await page.locator('#detail').textContent()).includes(text)) problems.push(`the detail lacks ${text}`);
   }
+  // The list is pre-filled with the twin's past notifications: only one more charging-started at its top, after
+  // "DETAIL" was printed (the caller sends the event then), proves a live push.
+  const before = await page.evaluate(() => [...document.querySelectorAll('#notifications li b')].filter((b) => b.textContent === 'charging-started').length);
   console.log(`DETAIL ${vin}`);
-  await page.waitForFunction(() => document.querySelector('#notifications')?.textContent.includes('charging-started'), null, { timeout: 30000 });
-  console.log('LIVE notification arrived');
+  await page.waitForFunction((n) => {
+    const types = [...document.querySelectorAll('#notifications li b')].map((b) => b.textContent);
+    return types[0] === 'charging-started' && types.filter((t) => t === 'charging-started').length > n;
+  }, before, { timeout: 30000 });
+  console.log(`LIVE notification arrived (${before} charging-started before it)`);
 
   // The ingestion panel fills in after two scrapes of /metrics.
   await page.waitForFunction(() => document.querySelectorAll('#providers tr td.n').length > 0, null, { timeout: 30000 });

@@ -25,10 +25,13 @@ export class FleetTable {
     this.last = vehicles;
     const key = this.sortKey;
     const value = (v) => (key === 'state' ? stateOf(v) : v[key]);
+    const unset = (x) => x === null || x === undefined;
+    // Vehicles without a value sort last either way, as in the API's sort.
     const sorted = [...vehicles].sort((a, b) => {
       const x = value(a);
       const y = value(b);
-      const order = x === y ? 0 : x === null || x === undefined ? 1 : y === null || y === undefined ? -1 : x < y ? -1 : 1;
+      if (unset(x) || unset(y)) return unset(x) === unset(y) ? 0 : unset(x) ? 1 : -1;
+      const order = x === y ? 0 : x < y ? -1 : 1;
       return this.ascending ? order : -order;
     });
     const now = Date.now();

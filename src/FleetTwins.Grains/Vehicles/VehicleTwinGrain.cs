@@ -301,7 +301,11 @@ public sealed class VehicleTwinGrain(
         {
             if (State.Outbox.Count > 0)
             {
-                ScheduleOutbox(TimeSpan.Zero);
+                // Resumes delivery in an activation that has none scheduled (after a crash); one backing off keeps its backoff.
+                if (!outboxScheduled)
+                {
+                    ScheduleOutbox(TimeSpan.Zero);
+                }
             }
             else if (await this.GetReminder(OutboxReminder) is { } idle)
             {

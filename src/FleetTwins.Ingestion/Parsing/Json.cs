@@ -40,7 +40,56 @@ public static class Json
             throw new PayloadException("The body must be a JSON object.");
         }
 
+        // An escaped unpaired surrogate ("\ud800") is valid JSON but no text: reading it throws wherever it is read,
+        // a key looked up by name included. Only a body that escapes with \u at all can hold one, so only such a body
+        // (rare: providers send UTF-8) is walked.
+        if (body.Span.IndexOf("\\u"u8) >= 0)
+        {
+            try
+            {
+                RequireText(document.RootElement);
+            }
+            catch
+            {
+                document.Dispose();
+                throw;
+            }
+        }
+
         return document;
+    }
+
+    private static void RequireText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    try
+                    {
+                        _ = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new PayloadException("A key is not valid text (it holds an unpaired UTF-16 surrogate).");
+                    }
+
+                    RequireText(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    RequireText(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                element.Text("a value");
+                break;
+        }
     }
 
     public static JsonElement? Optional(this JsonElement obj, string name) =>
@@ -72,13 +121,16 @@ public static class Json
         }
     }
 
+    /// <summary>A JSON string's text, refused when it holds a control character or is over 4096 characters.</summary>
+    public static string CleanText(this JsonElement value, string name) => CheckText(name, value.Text(name));
+
     public static string RequiredString(this JsonElement obj, string name) =>
         obj.OptionalString(name) is { Length: > 0 } value ? value : throw Missing(name, "a non-empty string");
 
     public static string? OptionalString(this JsonElement obj, string name) => obj.Optional(name) switch
     {
         null => null,
-        { ValueKind: JsonValueKind.String } value => CheckText(name, value.Text(name)),
+        { ValueKind: JsonValueKind.String } value => value.CleanText(name),
         _ => throw Wrong(name, "a string"),
     };
 

@@ -32,11 +32,14 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
     public string Queue => queue;
 
+    /// <summary>Whether this receiver has an open channel consuming its queue now.</summary>
+    public bool IsConsuming => channel is { IsOpen: true };
+
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
     public async Task Initialize(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        RabbitMQStreamMetrics.Start(queue);
+        RabbitMQStreamMetrics.Start(this);
         try
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -180,6 +183,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
     public async Task Shutdown(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        RabbitMQStreamMetrics.Stop(this);
         await CloseAsync();
         logger.LogInformation("Stopped consuming queue {Queue}", queue);
     }
@@ -226,7 +230,6 @@ public sealed class RabbitMQQueueAdapterReceiver(
         {
             await CloseAsync();
             await ConnectAsync(cancellationToken);
-            logger.LogInformation("Consuming queue {Queue} again (channel {Generation})", queue, generation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -249,10 +252,12 @@ public sealed class RabbitMQQueueAdapterReceiver(
             {
                 // The body belongs to the client library only until this handler returns: copy it now.
                 writer.TryWrite((delivery.DeliveryTag, AmqpConnections.ToMessage(queue, delivery), current));
+                RabbitMQStreamMetrics.Received(queue, delivery.Redelivered);
                 return Task.CompletedTask;
             };
             await ch.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken);
             (connection, channel) = (conn, ch);
+            logger.LogInformation("Consuming queue {Queue} (channel {Generation})", queue, current);
         }
         catch
         {

@@ -58,16 +58,31 @@ public sealed class DeliveryLogTests
         Assert.False(copy.Contains("id-44"));
     }
 
+    /// <summary>
+    /// What the DeliveryLog before fingerprints (915c059^: <c>[Id(0)] List&lt;string&gt; Recent</c>, nothing else) wrote
+    /// for the ids "old-1" and "old-2", byte by byte in Orleans' wire format — written out by hand, not produced by
+    /// the class under test, so a change that stops it reading old state cannot also change the fixture.
+    /// </summary>
+    private static readonly byte[] LegacyIds =
+    [
+        0x20,                                     // the log: a tag-delimited object of the declared type (no type name)
+        0x20,                                     // field 0 (Recent): tag-delimited, a List<string>
+        0x00, 0x05,                               // the list's field 0, a var-int: its count, 2
+        0x41, 0x0B, .. "old-1"u8,                 // field +1, length-prefixed, 5 bytes: the first id
+        0x40, 0x0B, .. "old-2"u8,                 // the same field again, 5 bytes: the second id
+        0xE0,                                     // end of the list
+        0xE0,                                     // end of the log: no field 1, 2 or 3 (no fingerprints, count or ring)
+    ];
+
     [Fact]
     public void State_written_with_delivery_ids_is_read_as_fingerprints()
     {
         // Before fingerprints the log was the list of ids in field 0; such state still answers the same.
-        var legacy = Serializer.SerializeToArray(new DeliveryLog { Recent = ["old-1", "old-2"] });
-
-        var log = Serializer.Deserialize<DeliveryLog>(legacy)!;
+        var log = Serializer.Deserialize<DeliveryLog>(LegacyIds)!;
 
         Assert.True(log.Contains("old-1"));
         Assert.True(log.Contains("old-2"));
+        Assert.False(log.Contains("old-3"));
         Assert.Null(log.Recent);
         Assert.Equal(2, log.Count);
     }

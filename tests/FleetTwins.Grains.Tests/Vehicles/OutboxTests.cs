@@ -31,6 +31,45 @@ public sealed class OutboxTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_failing_sink_is_retried_after_1_s_doubling_up_to_a_minute()
+    {
+        var id = $"backoff-{Guid.NewGuid():N}";
+        var vehicle = fixture.Client.GetGrain<IVehicleTwinGrain>(id);
+        TimeSpan[] expected = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8),
+            TimeSpan.FromSeconds(16), TimeSpan.FromSeconds(32), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60)];
+        fixture.Sink.FailuresToCome = expected.Length;
+
+        await vehicle.ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Tracker,
+            [new TrackerEventReported("sos", 0, null) { At = fixture.Clock.GetUtcNow() }]), new VehicleIdentity(null, []));
+
+        // The fake clock moves in quarter seconds, and waits after each attempt: the grain re-arms its timer in the
+        // turn of the failed publish, so an attempt is never late by more than a step or two of this loop.
+        var step = TimeSpan.FromMilliseconds(250);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        List<DateTimeOffset> Attempts() => [.. fixture.Sink.Attempts.Where(a => a.TwinId == id).Select(a => a.At)];
+        while (DateTime.UtcNow < deadline && !fixture.Sink.Received.Any(n => n.TwinId == id))
+        {
+            var before = Attempts().Count;
+            fixture.Clock.Advance(step);
+            await Task.Delay(20);
+            if (Attempts().Count > before)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        var attempts = Attempts();
+        Assert.Equal(expected.Length + 1, attempts.Count); // the failures, then the one that got through
+        var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b - a).ToList();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.InRange(gaps[i], expected[i], expected[i] + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Single(fixture.Sink.Received, n => n.TwinId == id && n.Type == "sos");
+    }
+
+    [Fact]
     public async Task Vehicle_offline_is_announced_by_the_reminder_once_the_dwell_time_has_passed()
     {
         var id = $"offline-{Guid.NewGuid():N}";

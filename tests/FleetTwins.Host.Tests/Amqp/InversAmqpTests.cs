@@ -52,6 +52,32 @@ public sealed class InversAmqpTests
     internal static Task<long> VersionSumAsync(HostProcess host, IEnumerable<string> vehicles) => Task.WhenAll(vehicles.Select(async v =>
         await TwinAsync(host, v) is { } twin ? twin.GetProperty("version").GetInt64() : 0L)).ContinueWith(t => t.Result.Sum());
 
+    /// <summary>
+    /// Exactly once, checked once quiet: after the broker has no message of <paramref name="queue"/> left (the last
+    /// acknowledgement) and no twin's version changed for five seconds, every twin has applied each of its
+    /// <paramref name="perVehicle"/> events once (its version) and ends at the last one (<paramref name="reading"/> = <paramref name="last"/>).
+    /// </summary>
+    internal static async Task AssertEachAppliedOnceAsync(
+        HostProcess host, AmqpQueue queue, IReadOnlyList<string> vehicles, int perVehicle, string reading, double last, TimeSpan within)
+    {
+        await Eventually.ReturnsAsync(queue.UnacknowledgedAsync, n => n == 0, within, $"every message of {queue.Name} acknowledged");
+        await Eventually.SettledAsync(() => Task.WhenAll(vehicles.Select(v => TwinAsync(host, v)))
+                .ContinueWith(t => string.Join(' ', t.Result.Select(twin => twin?.GetProperty("version").GetInt64() ?? 0))),
+            TimeSpan.FromSeconds(5), within, "the twins' versions");
+        var wrong = new List<string>();
+        foreach (var vehicle in vehicles)
+        {
+            var twin = await TwinAsync(host, vehicle);
+            var (version, value) = twin is { } t ? (t.GetProperty("version").GetInt64(), t.GetProperty(reading).GetProperty("value").GetDouble()) : (0, -1);
+            if (version != perVehicle || value != last)
+            {
+                wrong.Add($"{vehicle}: version {version} (expected {perVehicle}), {reading} {value} (expected {last})");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {vehicles.Count} twins not applied exactly once:\n{string.Join('\n', wrong.Take(10))}");
+    }
+
     [Fact]
     public async Task Every_invers_event_type_reaches_the_twin()
     {
@@ -206,16 +232,11 @@ public sealed class InversAmqpTests
             await fault(i, events.Count);
         }
 
-        var total = await Eventually.ReturnsAsync(() => VersionSumAsync(host, ids), sum => sum >= events.Count, TimeSpan.FromSeconds(90), "every event applied");
-        Assert.Equal(events.Count, total);
-        foreach (var vehicle in ids)
-        {
-            Assert.Equal(perVehicle - 1, (await TwinAsync(host, vehicle))!.Value.GetProperty("odometer").GetProperty("value").GetDouble());
-        }
+        await AssertEachAppliedOnceAsync(host, queue, ids, perVehicle, "odometer", perVehicle - 1, TimeSpan.FromSeconds(120));
     }
 
     [Fact]
-    public async Task Stopping_one_of_two_silos_mid_stream_loses_nothing()
+    public async Task Stopping_the_silo_that_consumes_the_queue_mid_stream_hands_it_over_and_loses_nothing()
     {
         const int vehicles = 20, perVehicle = 10;
         await using var database = await PostgresDatabase.CreateAsync();
@@ -234,6 +255,7 @@ public sealed class InversAmqpTests
         await using var second = await HostProcess.StartAsync(Settings(queue, cluster));
         var ids = Enumerable.Range(0, vehicles).Select(i => $"C-{Guid.NewGuid():N}"[..16] + i).ToList();
         var events = (from n in Enumerable.Range(0, perVehicle) from v in ids select (v, n)).ToList();
+        HostProcess? stopped = null;
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -243,12 +265,16 @@ public sealed class InversAmqpTests
                 State("remaining_range_in_kilometers", n)), id);
             if (i == events.Count / 2)
             {
-                await first.StopAsync();
+                // The one that holds the queue, whichever it is: the other must take it over.
+                stopped = await AmqpConsumers.ConsumerAsync([first, second], queue.Name, TimeSpan.FromSeconds(30));
+                await stopped.StopAsync();
             }
         }
 
-        var total = await Eventually.ReturnsAsync(() => VersionSumAsync(second, ids), sum => sum >= events.Count, TimeSpan.FromSeconds(120), "every event applied");
-        Assert.Equal(events.Count, total);
+        var survivor = stopped == first ? second : first;
+        await AssertEachAppliedOnceAsync(survivor, queue, ids, perVehicle, "range", perVehicle - 1, TimeSpan.FromSeconds(120));
+        Assert.Same(survivor, await AmqpConsumers.ConsumerAsync([first, second], queue.Name, TimeSpan.FromSeconds(30)));
+        Assert.True(await AmqpConsumers.ReceivedAsync(survivor, queue.Name) > 0, "the silo left running received nothing from the queue");
     }
 
     private sealed record ParkedView(string? MessageId, string? Type, string OriginalQueue, string Reason, string Body);

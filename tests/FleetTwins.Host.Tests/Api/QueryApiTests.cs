@@ -47,6 +47,14 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         { "PUT", "/api/vehicles/car-1/charging-target" },
         { "PUT", "/api/vehicles/car-1" },
         { "GET", "/api/parked" },
+        { "GET", "/api/vehicles/car-1/watch" },
+        { "GET", "/api/fleet/watch" },
+        { "GET", "/api/vehicles/car-1/commands/cmd-1" },
+        { "POST", "/api/chargers/c-1/commands" },
+        { "GET", "/api/chargers/c-1/commands" },
+        { "GET", "/api/rate-limits/volteras:VEHICLE:v-1" },
+        { "POST", "/api/parked/replay" },
+        { "PUT", "/api/vehicles/car-1/notification-thresholds" },
     };
 
     [Theory]
@@ -69,6 +77,15 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
     [InlineData(ApiKeys.CommandOnly, "GET", "/api/vehicles", "read")]
     [InlineData(ApiKeys.ReadOnly, "PUT", "/api/vehicles/car-1", "admin")]
     [InlineData(ApiKeys.CommandOnly, "GET", "/api/parked", "admin")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/vehicles/car-1/watch", "read")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/fleet/watch", "read")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/vehicles/car-1/commands/cmd-1", "read")]
+    [InlineData(ApiKeys.ReadOnly, "POST", "/api/chargers/c-1/commands", "command")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/chargers/c-1/commands", "read")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/rate-limits/volteras:VEHICLE:v-1", "read")]
+    [InlineData(ApiKeys.ReadOnly, "POST", "/api/parked/replay", "admin")]
+    [InlineData(ApiKeys.CommandOnly, "POST", "/api/parked/replay", "admin")]
+    [InlineData(ApiKeys.ReadOnly, "PUT", "/api/vehicles/car-1/notification-thresholds", "command")]
     public async Task A_key_lacking_the_scope_gets_403_that_names_it(string key, string method, string path, string scope)
     {
         var response = await With(key).SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });

@@ -12,38 +12,93 @@ namespace FleetTwins.Host.Tests.Faults;
 /// <summary>
 /// The simulator's event mix with known content, for the fault scenarios: a fixed list of deliveries from every
 /// provider (Svix-signed Volteras and Telematica webhooks, tracker pushes, INVERS messages) with the provider's
-/// retries, reordering and bursts in it; and the twins they must produce, taken from a run on a fault-free
-/// embedded host. A scenario sends the same list through its faults and compares every twin and its
-/// notifications with these — a lost delivery, a doubled one or an older reading over a newer one shows as a
-/// difference (versions count applied deliveries; readings carry their own times).
+/// retries, reordering and bursts in it; and the twins they must produce, computed from the deliveries themselves
+/// (<see cref="ExpectedFleet"/>). A scenario sends the list through its faults, waits for the last acknowledgement
+/// and for applies to stop, then compares every twin once — a lost delivery, a doubled one or an older reading over
+/// a newer one shows as a difference (versions count applied deliveries; readings carry their own times).
 /// </summary>
-public sealed class SimulatedFleet : IAsyncLifetime
+public sealed class SimulatedFleet
 {
     public const int Vehicles = 8;
 
-    /// <summary>Fields set from the server's clock rather than from what was sent: they differ between two correct runs.</summary>
-    private static readonly string[] ServerClockFields = ["lastSeenAt", "createdAt", "updatedAt", "offlineSince"];
+    /// <summary>How long no twin may change before the comparison: a duplicate applied late would change a version.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
-    private static readonly string[] ServerClockNotifications = ["vehicle-online", "vehicle-offline"];
+    public SimulatedFleet()
+    {
+        Expected = ExpectedFleet.From(Deliveries);
+        Assert.Equal(Vehicles * 3, Expected.Twins.Count); // a VIN, an IMEI and an INVERS twin per vehicle
+    }
 
-    /// <summary>400 deliveries; <c>FLEETTWINS_SOAK=N</c> makes it N times as many (a soak run, outside the suite's budget).</summary>
-    public IReadOnlyList<Delivery> Deliveries { get; } = [.. new Deliveries(new SimulatorOptions
+    /// <summary>
+    /// 400 deliveries, then <see cref="LateReplays"/> of them; <c>FLEETTWINS_SOAK=N</c> makes it N times as many (a soak
+    /// run, outside the suite's budget).
+    /// </summary>
+    public IReadOnlyList<Delivery> Deliveries { get; } = LateReplays([.. new Deliveries(new SimulatorOptions
     {
         Vehicles = Vehicles,
         Seed = 4242,
         Duplicates = 0.05,
         Reorder = 0.05,
         Bursts = 0.02,
-    }).Take(400 * Soak)];
+    }).Take(400 * Soak)]);
 
     private static int Soak => int.TryParse(Environment.GetEnvironmentVariable("FLEETTWINS_SOAK"), out var n) && n > 1 ? n : 1;
 
-    /// <summary>Twin id → its state and notifications, as the fault-free run left them.</summary>
-    public IReadOnlyDictionary<string, string> Expected { get; private set; } = new Dictionary<string, string>();
+    /// <summary>
+    /// The deliveries, and at their end each twin's first reading sent again as a new delivery (a provider replaying
+    /// old data under a new id): applied (one more version) but older than what the twin holds, so no reading may
+    /// change — the simulator's own reordering is mostly undone by later readings, this is not.
+    /// </summary>
+    private static List<Delivery> LateReplays(List<Delivery> deliveries)
+    {
+        static bool HasReadings(Delivery d) => d.Target is "/telematica" or "/tracker" or "VehicleStateRecorded"
+            || (d.Target == "/volteras/device.telemetry" && !Encoding.UTF8.GetString(d.Body).Contains("CHARGING_STATE", StringComparison.Ordinal));
+        var late = deliveries.Where(HasReadings)
+            .GroupBy(d => (Twin: d.Provider is "volteras" or "telematica" ? "vin" : d.Provider, d.VehicleKey))
+            .Select(g => g.First())
+            .Select(first =>
+            {
+                var body = JsonNode.Parse(first.Body)!;
+                switch (first.Provider)
+                {
+                    case "tracker": // its delivery id is a hash of the content: another value makes it another delivery
+                        body["Changes"] = body["Changes"]!.GetValue<int>() + 1000;
+                        return first with { Id = $"msg_{Guid.NewGuid():N}", Body = Encoding.UTF8.GetBytes(body.ToJsonString()) };
+                    case "invers": // its delivery id is metadata.id
+                        var id = $"sim-late-{Guid.NewGuid():N}";
+                        body["metadata"]!["id"] = id;
+                        return first with { Id = id, Body = Encoding.UTF8.GetBytes(body.ToJsonString()) };
+                    default:
+                        return first with { Id = $"msg_{Guid.NewGuid():N}" };
+                }
+            });
+        return [.. deliveries, .. late];
+    }
+
+    /// <summary>The twins the deliveries must leave, computed from what was sent.</summary>
+    public ExpectedFleet Expected { get; }
 
     /// <summary>
-    /// Settings both runs share: the offline announcement waits for a dwell time on the server's clock, so a run
-    /// slowed down by its faults would announce vehicles offline that a quick run did not; a day keeps it out.
+    /// Six INVERS messages of three more vehicles, for a scenario that needs messages in flight (received, not yet
+    /// acknowledged) at the moment it kills a silo; <see cref="ExpectedWithInFlight"/> is what they add.
+    /// </summary>
+    public IReadOnlyList<Delivery> InFlight { get; } = [.. new Deliveries(new SimulatorOptions
+    {
+        Vehicles = 3,
+        Seed = 4343,
+        Providers = [("invers", 1)],
+        Duplicates = 0,
+        Reorder = 0,
+        Bursts = 0,
+    }).Take(6)];
+
+    public ExpectedFleet ExpectedWithInFlight => ExpectedFleet.From([.. Deliveries, .. InFlight]);
+
+    /// <summary>
+    /// Settings every scenario shares: the offline announcement waits for a dwell time on the server's clock (and
+    /// counts as a change of the twin), so a run slowed down by its faults would announce vehicles offline that
+    /// nobody sent; a day keeps it out.
     /// </summary>
     public static Dictionary<string, string> Settings(AmqpQueue queue, Dictionary<string, string> extra)
     {
@@ -52,119 +107,40 @@ public sealed class SimulatedFleet : IAsyncLifetime
         return settings;
     }
 
-    public async ValueTask InitializeAsync()
+    /// <summary>
+    /// Exactly once, checked once things are quiet: waits until the broker holds no message of <paramref name="queue"/>
+    /// (the last acknowledgement), then until no twin's version has changed for <see cref="Quiet"/>, then compares every
+    /// twin on <paramref name="host"/> with what was sent — once, so a late duplicate or a lost event fails it.
+    /// </summary>
+    public async Task AssertEveryTwinAsExpectedAsync(HostProcess host, AmqpQueue queue, TimeSpan within, ExpectedFleet? expected = null)
     {
-        await using var queue = await AmqpQueue.CreateAsync();
-        await using var host = await HostProcess.StartAsync(Settings(queue, WebhookSender.Settings()));
-        var sender = new FleetSender(queue, () => [host]);
-        await sender.SendAsync(Deliveries);
-        await Eventually.ReturnsAsync(() => queue.ReadyAsync(queue.Name), ready => ready == 0, TimeSpan.FromSeconds(60), "the reference queue drained");
-
-        var ids = await TwinIdsAsync(host);
-        Assert.True(ids.Count >= Vehicles * 3, $"the reference run made {ids.Count} twins");
-
-        // Settled when two snapshots a second apart agree (the last INVERS messages may still be in flight).
-        IReadOnlyDictionary<string, string> previous = new Dictionary<string, string>();
-        var settled = await Eventually.ReturnsAsync(async () =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            var (last, current) = (previous, await SnapshotAsync(host, ids));
-            previous = current;
-            return (Settled: Same(last, current), Snapshot: current);
-        }, s => s.Settled, TimeSpan.FromSeconds(60), "the reference run settled");
-        Expected = settled.Snapshot;
-        Assert.Empty(await ParkedAsync(queue));
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>Waits until every twin on <paramref name="host"/> equals the fault-free run's; fails with the differences.</summary>
-    public async Task AssertEveryTwinAsExpectedAsync(HostProcess host, TimeSpan within)
-    {
+        expected ??= Expected;
         var clock = Stopwatch.StartNew();
-        IReadOnlyDictionary<string, string> actual = new Dictionary<string, string>();
-        while (clock.Elapsed < within)
-        {
-            try
-            {
-                actual = await SnapshotAsync(host, Expected.Keys);
-                if (Same(Expected, actual))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The cluster is still settling.
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-
-        var differences = Expected.Where(e => actual.GetValueOrDefault(e.Key) != e.Value)
-            .Select(e => $"{e.Key}:\n  expected {e.Value}\n  actual   {actual.GetValueOrDefault(e.Key) ?? "(none)"}").Take(3);
-        Assert.Fail($"{Expected.Count(e => actual.GetValueOrDefault(e.Key) != e.Value)} of {Expected.Count} twins differ after {within}:\n{string.Join('\n', differences)}");
+        await Eventually.ReturnsAsync(queue.UnacknowledgedAsync, n => n == 0, within, $"every message of {queue.Name} acknowledged");
+        await Eventually.SettledAsync(() => expected.VersionsAsync(host), Quiet, within - clock.Elapsed, "the twins' versions");
+        var differences = await expected.DifferencesAsync(host);
+        Assert.True(differences.Count == 0,
+            $"{differences.Count} differences from what was sent, once quiet:\n{string.Join('\n', differences.Take(12))}");
     }
 
-    /// <summary>The ids of the notifications every twin raised, as the fault-free run raised them.</summary>
-    public IEnumerable<string> ExpectedNotificationIds => Expected.Values
-        .SelectMany(v => JsonNode.Parse(v)!["notifications"]!.AsArray())
-        .Select(n => n!["id"]?.GetValue<string>())
-        .OfType<string>();
-
-    public static async Task<IReadOnlyList<string>> ParkedAsync(AmqpQueue queue) =>
-        await queue.ReadyAsync(queue.ParkingQueue) is var n && n == 0 ? [] : [$"{n} messages parked in {queue.ParkingQueue}"];
-
-    private static bool Same(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(e => b.TryGetValue(e.Key, out var other) && other == e.Value);
-
-    private static async Task<List<string>> TwinIdsAsync(HostProcess host)
+    /// <summary>The ids of every notification the expected twins hold on <paramref name="host"/>.</summary>
+    public async Task<HashSet<string>> RaisedNotificationIdsAsync(HostProcess host)
     {
-        var ids = new List<string>();
-        string? cursor = null;
-        do
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var twin in Expected.Twins)
         {
-            var page = JsonNode.Parse(await host.Http.GetStringAsync($"/api/vehicles?limit=500{(cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")}"))!;
-            ids.AddRange(page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
+            var id = JsonNode.Parse(await host.Http.GetStringAsync(twin.Resolve))!["id"]!.GetValue<string>();
+            foreach (var notification in JsonNode.Parse(await host.Http.GetStringAsync($"/api/vehicles/{Uri.EscapeDataString(id)}/notifications"))!.AsArray())
+            {
+                ids.Add(notification!["id"]!.GetValue<string>());
+            }
         }
-        while (cursor is not null);
+
         return ids;
     }
 
-    /// <summary>Every twin read from its grain (not the search projection), with what the server's clock set left out.</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> SnapshotAsync(HostProcess host, IEnumerable<string> ids)
-    {
-        var snapshot = new Dictionary<string, string>();
-        foreach (var id in ids)
-        {
-            using var response = await host.Http.GetAsync($"/api/vehicles/{id}");
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                continue;
-            }
-
-            response.EnsureSuccessStatusCode();
-            var twin = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-            foreach (var field in ServerClockFields)
-            {
-                twin.Remove(field);
-            }
-
-            (twin["connectivity"] as JsonObject)?.Remove("at");
-            var notifications = JsonNode.Parse(await host.Http.GetStringAsync($"/api/vehicles/{id}/notifications"))!.AsArray();
-            foreach (var n in notifications.OfType<JsonObject>().Where(n => ServerClockNotifications.Contains(n["type"]?.GetValue<string>())))
-            {
-                n.Remove("id");
-                n.Remove("at");
-            }
-
-            twin["notifications"] = new JsonArray([.. notifications.Select(n => n!.ToJsonString()).Order(StringComparer.Ordinal).Select(s => JsonNode.Parse(s))]);
-            snapshot[id] = twin.ToJsonString();
-        }
-
-        return snapshot;
-    }
+    public static async Task<IReadOnlyList<string>> ParkedAsync(AmqpQueue queue) =>
+        await queue.ReadyAsync(queue.ParkingQueue) is var n && n == 0 ? [] : [$"{n} messages parked in {queue.ParkingQueue}"];
 }
 
 /// <summary>
@@ -184,8 +160,29 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
         TelematicaSecret = WebhookSender.TelematicaSecret,
         TrackerToken = WebhookSender.TrackerToken,
     };
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private readonly List<Answer> answers = [];
     private int next;
     private int sent;
+
+    /// <summary>A webhook delivery accepted: when its first attempt started and when it was accepted (on <see cref="Now"/>'s clock).</summary>
+    public sealed record Answer(Delivery Delivery, bool Retry, TimeSpan Started, TimeSpan Accepted);
+
+    /// <summary>The sender's clock, for scenarios that compare their faults' moments with <see cref="Answers"/>.</summary>
+    public TimeSpan Now => clock.Elapsed;
+
+    /// <summary>Every webhook delivery accepted, in order; <c>Retry</c> when its id had been sent before.</summary>
+    public IReadOnlyList<Answer> Answers
+    {
+        get
+        {
+            lock (answers)
+            {
+                return [.. answers];
+            }
+        }
+    }
 
     /// <summary>Deliveries sent so far (accepted with a 2xx, or published).</summary>
     public int Sent => Volatile.Read(ref sent);
@@ -226,20 +223,26 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
             return;
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = Now;
+        var retry = !seen.Add(delivery.Id);
         while (true)
         {
             var live = silos().Where(s => !s.HasExited).ToList();
             if (live.Count > 0)
             {
                 var host = live[next++ % live.Count];
-                var started = Stopwatch.GetTimestamp();
+                var attempt = Now;
                 try
                 {
                     using var response = await host.Http.SendAsync(Runner.Request(delivery, Secrets));
-                    LongestAnswer = Max(LongestAnswer, Stopwatch.GetElapsedTime(started));
+                    LongestAnswer = Max(LongestAnswer, Now - attempt);
                     if (response.IsSuccessStatusCode)
                     {
+                        lock (answers)
+                        {
+                            answers.Add(new Answer(delivery, retry, started, Now));
+                        }
+
                         return;
                     }
 
@@ -256,7 +259,7 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
                 Retries++;
             }
 
-            Assert.True(clock.Elapsed < GiveUpAfter, $"{delivery.Provider} delivery {delivery.Id} not accepted within {GiveUpAfter}");
+            Assert.True(Now - started < GiveUpAfter, $"{delivery.Provider} delivery {delivery.Id} not accepted within {GiveUpAfter}");
             await Task.Delay(200);
         }
     }

@@ -11,9 +11,11 @@ namespace FleetTwins.Host.Tests.Faults;
 
 /// <summary>
 /// Faults injected while the simulator's mix flows into a cluster on the real PostgreSQL and RabbitMQ (webhooks
-/// to every live silo, INVERS over AMQP). Each scenario then compares every twin and its notifications with the
-/// fault-free run of the same deliveries (<see cref="SimulatedFleet"/>): nothing lost, nothing doubled, no older
-/// reading over a newer one, nothing parked.
+/// to every live silo, INVERS over AMQP). A silo that is killed or stopped is the one consuming the INVERS queue
+/// (read off its <c>/metrics</c>), and another silo must be seen consuming it afterwards: the hand-over is part of
+/// the scenario, not a coin toss. Each scenario then compares every twin with what was sent
+/// (<see cref="SimulatedFleet"/>, once quiet): nothing lost, nothing doubled, no older reading over a newer one,
+/// nothing parked.
 /// </summary>
 [Collection(AmqpCollection.Name)]
 public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHelper output) : IClassFixture<SimulatedFleet>
@@ -31,18 +33,33 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         var faults = Task.Run(async () =>
         {
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 3);
-            await cluster.Silos[0].KillAsync(); // SIGKILL: no goodbye to the cluster, unacknowledged messages in flight
+            var consumer = await cluster.ConsumerAsync();
+
+            // Messages in flight at the kill, for certain: with the state tables locked nothing can be persisted, so
+            // what the consumer receives now stays unacknowledged; SIGKILL (no goodbye to the cluster) then hands it
+            // back to the broker, which must redeliver it to the silo that takes the queue over.
+            await using (await cluster.LockStateTableAsync())
+            {
+                await new FleetSender(cluster.Queue, () => []).SendAsync(fleet.InFlight);
+                await Eventually.ReturnsAsync(() => cluster.Queue.ReadyAsync(cluster.Queue.Name), ready => ready == 0,
+                    TimeSpan.FromSeconds(30), "the in-flight messages received by the consumer");
+                await consumer.KillAsync();
+            }
+
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 2);
             var joining = System.Diagnostics.Stopwatch.StartNew();
             await cluster.AddSiloAsync(); // a replacement joins once the dead silo is voted out
-            return joining.Elapsed;
+            return (consumer, joining.Elapsed);
         });
 
         await sender.SendAsync(fleet.Deliveries);
-        var joined = await faults;
-        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], Settle);
+        var (killed, joined) = await faults;
+        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], cluster.Queue, Settle, fleet.ExpectedWithInFlight);
         Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
-        Report(sender, $"one of two silos killed at delivery {fleet.Deliveries.Count / 3}; its replacement ready {joined.TotalSeconds:F0} s after starting");
+        var takeOver = await cluster.AssertHandedOverAsync(killed, redelivered: true);
+        Report(sender, $"one of two silos, the INVERS queue's consumer, killed at delivery {fleet.Deliveries.Count / 3} holding {fleet.InFlight.Count} more " +
+            $"INVERS messages unacknowledged (state tables locked); its replacement ready " +
+            $"{joined.TotalSeconds:F0} s after starting; {takeOver}");
     }
 
     [Fact]
@@ -53,19 +70,21 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         var faults = Task.Run(async () =>
         {
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 3);
-            await cluster.Silos[0].KillAsync();
+            var consumer = await cluster.ConsumerAsync();
+            await consumer.KillAsync();
 
             // The new silo finds the dead one still active in the membership table and votes it out on its own.
             var restarting = System.Diagnostics.Stopwatch.StartNew();
             await cluster.AddSiloAsync();
-            return restarting.Elapsed;
+            return (consumer, restarting.Elapsed);
         });
 
         await sender.SendAsync(fleet.Deliveries);
-        var restarted = await faults;
-        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], Settle);
+        var (killed, restarted) = await faults;
+        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], cluster.Queue, Settle);
         Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
-        Report(sender, $"the only silo killed at delivery {fleet.Deliveries.Count / 3}; restarted and ready {restarted.TotalSeconds:F0} s later");
+        var takeOver = await cluster.AssertHandedOverAsync(killed);
+        Report(sender, $"the only silo killed at delivery {fleet.Deliveries.Count / 3}; restarted and ready {restarted.TotalSeconds:F0} s later; {takeOver}");
     }
 
     [Fact]
@@ -89,9 +108,11 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         await sender.SendAsync(fleet.Deliveries);
         Assert.True(await faults < fleet.Deliveries.Count, "the restart finished before the stream did");
         Assert.All(cluster.Silos.Take(2), s => Assert.True(s.HasExited));
-        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], Settle);
+        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], cluster.Queue, Settle);
         Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
-        Report(sender, "both silos replaced one at a time");
+        // Whichever old silo held the queue has stopped: a new one consumes it.
+        var takeOver = await cluster.AssertHandedOverAsync(cluster.Silos[0]);
+        Report(sender, $"both silos replaced one at a time; {takeOver}");
     }
 
     [Fact]
@@ -104,26 +125,27 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         {
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 3);
 
-            // Another session holds an exclusive lock on the twins' state table: every state read and write waits.
-            await using var connection = await cluster.Database.DataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using (var command = new NpgsqlCommand("LOCK TABLE fleettwins_grain_state IN ACCESS EXCLUSIVE MODE", connection, transaction))
-            {
-                await command.ExecuteNonQueryAsync();
-            }
-
+            // Another session holds an exclusive lock on the twins' state tables: every state read and write waits.
+            var tableLock = await cluster.LockStateTableAsync();
+            var locked = sender.Now;
             await Task.Delay(held);
-            await transaction.CommitAsync();
+            var released = sender.Now;
+            await tableLock.DisposeAsync();
+            return (locked, released);
         });
 
         await sender.SendAsync(fleet.Deliveries);
-        await faults;
-        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[0], Settle);
+        var (locked, released) = await faults;
+        await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[0], cluster.Queue, Settle);
         Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
 
-        // Back-pressure: a delivery that arrived under the lock was answered only once it was durable.
-        Assert.True(sender.LongestAnswer > held / 2, $"the longest answer took {sender.LongestAnswer}");
-        Report(sender, $"state table locked for {held.TotalSeconds:F0} s");
+        // Back-pressure: every new delivery sent while the table was locked was answered only after the lock went,
+        // once it was durable — none was acknowledged while its write could not have happened.
+        var underLock = sender.Answers.Where(a => !a.Retry && a.Started >= locked && a.Started < released).ToList();
+        Assert.NotEmpty(underLock);
+        Assert.All(underLock, a => Assert.True(a.Accepted >= released,
+            $"{a.Delivery.Provider} delivery {a.Delivery.Id} sent {a.Started - locked} into the lock was accepted {released - a.Accepted} before it was released"));
+        Report(sender, $"state tables locked for {held.TotalSeconds:F0} s; {underLock.Count} deliveries sent under the lock, each answered after it");
     }
 
     [Fact]
@@ -147,7 +169,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             await sender.SendAsync(fleet.Deliveries);
 
             // Ingestion goes on while the sink is full: every twin as expected, nothing parked.
-            await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[0], Settle);
+            await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[0], cluster.Queue, Settle);
             Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
             Assert.Equal(5u, (await channel.QueueDeclarePassiveAsync(full)).MessageCount);
 
@@ -160,8 +182,8 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
                 return Task.CompletedTask;
             };
             await channel.BasicConsumeAsync(full, autoAck: true, consumer);
-            var expected = fleet.ExpectedNotificationIds.ToHashSet();
-            Assert.NotEmpty(expected);
+            var expected = await fleet.RaisedNotificationIdsAsync(cluster.Silos[0]);
+            Assert.True(expected.Count > 5, $"{expected.Count} notifications raised: not enough to fill the sink");
             await Eventually.ReturnsAsync(() => Task.FromResult(expected.Count(received.ContainsKey)), n => n == expected.Count,
                 TimeSpan.FromMinutes(3), $"all {expected.Count} notifications delivered once the sink has room");
             Report(sender, $"notification queue full (5 messages, reject-publish); {expected.Count} notifications delivered once it had room");
@@ -178,7 +200,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         var distinct = fleet.Deliveries.Select(d => d.Id).Distinct().Count();
         output.WriteLine($"{fault}: sent {fleet.Deliveries.Count} deliveries ({fleet.Deliveries.Count(d => d.Provider == "invers")} over AMQP; {distinct} distinct, the rest provider retries), " +
             $"{sender.Retries} webhook attempts answered 5xx/429 or cut and retried, longest answer {sender.LongestAnswer.TotalSeconds:F1} s; " +
-            $"{fleet.Expected.Count} twins equal to the fault-free run: {distinct} applied, 0 lost, 0 doubled");
+            $"{fleet.Expected.Twins.Count} twins as sent, once quiet: {distinct} applied, 0 lost, 0 doubled");
     }
 
     /// <summary>Cluster silos on a fresh database and INVERS queue, started and stopped as the scenario says.</summary>
@@ -213,6 +235,56 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         }
 
         public async Task AddSiloAsync() => silos.Enqueue(await HostProcess.StartAsync(settings, TimeSpan.FromMinutes(3)));
+
+        /// <summary>The live silo that consumes the INVERS queue now.</summary>
+        public Task<HostProcess> ConsumerAsync() => AmqpConsumers.ConsumerAsync(Silos, Queue.Name, TimeSpan.FromMinutes(1));
+
+        /// <summary>
+        /// Asserts that a live silo other than <paramref name="gone"/> consumes the queue now, and that the live silos
+        /// (the queue may have moved on again when a replacement joined) received messages of it — some of them
+        /// redelivered, when <paramref name="redelivered"/>; answers what they received, for the report.
+        /// </summary>
+        public async Task<string> AssertHandedOverAsync(HostProcess gone, bool redelivered = false)
+        {
+            Assert.True(gone.HasExited, "the silo that held the queue is still running");
+            await AmqpConsumers.ConsumerAsync(Silos, Queue.Name, TimeSpan.FromMinutes(1), other: gone);
+            double received = 0, again = 0;
+            foreach (var silo in Silos.Where(s => !s.HasExited))
+            {
+                received += await AmqpConsumers.ReceivedAsync(silo, Queue.Name);
+                again += await AmqpConsumers.ReceivedAsync(silo, Queue.Name, redelivered: true);
+            }
+
+            Assert.True(received > 0, "no silo left running received anything from the queue");
+            Assert.True(!redelivered || again > 0, "the messages the stopped silo held were not redelivered to the silos left running");
+            return $"the queue taken over: the silos left running received {received} messages of it ({again} redelivered)";
+        }
+
+        /// <summary>
+        /// Another session's exclusive lock on the twins' state tables (snapshots and journal), held until disposed:
+        /// every state read and write waits.
+        /// </summary>
+        public async Task<IAsyncDisposable> LockStateTableAsync()
+        {
+            var connection = await Database.DataSource.OpenConnectionAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("LOCK TABLE fleettwins_grain_state, fleettwins_journal IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            return new TableLock(connection, transaction);
+        }
+
+        private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+        {
+            public async ValueTask DisposeAsync()
+            {
+                await transaction.CommitAsync();
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -73,6 +73,19 @@ public sealed class AmqpQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Messages in this queue ready or delivered but not acknowledged yet (the broker's count, via rabbitmqctl); -1 while the broker cannot say.</summary>
+    public async Task<long> UnacknowledgedAsync()
+    {
+        try
+        {
+            return long.TryParse((await Eventually.ServicesAsync("queue-depth", Name)).Trim(), out var n) ? n : -1;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1; // the broker is restarting
+        }
+    }
+
     /// <summary>Messages ready in a queue (not counting unacknowledged ones).</summary>
     public async Task<uint> ReadyAsync(string queue) => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
 

@@ -48,7 +48,8 @@ public sealed class CliTests
             }
         };
         watch.BeginOutputReadLine();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The watch starts with the twin as it is (v1), sent once the watcher is registered: from then on it sees changes.
+        await Eventually.ReturnsAsync(() => Task.FromResult(Snapshot(lines)), l => l.Any(x => x.Contains($"{vin} v1")), TimeSpan.FromSeconds(20), "the watch started");
         Assert.Equal(HttpStatusCode.OK, (await sender.VolterasAsync("device.telemetry", ApiKeys.ChargingState(vin, "CHARGING", at.AddMinutes(1)))).StatusCode);
         await Eventually.ReturnsAsync(() => Task.FromResult(Snapshot(lines)), l => l.Any(x => x.Contains("charging-started")), TimeSpan.FromSeconds(20), "the notification watched");
         watch.Kill();

@@ -10,7 +10,9 @@ using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Ingestion.Signatures;
 
-BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args).ToList();
+// A benchmark that throws is reported by BenchmarkDotNet but not in the exit code: say so (the test command runs these).
+return summaries.Count == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 
 /// <summary>One published example per provider, parsed from bytes to canonical events.</summary>
 [MemoryDiagnoser]

@@ -123,7 +123,7 @@ static async Task<IHost> StartSiloAsync(Action<ISiloBuilder> storage)
     builder.Services.AddSingleton<IFleetFeed, NoFleetFeed>();
     builder.UseOrleans(silo =>
     {
-        silo.UseLocalhostClustering(serviceId: "bench", clusterId: "bench");
+        silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "bench", clusterId: "bench"); // beside any other silo on the machine
         silo.UseInMemoryReminderService();
         // Twins stay active for the whole measurement.
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromHours(2));
@@ -189,6 +189,13 @@ static void HeapByType(int count)
     {
         Console.WriteLine($"{bytes / (double)count,10:N0} {n / (double)count,12:N2}  {name}");
     }
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static long Heap()

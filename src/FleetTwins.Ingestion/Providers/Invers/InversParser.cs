@@ -172,7 +172,7 @@ public static class InversParser
     private static string? Enumerated(JsonElement obj, string name) => obj.Optional(name) switch
     {
         null => null,
-        { ValueKind: JsonValueKind.String } value => value.Text(name).ToUpperInvariant(),
+        { ValueKind: JsonValueKind.String } value => value.CleanText(name).ToUpperInvariant(),
         { ValueKind: JsonValueKind.Object } value => value.OptionalString("value")?.ToUpperInvariant(),
         _ => throw new PayloadException($"{name} must be a string or an object with a value."),
     };
@@ -224,7 +224,9 @@ public static class InversParser
                 { At = at });
                 break;
             default:
-                if (Scalar(item.GetProperty("value")) is { } text && !Readings.Contains(property.Name) && property.Name.Length <= 64)
+                // Unknown properties become device status under their own name: a name that is no clean text is ignored.
+                if (Scalar(item.GetProperty("value")) is { } text && !Readings.Contains(property.Name) && property.Name.Length <= 64
+                    && !property.Name.Any(char.IsControl))
                 {
                     events.Add(new DeviceStatusReported(property.Name, text) { At = at });
                 }

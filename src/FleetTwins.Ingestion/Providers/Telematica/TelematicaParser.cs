@@ -185,7 +185,7 @@ public static class TelematicaParser
         var ids = new List<string>();
         foreach (var item in root.RequiredArray("devices").EnumerateArray())
         {
-            ids.Add(item.ValueKind == JsonValueKind.String && item.Text("devices") is { Length: > 0 and <= 100 } id
+            ids.Add(item.ValueKind == JsonValueKind.String && item.CleanText("devices") is { Length: > 0 and <= 100 } id
                 ? id
                 : throw new PayloadException("devices must be an array of device id strings."));
         }

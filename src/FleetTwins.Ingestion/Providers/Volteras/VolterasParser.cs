@@ -174,7 +174,7 @@ public static class VolterasParser
             }
 
             var days = item.RequiredArray("daysOfWeek").EnumerateArray()
-                .Select(d => d.ValueKind == JsonValueKind.String ? d.Text("daysOfWeek") : throw new PayloadException("daysOfWeek must hold day names."))
+                .Select(d => d.ValueKind == JsonValueKind.String ? d.CleanText("daysOfWeek") : throw new PayloadException("daysOfWeek must hold day names."))
                 .ToList();
             departures.Add(new DepartureTime(
                 (int)(item.OptionalNumberInRange("hour", 0, 23) ?? throw new PayloadException("departureTimes[].hour is required.")),
