@@ -24,14 +24,16 @@ $simulator run --url "$host_url" --providers volteras --vehicles "$vehicles" --d
   --concurrency "$concurrency" --volteras-secret "$secret" 2>/dev/null | grep '^result:' &
 load=$!
 sleep "$warm"  # past start-up and the JIT
+# The first $TOP sample lines of a perf report, reading it to the end (head would close the pipe: SIGPIPE under pipefail).
+top_lines() { awk -v n="${TOP:-45}" '/^ +[0-9.]+%/ && shown++ < n'; }
 if [ "$profiler" = perf ]; then
   # The software clock works where the VM has no PMU.
   perf record -q -e cpu-clock -F 499 -g -p "$host_pid" -o "$out.perf" -- sleep "$seconds" 2>/dev/null
   wait "$load"
   echo "== CPU samples of the host by function, exclusive"
-  perf report -i "$out.perf" --stdio --no-children --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -"${TOP:-45}"
+  perf report -i "$out.perf" --stdio --no-children --sort symbol -g none 2>/dev/null | top_lines
   echo "== inclusive"
-  perf report -i "$out.perf" --stdio --children --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -"${TOP:-45}"
+  perf report -i "$out.perf" --stdio --children --sort symbol -g none 2>/dev/null | top_lines
 else
   dotnet dotnet-trace collect -p "$host_pid" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$seconds")" \
     --format Speedscope -o "$out.nettrace" >/dev/null
