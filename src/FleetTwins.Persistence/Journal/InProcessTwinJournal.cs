@@ -19,7 +19,8 @@ public sealed class InProcessTwinJournal(IOptions<JournalOptions> options, TimeP
         var journal = journals.GetOrAdd(entry.TwinId, _ => []);
         lock (journal)
         {
-            if (journal.Find(e => e.Sequence == entry.Sequence) is { } taken)
+            // A twin appends in sequence order: only an entry at or below the newest can meet a taken number.
+            if (journal.Count > 0 && entry.Sequence <= journal[^1].Sequence && journal.Find(e => e.Sequence == entry.Sequence) is { } taken)
             {
                 return taken.DeliveryId == entry.DeliveryId && taken.Record.AsSpan().SequenceEqual(entry.Record)
                     ? Task.CompletedTask // the same record again: a retried append
