@@ -393,6 +393,7 @@ public sealed class VehicleTwinGrain(
         ReportOutbox();
         if (State.Outbox.Count == 0)
         {
+            ReleaseIdleTimer(ref outboxTimer, outboxScheduled);
             return;
         }
 
@@ -509,7 +510,13 @@ public sealed class VehicleTwinGrain(
 
     private void ScheduleSnapshot()
     {
-        if (persistence.Unsnapshotted == 0 || (snapshotScheduled && !persistence.SnapshotDue))
+        if (persistence.Unsnapshotted == 0)
+        {
+            ReleaseIdleTimer(ref snapshotTimer, snapshotScheduled);
+            return;
+        }
+
+        if (snapshotScheduled && !persistence.SnapshotDue)
         {
             return;
         }
@@ -518,6 +525,19 @@ public sealed class VehicleTwinGrain(
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
         snapshotTimer.Change(persistence.SnapshotDue ? TimeSpan.Zero : snapshotOptions.Value.SnapshotInterval, Timeout.InfiniteTimeSpan);
         snapshotScheduled = true;
+    }
+
+    /// <summary>
+    /// A timer with nothing left to do is disposed rather than kept for the next burst: an active twin holds one only
+    /// while it has something to write or deliver (a timer and its queue entry are ~0.4 KB of a twin's heap).
+    /// </summary>
+    private static void ReleaseIdleTimer(ref IGrainTimer? timer, bool scheduled)
+    {
+        if (!scheduled && timer is not null)
+        {
+            timer.Dispose();
+            timer = null;
+        }
     }
 
     /// <summary>The background snapshot; a failure only delays it (the journal holds every change meanwhile).</summary>
