@@ -91,6 +91,9 @@ public sealed class VehicleTwinState
     /// <summary>Commands pruned from <see cref="Commands"/> whose idempotency key still answers them (<see cref="CommandLifecycle.Send"/>).</summary>
     [Id(43)] public List<FleetTwins.Abstractions.Commands.VehicleCommand> RememberedCommands { get; set; } = [];
 
+    /// <summary>Commands waiting for a channel to take them (<see cref="CommandDispatchOutbox"/>), one entry per channel.</summary>
+    [Id(44)] public List<PendingDispatch> Dispatches { get; set; } = [];
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
@@ -327,6 +330,7 @@ public sealed class VehicleTwinState
         Commands = [.. Commands.Concat(other.Commands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt).Take(CommandLifecycle.Retained)];
         RememberedCommands = [.. RememberedCommands.Concat(other.RememberedCommands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt)
             .Take(CommandLifecycle.RememberedCapacity)];
+        Dispatches = [.. Dispatches.Concat(other.Dispatches).DistinctBy(d => (d.CommandId, d.Channel))];
         Notifications = [.. Notifications.Concat(other.Notifications).DistinctBy(n => n.Id).OrderByDescending(n => n.At).Take(NotificationsRetained)];
         AliasHistory = [.. AliasHistory.Concat(other.AliasHistory).Distinct().OrderByDescending(c => c.At).Take(AliasHistoryRetained)];
         Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];

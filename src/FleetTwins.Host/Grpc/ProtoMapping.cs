@@ -101,13 +101,15 @@ internal static class ProtoMapping
             Status = c.Status.ToString(),
             CreatedAt = Time(c.CreatedAt),
             UpdatedAt = Time(c.UpdatedAt),
-            Deadline = Time(c.Deadline),
+            Deadline = c.ReportedBy is null ? Time(c.Deadline) : null,
             IdempotencyKey = c.IdempotencyKey ?? "",
             ProviderCommandId = c.ProviderCommandId ?? "",
+            Provider = c.Provider ?? "",
+            ReportedBy = c.ReportedBy ?? "",
         };
         command.History.AddRange(c.History.Select(h => new FleetTwins.Grpc.V1.CommandTransition
         {
-            Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source,
+            Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source, Channel = h.Channel ?? "", Attempt = h.Attempt ?? 0,
         }));
         return command;
     }
