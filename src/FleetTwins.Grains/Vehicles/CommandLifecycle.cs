@@ -203,13 +203,17 @@ public static class CommandLifecycle
             if (Awaited(commands[i]) && now >= commands[i].Deadline)
             {
                 commands[i] = Transition(commands[i], CommandStatus.TIMED_OUT, now,
-                    $"no outcome within {(commands[i].Deadline - commands[i].CreatedAt).TotalMinutes:0.#} minutes", Sources.FleetTwins);
+                    $"no outcome within {Within(commands[i].Deadline - commands[i].CreatedAt)}", Sources.FleetTwins);
                 changed = true;
             }
         }
 
         return changed;
     }
+
+    /// <summary>A timeout in words: "10 minutes", "20 s".</summary>
+    private static string Within(TimeSpan timeout) =>
+        timeout >= TimeSpan.FromMinutes(1) ? $"{timeout.TotalMinutes:0.#} minutes" : $"{timeout.TotalSeconds:0.#} s";
 
     private static (DateTimeOffset At, string Reason, string Source)? Effect(VehicleCommand command, VehicleTwinState twin)
     {

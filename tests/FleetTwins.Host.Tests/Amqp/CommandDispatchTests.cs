@@ -4,12 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
-using FleetTwins.Ingestion.Signatures;
 using FleetTwins.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -24,13 +19,12 @@ namespace FleetTwins.Host.Tests.Amqp;
 [Collection(AmqpCollection.Name)]
 public sealed class CommandDispatchTests
 {
-    private const string Secret = "whsec_Y29tbWFuZC1kaXNwYXRjaC10ZXN0LXNlY3JldA==";
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Command_is_dispatched_through_the_exchange_and_a_signed_webhook_and_confirmed_by_the_providers_reports_after_an_outage()
     {
-        await using var receiver = await CommandReceiver.StartAsync(Secret);
+        await using var receiver = await CommandReceiver.StartAsync();
         var queue = $"ft.commands.{Guid.NewGuid():N}";
         await using var consumer = await CommandConsumer.StartAsync(queue);
 
@@ -43,7 +37,7 @@ public sealed class CommandDispatchTests
 
         settings["ConnectionStrings__RabbitMQ"] = TestServices.RabbitMQ;
         settings["Commands__Dispatch__Webhooks__0__Url"] = receiver.Url;
-        settings["Commands__Dispatch__Webhooks__0__Secret"] = Secret;
+        settings["Commands__Dispatch__Webhooks__0__Secret"] = CommandReceiver.Secret;
         settings["Commands__Dispatch__Webhooks__0__Providers__0"] = "volteras";
         settings["Commands__Dispatch__RetryBackoff"] = "00:00:00.200";
         settings["Commands__Dispatch__MaxRetryBackoff"] = "00:00:01";
@@ -128,67 +122,6 @@ public sealed class CommandDispatchTests
 
     private static async Task<JsonElement> CommandAsync(HostProcess host, string vin, JsonElement sent) =>
         await host.Http.GetFromJsonAsync<JsonElement>($"/api/vehicles/{vin}/commands/{sent.GetProperty("id").GetString()}");
-
-    /// <summary>An integration's HTTP receiver: verifies the signature, records each command, answers its provider command id.</summary>
-    private sealed class CommandReceiver : IAsyncDisposable
-    {
-        private readonly WebApplication app;
-        private readonly ConcurrentQueue<(string Id, JsonElement Body)> received = new();
-        private int refused;
-
-        private CommandReceiver(WebApplication app, string url)
-        {
-            this.app = app;
-            Url = url;
-        }
-
-        public string Url { get; }
-
-        /// <summary>While set, every delivery is answered 503.</summary>
-        public volatile bool Down;
-
-        public int Refused => Volatile.Read(ref refused);
-
-        public IReadOnlyList<(string Id, JsonElement Body)> Received => [.. received];
-
-        public static string ProviderCommandId(string commandId) => $"vp-{commandId[^12..]}";
-
-        public static async Task<CommandReceiver> StartAsync(string secret)
-        {
-            var port = FreePorts.Next();
-            // A content root of its own: the test output holds the host's appsettings.json, whose endpoints would win.
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            var app = builder.Build();
-            var receiver = new CommandReceiver(app, $"http://127.0.0.1:{port}/commands");
-            var verifier = new SvixVerifier([secret]);
-            app.MapPost("/commands", async (HttpContext context) =>
-            {
-                if (receiver.Down)
-                {
-                    Interlocked.Increment(ref receiver.refused);
-                    return Results.StatusCode(503);
-                }
-
-                using var buffer = new MemoryStream();
-                await context.Request.Body.CopyToAsync(buffer);
-                var headers = new SvixHeaders(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
-                var check = verifier.Verify(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
-                if (!check.IsValid)
-                {
-                    return Results.StatusCode(401);
-                }
-
-                receiver.received.Enqueue((check.MessageId!, JsonDocument.Parse(buffer.ToArray()).RootElement.Clone()));
-                return Results.Ok(new { providerCommandId = ProviderCommandId(check.MessageId!) });
-            });
-            await app.StartAsync();
-            return receiver;
-        }
-
-        public ValueTask DisposeAsync() => app.DisposeAsync();
-    }
 
     /// <summary>A plain RabbitMQ.Client consumer of a durable queue bound to <c>fleettwins.commands</c> for Volteras.</summary>
     private sealed class CommandConsumer(IConnection connection, IChannel channel, string queue, bool deleteOnDispose) : IAsyncDisposable
