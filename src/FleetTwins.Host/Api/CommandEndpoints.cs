@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FleetTwins.Abstractions.Commands;
@@ -19,7 +20,7 @@ public static partial class CommandEndpoints
     /// Body of <c>POST /api/vehicles/{id}/commands</c>; <c>provider</c> names the provider to dispatch through (default:
     /// the one serving the vehicle, the source of its newest reading).
     /// </summary>
-    public sealed record SendCommandRequest(string? Command, JsonElement? Arguments, string? IdempotencyKey, string? Provider = null);
+    public sealed record SendCommandRequest([property: Required] string? Command, JsonElement? Arguments, string? IdempotencyKey, string? Provider = null);
 
     /// <summary>
     /// A command as the API shows it (arguments as JSON, not text); <c>reportedBy</c> marks a provider's own command, seen
