@@ -107,6 +107,27 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
     }
 
     [Fact]
+    public async Task What_a_provider_sends_that_is_not_modelled_is_served_on_the_reading_and_an_unconvertible_unit_is_a_400()
+    {
+        var vin = ApiKeys.NewVin();
+        var sender = new WebhookSender(With(null));
+        string Soc(string unit, string value) =>
+            $$"""{"metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-{{vin}}","vin":"{{vin}}"},"timestamp":"{{DateTimeOffset.UtcNow:O}}","stateOfCharge":{"unit":"{{unit}}","value":{{value}},"quality":"estimated"},"firmware":"7.1"}""";
+        (await sender.VolterasAsync("device.telemetry", System.Text.Encoding.UTF8.GetBytes(Soc("percent", "64")))).EnsureSuccessStatusCode();
+
+        using var twin = JsonDocument.Parse(await With(ApiKeys.ReadOnly).GetStringAsync($"/api/vehicles/{vin}"));
+        var extra = twin.RootElement.GetProperty("stateOfCharge").GetProperty("extra");
+        Assert.Equal(("estimated", "7.1"), (extra.GetProperty("stateOfCharge.quality").GetString(), extra.GetProperty("firmware").GetString()));
+        Assert.False(twin.RootElement.GetProperty("masterData").ValueKind == JsonValueKind.Object && twin.RootElement.GetProperty("masterData").TryGetProperty("extra", out _));
+
+        var fraction = await sender.VolterasAsync("device.telemetry", System.Text.Encoding.UTF8.GetBytes(Soc("fraction", "0.85")));
+        Assert.Equal(HttpStatusCode.BadRequest, fraction.StatusCode);
+        using var error = JsonDocument.Parse(await fraction.Content.ReadAsStringAsync());
+        Assert.Equal("error", error.RootElement.GetProperty("status").GetString());
+        Assert.Contains("stateOfCharge.unit 'fraction' is not percent", error.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task The_openapi_document_says_what_is_optional_how_webhooks_are_called_and_what_each_operation_may_answer()
     {
         using var document = JsonDocument.Parse(await With(null).GetStringAsync("/openapi/v1.json"));
