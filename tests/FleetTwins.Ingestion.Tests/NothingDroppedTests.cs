@@ -6,6 +6,7 @@ using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Ingestion.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetTwins.Ingestion.Tests;
 
@@ -193,10 +194,53 @@ public sealed class NothingDroppedTests
     }
 
     [Fact]
+    public void Invers_state_property_whose_name_is_no_clean_text_is_no_status_but_kept_escaped()
+    {
+        var events = Invers(InversEnvelope("VehicleStateRecorded", """{"vehicle_id":"V1","state":{"central_lock":{"value":"LOCKED"},"door\u0001":{"value":1}}}""")).Events;
+
+        var status = Assert.IsType<DeviceStatusReported>(Assert.Single(events));
+        Assert.Equal("central_lock", status.Name);
+        Assert.Contains("\\u0001", status.Extra); // escaped, never a raw control character
+        Assert.Equal(1, Extra(status).GetProperty("door\u0001").GetProperty("value").GetInt32());
+    }
+
+    [Fact]
     public void Invers_smoke_data_keeps_its_other_measurements()
     {
         var smoke = Assert.IsType<TrackerEventReported>(Assert.Single(Invers(InversEnvelope("SmokeDataReady", """{"vehicle_id":"V1","max_pm2_5":310.5,"max_pm10":420}""")).Events));
 
         Assert.Equal((310.5, 420), (smoke.Value!.Value, Extra(smoke).GetProperty("max_pm10").GetInt32()));
+    }
+}
+
+/// <summary>An event type no parser lists but that is applied all the same is still counted as unknown.</summary>
+public sealed class UnknownButAppliedCountTests
+{
+    [Fact]
+    public void An_unknown_tracker_event_applied_for_its_location_is_counted_as_unknown_type_under_type_unknown()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new FleetTwins.Ingestion.Telemetry.IngestionMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
+        var counted = new List<(string Type, string Outcome)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "fleettwins.ingestion.deliveries")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            counted.Add(((string)all.Single(t => t.Key == "type").Value!, (string)all.Single(t => t.Key == "outcome").Value!));
+        });
+        listener.Start();
+
+        metrics.Applied(Sources.Tracker, "ignition_on", new RouteResult(1, 0), TimeSpan.Zero, []);
+        metrics.Applied(Sources.Tracker, "sos", new RouteResult(1, 0), TimeSpan.Zero, []);
+        metrics.Applied(Sources.Tracker, "ignition_on", new RouteResult(0, 1), TimeSpan.Zero, []);
+
+        Assert.Equal([("unknown", "unknown-type"), ("sos", "applied"), ("unknown", "duplicate")], counted);
     }
 }

@@ -220,7 +220,7 @@ internal static class OpenApiContract
                 ["timestamp"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
             }),
         ["TrackerEvent"] = () => Open("A GPS tracker push. Event types other than overspeed, fuel_fill, fuel_drain, geofence_enter, geofence_exit, tampering, "
-            + "power_cut and sos are applied all the same (the location, and an alarm of that kind) and counted as unknown.",
+            + "power_cut and sos are applied all the same (the location, and an alarm of that kind) and counted as unknown-type.",
             ["Event", "IMEI", "Device_Time", "Server_Time", "Coordinates"],
             new()
             {

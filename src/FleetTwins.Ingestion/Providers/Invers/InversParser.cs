@@ -213,7 +213,9 @@ public static class InversParser
                 continue;
             }
 
-            if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("value", out _) || property.Name.Length > 64)
+            // A name that is no clean status name (too long, control characters) is kept escaped in extra instead.
+            if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("value", out _) || property.Name.Length > 64
+                || property.Name.Any(char.IsControl))
             {
                 if (property.Value.ValueKind != JsonValueKind.Null)
                 {

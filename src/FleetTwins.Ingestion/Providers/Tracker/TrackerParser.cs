@@ -21,7 +21,7 @@ public static class TrackerParser
 {
     public const string Provider = Sources.Tracker;
 
-    /// <summary>The event types the document lists; others are applied all the same (their location, and an alarm of their kind) and counted as unknown.</summary>
+    /// <summary>The event types the document lists; others are applied all the same (their location, and an alarm of their kind) and counted as unknown-type (IngestionMetrics).</summary>
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "overspeed", "fuel_fill", "fuel_drain", "geofence_enter", "geofence_exit", "tampering", "power_cut", "sos",
