@@ -20,6 +20,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the twins' outboxes delivered (shared by every silo of the cluster).</summary>
     public RecordingSink Sink { get; }
 
+    /// <summary>What the twins' dispatch outboxes handed on (shared by every silo of the cluster).</summary>
+    public RecordingDispatcher Dispatcher { get; } = new();
+
     /// <summary>The fleet search projection every silo's feed writes to.</summary>
     public FleetTwins.Search.Projection.InMemoryFleetProjection Projection { get; } = new();
 
@@ -48,6 +51,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<FleetTwins.Grains.Vehicles.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
             silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddSingleton<FleetTwins.Grains.Notifications.INotificationSink>(Sink);
+            silo.Services.AddSingleton<FleetTwins.Grains.Commands.ICommandDispatcher>(Dispatcher);
+            // Dispatch retries wait 1 s doubling to 4 s, on the fake clock.
+            silo.Services.Configure<FleetTwins.Grains.Vehicles.DispatchRetryOptions>(o => (o.RetryBackoff, o.MaxRetryBackoff) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4)));
             silo.Services.AddSingleton<FleetTwins.Search.Projection.IFleetProjection>(Projection);
             // The feed runs on the real clock: the fake one only drives twin rules.
             silo.Services.AddSingleton(sp => new FleetTwins.Search.Feed.FleetFeed(
@@ -99,5 +105,37 @@ public sealed class RecordingSink(TimeProvider clock) : FleetTwins.Grains.Notifi
         }
 
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A command dispatcher with one channel, <c>test:exchange</c>, serving every provider but <c>nobody</c>; it records what it
+/// is handed, answers a provider command id, and fails a twin's dispatches as often as <see cref="FailFor"/> says.
+/// </summary>
+public sealed class RecordingDispatcher : FleetTwins.Grains.Commands.ICommandDispatcher
+{
+    public const string Channel = "test:exchange";
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Grains.Commands.CommandDispatch> received = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> failures = new();
+
+    public IReadOnlyList<FleetTwins.Grains.Commands.CommandDispatch> Received => [.. received];
+
+    /// <summary>The next <paramref name="times"/> dispatches for <paramref name="twinId"/> fail.</summary>
+    public void FailFor(string twinId, int times) => failures[twinId] = times;
+
+    public IReadOnlySet<string> Channels { get; } = new HashSet<string> { Channel };
+
+    public IReadOnlyList<string> ChannelsFor(string provider) => provider == "nobody" ? [] : [Channel];
+
+    public Task<FleetTwins.Grains.Commands.DispatchReceipt> DispatchAsync(string channel, FleetTwins.Grains.Commands.CommandDispatch dispatch, CancellationToken cancellationToken)
+    {
+        if (failures.AddOrUpdate(dispatch.TwinId, -1, (_, left) => left - 1) >= 0)
+        {
+            throw new IOException("dispatcher unavailable");
+        }
+
+        received.Enqueue(dispatch);
+        return Task.FromResult(new FleetTwins.Grains.Commands.DispatchReceipt($"prov-{dispatch.CommandId}"));
     }
 }

@@ -183,19 +183,4 @@ public sealed class TwinMergeTests(ClusterFixture fixture)
         Assert.Contains(recorder.Seen, t => t.Id == vin && t.StateOfCharge?.Value == 64);
         fixture.Client.DeleteObjectReference<IVehicleWatcher>(watcher);
     }
-
-    private sealed class RecordingWatcher : IVehicleWatcher
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<VehicleTwin> seen = new();
-
-        public IReadOnlyList<VehicleTwin> Seen => [.. seen];
-
-        public Task OnTwinChanged(VehicleTwin twin)
-        {
-            seen.Enqueue(twin);
-            return Task.CompletedTask;
-        }
-
-        public Task OnNotification(FleetTwins.Abstractions.Notifications.Notification notification) => Task.CompletedTask;
-    }
 }

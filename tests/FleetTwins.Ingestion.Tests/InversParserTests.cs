@@ -40,7 +40,11 @@ public sealed class InversParserTests
         Assert.Contains(new RangeReported(88) { At = DateTimeOffset.Parse("2020-01-30T13:21:00Z") }, vehicle.Events);
         Assert.Contains(new LocationReported(52.5163, 13.3777) { At = DateTimeOffset.Parse("2020-01-30T13:22:00Z") }, vehicle.Events);
         var status = vehicle.Events.OfType<DeviceStatusReported>().ToDictionary(s => s.Name, s => s.Value);
-        Assert.Equal(new Dictionary<string, string> { ["driving_enabled"] = "false", ["central_lock"] = "LOCKED", ["cellular_signal_quality"] = "4" }, status);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["driving_enabled"] = "false", ["central_lock"] = "LOCKED", ["cellular_signal_quality"] = "4", ["some_future_property"] = "(object)",
+        }, status);
+        Assert.Equal("""{"value":{"nested":true}}""", vehicle.Events.OfType<DeviceStatusReported>().Single(s => s.Name == "some_future_property").Extra);
     }
 
     [Fact]
@@ -109,7 +113,9 @@ public sealed class InversParserTests
     {
         Assert.IsType<ParseOutcome.UnknownType>(InversParser.Parse(Fixture.Utf8(Envelope("VehicleDamageReported", """{"vehicle_id":"V1"}""")), Fixture.Limit).Outcome);
         var outcome = InversParser.Parse(Fixture.Utf8(Envelope("VehicleChanged", """{"vehicle":{"id":"V1","rental_status":{"value":"RESERVED"},"new_thing":[1,2]}}""")), Fixture.Limit).Outcome;
-        Assert.Empty(((ForVehicle)Assert.IsType<ParseOutcome.Accepted>(outcome).Deliveries[0]).Events);
+        // Nothing is read from it, and all of it is kept (NothingDroppedTests).
+        var kept = Assert.IsType<MasterDataReported>(Assert.Single(((ForVehicle)Assert.IsType<ParseOutcome.Accepted>(outcome).Deliveries[0]).Events));
+        Assert.Equal("""{"new_thing":[1,2],"rental_status":{"value":"RESERVED"}}""", kept.Extra);
     }
 
     [Fact]

@@ -34,15 +34,16 @@ public sealed class TelematicaParserTests
     {
         var vehicle = Assert.IsType<ForVehicle>(Assert.Single(Accept("telematica/vehicle.charging-status.json").Deliveries));
         var at = DateTimeOffset.Parse("2023-06-29T11:29:11.815Z");
+        var events = vehicle.Events.Select(e => e with { Extra = null }).ToList(); // the fields not modelled: NothingDroppedTests
 
         Assert.Equal("MAT534006MPTS4325", vehicle.Identity.Vin);
         Assert.Equal(["telematica:641aeef260d202219c22f03b"], vehicle.Identity.Aliases);
-        Assert.Contains(new StateOfChargeReported(77) { At = at }, vehicle.Events);
-        Assert.Contains(new RangeReported(216) { At = at }, vehicle.Events);
-        Assert.Contains(new OdometerReported(12345) { At = at }, vehicle.Events);
-        Assert.Contains(new LocationReported(12.345678, 7.3321) { At = at }, vehicle.Events);
-        Assert.Contains(new PlugStateReported(true) { At = at }, vehicle.Events);
-        Assert.Equal(new ChargingStateReported("CHARGING") { At = at }, vehicle.Events.OfType<ChargingStateReported>().Last());
+        Assert.Contains(new StateOfChargeReported(77) { At = at }, events);
+        Assert.Contains(new RangeReported(216) { At = at }, events);
+        Assert.Contains(new OdometerReported(12345) { At = at }, events);
+        Assert.Contains(new LocationReported(12.345678, 7.3321) { At = at }, events);
+        Assert.Contains(new PlugStateReported(true) { At = at }, events);
+        Assert.Equal(new ChargingStateReported("CHARGING") { At = at }, events.OfType<ChargingStateReported>().Last());
         var master = Assert.Single(vehicle.Events.OfType<MasterDataReported>());
         Assert.Equal(("BMW", "X2 xDrive25e", "GJ01M20191", 2022), (master.Make, master.Model, master.Registration, master.Year));
     }
@@ -52,7 +53,9 @@ public sealed class TelematicaParserTests
     {
         var vehicle = Assert.IsType<ForVehicle>(Assert.Single(Accept("telematica/vehicle.soc.json").Deliveries));
 
-        Assert.Contains(new StateOfChargeReported(40.2) { At = Fixture.ReceivedAt }, vehicle.Events);
+        var soc = vehicle.Events.OfType<StateOfChargeReported>().Single(e => e.At == Fixture.ReceivedAt);
+        Assert.Equal(new StateOfChargeReported(40.2) { At = Fixture.ReceivedAt }, soc with { Extra = null });
+        Assert.Equal("""{"jobId":"641aeef260d202219c22aa3a","message":"Target SOC reached"}""", soc.Extra); // the event's own fields
         Assert.Contains(new ChargingTargetReported(40) { At = Fixture.ReceivedAt }, vehicle.Events);
     }
 
@@ -425,8 +428,15 @@ public sealed class TrackerParserTests
     }
 
     [Fact]
-    public void Unknown_event_is_accepted_as_unknown()
+    public void Unknown_event_keeps_its_location_and_time_as_an_alarm_of_its_kind()
     {
-        Assert.IsType<ParseOutcome.UnknownType>(TrackerParser.Parse(Fixture.Utf8(Json(p => p["Event"] = "ignition_on")), Skew, Fixture.Limit).Outcome);
+        var accepted = Assert.IsType<ParseOutcome.Accepted>(TrackerParser.Parse(Fixture.Utf8(Json(p => p["Event"] = "Ignition_On")), Skew, Fixture.Limit).Outcome);
+        var vehicle = Assert.IsType<ForVehicle>(Assert.Single(accepted.Deliveries));
+        var at = DateTimeOffset.Parse("2024-06-28T17:52:13Z");
+
+        Assert.Equal("ignition_on", accepted.EventType);
+        var location = Assert.IsType<LocationReported>(vehicle.Events[0]);
+        Assert.Equal((22.927968, 75.533275, at), (location.Latitude, location.Longitude, location.At));
+        Assert.Equal(new TrackerEventReported("ignition_on", 50, null) { At = at }, vehicle.Events[1]);
     }
 }

@@ -19,6 +19,12 @@ public abstract record TwinEvent
 {
     /// <summary>When the fact held at the source (not when it was delivered).</summary>
     [Id(0)] public DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// What the provider sent with this fact that FleetTwins does not model, as a JSON object (bounded, see the
+    /// parsers): kept on the reading the fact becomes, so nothing a provider says is silently dropped.
+    /// </summary>
+    [Id(1)] public string? Extra { get; init; }
 }
 
 /// <summary>

@@ -17,4 +17,9 @@ public interface IVehicleWatcher : IGrainObserver
     [OneWay]
     [Alias("OnNotification")]
     Task OnNotification(Notification notification);
+
+    /// <summary>A command of the twin moved (or its dispatch was recorded): the command as it is now.</summary>
+    [OneWay]
+    [Alias("OnCommandChanged")]
+    Task OnCommandChanged(FleetTwins.Abstractions.Commands.VehicleCommand command);
 }

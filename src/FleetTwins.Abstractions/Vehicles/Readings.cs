@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FleetTwins.Abstractions.Events;
 
 namespace FleetTwins.Abstractions.Vehicles;
@@ -8,7 +9,13 @@ public sealed record Measurement(
     [property: Id(0)] double Value,
     [property: Id(1)] string Unit,
     [property: Id(2)] DateTimeOffset At,
-    [property: Id(3)] string Source);
+    [property: Id(3)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(4)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>A position fix.</summary>
 [GenerateSerializer, Immutable, Alias("ft.GeoPosition")]
@@ -17,7 +24,13 @@ public sealed record GeoPosition(
     [property: Id(1)] double Longitude,
     [property: Id(2)] string? Address,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] string Source);
+    [property: Id(4)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(5)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>Speed (km/h), heading (degrees) and elevation (m).</summary>
 [GenerateSerializer, Immutable, Alias("ft.Motion")]
@@ -26,21 +39,39 @@ public sealed record Motion(
     [property: Id(1)] double? HeadingDegrees,
     [property: Id(2)] double? ElevationMeters,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] string Source);
+    [property: Id(4)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(5)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>A named state (charging: CHARGING, NOT_CHARGING, ...; plug: PLUGGED, UNPLUGGED).</summary>
 [GenerateSerializer, Immutable, Alias("ft.StateReading")]
 public sealed record StateReading(
     [property: Id(0)] string State,
     [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] string Source);
+    [property: Id(2)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(3)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>Whether the vehicle is connected to its provider.</summary>
 [GenerateSerializer, Immutable, Alias("ft.Connectivity")]
 public sealed record Connectivity(
     [property: Id(0)] bool Online,
     [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] string Source);
+    [property: Id(2)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(3)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>A manufacturer diagnostic alert.</summary>
 [GenerateSerializer, Immutable, Alias("ft.OemAlert")]
@@ -55,7 +86,13 @@ public sealed record OemAlert(
     [property: Id(7)] string? RecommendedAction,
     [property: Id(8)] string? Type,
     [property: Id(9)] DateTimeOffset At,
-    [property: Id(10)] string Source);
+    [property: Id(10)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(11)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>An alert that is active on the vehicle: a manufacturer alert (<c>oem</c>) or a custom alert twin.</summary>
 [GenerateSerializer, Immutable, Alias("ft.ActiveAlert")]
@@ -77,14 +114,26 @@ public sealed record ChargingDetails(
     [property: Id(4)] bool? PortDoorOpen,
     [property: Id(5)] string? PortLatch,
     [property: Id(6)] DateTimeOffset At,
-    [property: Id(7)] string Source);
+    [property: Id(7)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(8)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>The scheduled departures.</summary>
 [GenerateSerializer, Immutable, Alias("ft.DepartureSchedule")]
 public sealed record DepartureSchedule(
     [property: Id(0)] IReadOnlyList<DepartureTime> Departures,
     [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] string Source);
+    [property: Id(2)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(3)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>What the vehicle is.</summary>
 [GenerateSerializer, Immutable, Alias("ft.MasterData")]
@@ -97,7 +146,13 @@ public sealed record MasterData(
     [property: Id(5)] string? Country,
     [property: Id(6)] string? EngineType,
     [property: Id(7)] DateTimeOffset At,
-    [property: Id(8)] string Source);
+    [property: Id(8)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(9)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>A recorded trip; distances in km, energy in kWh.</summary>
 [GenerateSerializer, Immutable, Alias("ft.Trip")]
@@ -124,7 +179,13 @@ public sealed record VehicleAlarm(
     [property: Id(1)] double? Value,
     [property: Id(2)] string? GeofenceName,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] string Source);
+    [property: Id(4)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(5)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>A geofence the vehicle is inside, since when.</summary>
 [GenerateSerializer, Immutable, Alias("ft.GeofencePresence")]
@@ -149,4 +210,10 @@ public sealed record ProviderCommandReport(
 public sealed record StatusReading(
     [property: Id(0)] string Value,
     [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] string Source);
+    [property: Id(2)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(3)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}

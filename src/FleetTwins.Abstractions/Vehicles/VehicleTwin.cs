@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace FleetTwins.Abstractions.Vehicles;
 
 /// <summary>
@@ -76,7 +77,13 @@ public sealed record ChargingTarget(
 public sealed record Rental(
     [property: Id(0)] bool InRental,
     [property: Id(1)] DateTimeOffset At,
-    [property: Id(2)] string Source);
+    [property: Id(2)] string Source)
+{
+    /// <summary>What the provider sent with this reading that is not modelled (a JSON object), or null.</summary>
+    [Id(3)]
+    [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Extra { get; init; }
+}
 
 /// <summary>What an operator states about a vehicle: its VIN and provider aliases (<c>imei:...</c>, <c>invers:...</c>, ...).</summary>
 [GenerateSerializer, Immutable, Alias("ft.VehicleRegistration")]

@@ -37,6 +37,26 @@ export async function getJson(path) {
   return response.json();
 }
 
+/** POSTs JSON; answers the JSON of a 2xx, throws an ApiError (with the problem's detail) otherwise. */
+export async function postJson(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: headers({ Accept: 'application/json', 'Content-Type': 'application/json' }),
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}
+
+/** Opens the Orleans dashboard in a new tab, signed in with this console's key (kept in a cookie for /dashboard only). */
+export function openDashboard() {
+  const form = Object.assign(document.createElement('form'), { method: 'POST', action: '/dashboard/session', target: '_blank' });
+  form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: 'key', value: apiKey.get() }));
+  document.body.append(form);
+  form.submit();
+  form.remove();
+}
+
 export async function getText(path) {
   const response = await fetch(path, { headers: headers() });
   if (!response.ok) throw await failure(response);

@@ -1,5 +1,5 @@
 // The fleet table: the search result, kept live by the fleet watch, sortable by any column.
-import { age, escape, number, stateOf } from './format.js';
+import { agoHtml, escape, number, stateLabel, stateOf } from './format.js';
 
 export class FleetTable {
   constructor(table, onSelect) {
@@ -24,7 +24,8 @@ export class FleetTable {
   render(vehicles) {
     this.last = vehicles;
     const key = this.sortKey;
-    const value = (v) => (key === 'state' ? stateOf(v) : v[key]);
+    const now = Date.now();
+    const value = (v) => (key === 'state' ? stateOf(v, now) : v[key]);
     const unset = (x) => x === null || x === undefined;
     // Vehicles without a value sort last either way, as in the API's sort.
     const sorted = [...vehicles].sort((a, b) => {
@@ -34,15 +35,15 @@ export class FleetTable {
       const order = x === y ? 0 : x < y ? -1 : 1;
       return this.ascending ? order : -order;
     });
-    const now = Date.now();
     this.body.innerHTML = sorted
-      .map(
-        (v) => `<tr data-id="${escape(v.id)}" class="${stateOf(v)}">
+      .map((v) => {
+        const state = stateOf(v, now);
+        return `<tr data-id="${escape(v.id)}" class="${state}">
           <td>${escape(v.id)}</td><td>${escape(v.vin ?? '–')}</td>
-          <td><span class="dot ${stateOf(v)}"></span>${stateOf(v)}</td><td class="n">${number(v.soc)}</td>
+          <td><span class="dot ${state}"></span>${escape(stateLabel(v, now))}</td><td class="n">${number(v.soc)}</td>
           <td>${escape(v.charging ?? '–')}</td><td>${escape(v.plug ?? '–')}</td><td class="n">${number(v.odometer, 0)}</td>
-          <td class="n">${v.alerts ?? 0}</td><td>${age(v.lastSeenAt, now)}</td></tr>`,
-      )
+          <td class="n">${v.alerts ?? 0}</td><td>${agoHtml(v.lastSeenAt, now)}</td></tr>`;
+      })
       .join('');
   }
 }

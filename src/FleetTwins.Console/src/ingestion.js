@@ -1,7 +1,7 @@
 // The ingestion panel, from the host's own /metrics: deliveries per second per provider (applied, duplicates,
 // refused), the median lag from reading to durable twin, and what waits in the AMQP queues.
 import { getText } from './api.js';
-import { duration, number } from './format.js';
+import { span as duration, number } from './format.js';
 
 const refused = new Set(['invalid', 'unauthorized', 'forbidden-source', 'too-large', 'unavailable', 'failed', 'parked']);
 

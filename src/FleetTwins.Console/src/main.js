@@ -1,10 +1,11 @@
 // The fleet console: wires the map, the table, the detail and the ingestion panel to the API.
 import './style.css';
-import { ApiError, apiKey, getJson, watch } from './api.js';
+import { ApiError, apiKey, getJson, openDashboard, watch } from './api.js';
 import { Detail } from './detail.js';
 import { FleetMap } from './fleetMap.js';
 import { FleetTable } from './fleetTable.js';
 import { IngestionPanel } from './ingestion.js';
+import { agoHtml, escape } from './format.js';
 
 const vehicles = new Map();
 const detail = new Detail(document.getElementById('detail'), document.getElementById('detail-body'));
@@ -14,8 +15,10 @@ const table = new FleetTable(document.getElementById('vehicles'), select);
 const panel = new IngestionPanel(document.getElementById('providers'), document.getElementById('queues'), document.getElementById('ingestion-at'));
 const live = document.getElementById('live');
 const filterInput = document.getElementById('filter');
+const feed = document.getElementById('feed');
 let fleetWatch = null;
 let pending = false;
+let notifications = [];
 
 function report(error) {
   live.textContent = error instanceof ApiError && error.status === 401 ? 'needs an API key' : String(error.message ?? error);
@@ -42,7 +45,16 @@ function render() {
     for (const v of list) map.show(v);
     map.fit();
     document.getElementById('count').textContent = `${list.length} vehicles`;
+    renderFeed();
   });
+}
+
+/** The fleet's notifications as they arrive (the fleet watch), newest first; a click opens the twin. */
+function renderFeed() {
+  const now = Date.now();
+  feed.innerHTML = notifications.length === 0 ? '<li class="none">none since this page opened</li>'
+    : notifications.map((n) => `<li data-id="${escape(n.twinId)}" data-type="${escape(n.type)}"><b>${escape(n.type)}</b>
+      ${escape(n.twinId)} <small>${escape(n.reason)} · ${agoHtml(n.at, now)}</small></li>`).join('');
 }
 
 async function load() {
@@ -76,6 +88,7 @@ function follow(filter) {
   live.className = 'badge live';
   watch(`/api/fleet/watch?filter=${encodeURIComponent(filter)}`, (name, data) => {
     if (name === 'vehicle') vehicles.set(data.id, data);
+    else if (name === 'notification') notifications = [data, ...notifications.filter((n) => n.id !== data.id)].slice(0, 50);
     else if (name === 'left') {
       vehicles.delete(data.id);
       map.remove(data.id);
@@ -95,6 +108,11 @@ document.getElementById('search').addEventListener('submit', (e) => {
   load();
 });
 document.getElementById('key').addEventListener('click', askForKey);
+document.getElementById('dashboard').addEventListener('click', openDashboard);
+feed.addEventListener('click', (e) => {
+  const item = e.target.closest('li[data-id]');
+  if (item) select(item.dataset.id);
+});
 document.getElementById('close').addEventListener('click', () => detail.close());
 filterInput.value = new URLSearchParams(location.search).get('filter') ?? '';
 
@@ -102,4 +120,7 @@ load();
 const poll = () => panel.poll().catch(() => {});
 poll();
 setInterval(poll, 5000);
-setInterval(render, 15000); // ages in the table
+setInterval(() => {
+  render(); // ages in the table and the feed
+  detail.tick();
+}, 15000);

@@ -79,9 +79,12 @@ public sealed class ChargerGrain(
         }
 
         var id = $"cmd_{Guid.NewGuid():N}";
-        var command = CommandLifecycle.Send(charger.State.Commands, charger.State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value);
+        var command = CommandLifecycle.Send(charger.State.Commands, charger.State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value,
+            request.Provider);
         if (command.Id == id)
         {
+            // Only vehicles have dispatchers; a charger's command is followed through its provider's reports.
+            command = charger.State.Commands[0] = CommandLifecycle.Note(command, "not dispatched: commands to chargers are not dispatched", clock.GetUtcNow());
             // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
             await this.RunOrDeactivateAsync(() =>
                 this.RegisterOrUpdateReminder(TimeoutReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod));
@@ -101,7 +104,7 @@ public sealed class ChargerGrain(
             await charger.WriteStateOrDeactivateAsync(this);
         }
 
-        if (charger.State.Commands.All(c => c.IsFinal) && await this.GetReminder(TimeoutReminder) is { } reminder)
+        if (!charger.State.Commands.Any(CommandLifecycle.Awaited) && await this.GetReminder(TimeoutReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }

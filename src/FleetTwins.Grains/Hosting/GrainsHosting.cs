@@ -14,8 +14,8 @@ namespace FleetTwins.Grains.Hosting;
 public static class GrainsHosting
 {
     /// <summary>
-    /// The grains' options (<c>Commands</c>, <c>Notifications</c>, <c>FleetTwins:Journal</c>, validated when the silo
-    /// starts), their metrics, the alias lookup the router and the query side share, and the reader of stored type
+    /// The grains' options (<c>Commands</c>, <c>Commands:Dispatch</c>, <c>Notifications</c>, <c>FleetTwins:Journal</c>,
+    /// validated when the silo starts), the command dispatcher when the host brings none (nothing dispatched), their metrics, the alias lookup the router and the query side share, and the reader of stored type
     /// names from before the aliases. The journal (<c>ITwinJournal</c>) comes with the profile's persistence.
     /// </summary>
     public static ISiloBuilder AddFleetTwinsGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -28,6 +28,9 @@ public static class GrainsHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>());
         services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SnapshotOptions>, SnapshotOptionsValidator>());
+        services.AddOptions<DispatchRetryOptions>().Bind(configuration.GetSection(DispatchRetryOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchRetryOptions>, DispatchRetryOptionsValidator>());
+        services.TryAddSingleton<FleetTwins.Grains.Commands.ICommandDispatcher, FleetTwins.Grains.Commands.NoCommandDispatcher>();
         services.TryAddSingleton<TwinMetrics>();
         services.TryAddSingleton<AliasLookup>();
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();

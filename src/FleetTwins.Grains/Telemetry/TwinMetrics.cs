@@ -6,7 +6,8 @@ namespace FleetTwins.Grains.Telemetry;
 /// <summary>
 /// The twins' instruments on the meter <c>FleetTwins</c> (Prometheus names in brackets): notifications raised and
 /// handed to the sink [<c>fleettwins_notifications_raised_total</c>, <c>fleettwins_notifications_published_total</c>]
-/// and the outbox of the twins active on this silo [<c>fleettwins_outbox_depth</c>, <c>fleettwins_outbox_age_seconds</c>].
+/// and the outbox of the twins active on this silo [<c>fleettwins_outbox_depth</c>, <c>fleettwins_outbox_age_seconds</c>];
+/// commands handed to their dispatchers [<c>fleettwins_commands_dispatched_total</c>].
 /// Ingestion adds its own to the same meter (FleetTwins.Ingestion's <c>IngestionMetrics</c>).
 /// </summary>
 public sealed class TwinMetrics
@@ -15,6 +16,7 @@ public sealed class TwinMetrics
 
     private readonly Counter<long> raised;
     private readonly Counter<long> published;
+    private readonly Counter<long> dispatched;
     private readonly ConcurrentDictionary<string, (int Depth, DateTimeOffset Oldest)> outboxes = new();
     private readonly TimeProvider clock;
 
@@ -26,6 +28,8 @@ public sealed class TwinMetrics
             description: "Notifications raised by the twins' rules, by type.");
         published = meter.CreateCounter<long>("fleettwins.notifications.published", unit: "{notification}",
             description: "Notifications handed to the sink, by outcome (delivered, failed: kept in the outbox and retried).");
+        dispatched = meter.CreateCounter<long>("fleettwins.commands.dispatched", unit: "{attempt}",
+            description: "Attempts to hand a command to a dispatch channel, by channel kind (exchange, webhook) and outcome (delivered, failed: retried).");
         meter.CreateObservableGauge("fleettwins.outbox.depth", () => (long)outboxes.Values.Sum(o => o.Depth), unit: "{notification}",
             description: "Notifications waiting in the outboxes of the twins active on this silo.");
         meter.CreateObservableGauge("fleettwins.outbox.age", OldestOutboxAge, unit: "s",
@@ -36,6 +40,9 @@ public sealed class TwinMetrics
 
     public void Published(int count, bool delivered) =>
         published.Add(count, new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
+
+    public void Dispatched(string channel, bool delivered) =>
+        dispatched.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
 
     /// <summary>What a twin's outbox holds now (nothing: it stops being counted).</summary>
     public void Outbox(string twinId, int depth, DateTimeOffset oldest)

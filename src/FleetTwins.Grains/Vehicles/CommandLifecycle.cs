@@ -23,6 +23,9 @@ public static class CommandLifecycle
     /// <summary>A provider report without a command id matches a command of its kind sent at most this long after it.</summary>
     private static readonly TimeSpan ReportSkew = TimeSpan.FromMinutes(1);
 
+    /// <summary>At most this many of a provider's own commands (seen only in its reports) are kept beside ours.</summary>
+    public const int ProviderOwnRetained = 20;
+
     private static int Rank(CommandStatus status) => status switch
     {
         CommandStatus.PENDING => 0,
@@ -44,7 +47,8 @@ public static class CommandLifecycle
     /// (not its arguments or history), so a late retry still answers it rather than sending it again.
     /// </summary>
     public static VehicleCommand Send(
-        List<VehicleCommand> commands, List<VehicleCommand> remembered, CommandRequest request, string id, DateTimeOffset now, CommandOptions options)
+        List<VehicleCommand> commands, List<VehicleCommand> remembered, CommandRequest request, string id, DateTimeOffset now, CommandOptions options,
+        string? provider = null)
     {
         var since = now - options.IdempotencyWindow;
         remembered.RemoveAll(c => c.CreatedAt <= since);
@@ -57,7 +61,7 @@ public static class CommandLifecycle
 
         for (var i = 0; i < commands.Count; i++)
         {
-            if (commands[i].Command == request.Command && !commands[i].IsFinal)
+            if (commands[i].Command == request.Command && Awaited(commands[i]))
             {
                 commands[i] = Transition(commands[i], CommandStatus.SUPERSEDED, now, $"superseded by {id}", Sources.FleetTwins);
             }
@@ -73,7 +77,9 @@ public static class CommandLifecycle
             UpdatedAt = now,
             Deadline = now + options.Timeout,
             IdempotencyKey = request.IdempotencyKey,
-            History = [new CommandTransition(CommandStatus.PENDING, now, "sent", Sources.Api)],
+            Provider = provider,
+            RequestFingerprint = request.Fingerprint(),
+            History = [new CommandTransition(CommandStatus.PENDING, now, "accepted", Sources.Api)],
         };
         commands.Insert(0, command);
         while (commands.Count > Retained)
@@ -96,21 +102,26 @@ public static class CommandLifecycle
     }
 
     /// <summary>
-    /// A provider's report moves the command it is about: matched by the provider's command id, else the newest
-    /// open command of the same kind sent before the report.
+    /// A provider's report moves the command it is about: matched by the provider's command id first; without one known,
+    /// by kind — the newest open command of that kind for that provider whose time window (sent, up to its deadline)
+    /// holds the report. A report that matches none of ours is recorded as the provider's own command: visible, and
+    /// moved by that provider's later reports, never crediting one of ours.
     /// </summary>
     public static void ApplyReport(List<VehicleCommand> commands, CommandStatusReported report, string source)
     {
-        var index = report.ProviderCommandId is { } providerId ? commands.FindIndex(c => c.ProviderCommandId == providerId) : -1;
+        var index = report.ProviderCommandId is { } providerId
+            ? commands.FindIndex(c => c.ProviderCommandId == providerId && (c.Provider ?? source) == source)
+            : -1;
         if (index < 0)
         {
-            index = commands.FindIndex(c => c.Command == report.Command && c.ProviderCommandId is null && !c.IsFinal
-                && c.CreatedAt <= report.At + ReportSkew);
+            index = commands.FindIndex(c => c.Command == report.Command && c.ProviderCommandId is null && Awaited(c)
+                && (c.Provider ?? source) == source && c.CreatedAt <= report.At + ReportSkew && report.At <= c.Deadline);
         }
 
         if (index < 0)
         {
-            return;
+            RecordProviderOwn(commands, report, source);
+            index = 0;
         }
 
         var command = commands[index] with { ProviderCommandId = commands[index].ProviderCommandId ?? report.ProviderCommandId };
@@ -123,6 +134,52 @@ public static class CommandLifecycle
         };
         commands[index] = to is { } status ? Transition(command, status, report.At, report.Reason ?? $"{source} reported {report.Status}", source) : command;
     }
+
+    /// <summary>
+    /// A provider's own command, first seen in <paramref name="report"/>: its id is derived from the report (the same on
+    /// a replay of the journal), it has no deadline of ours, and the oldest such go first beyond <see cref="ProviderOwnRetained"/>.
+    /// </summary>
+    private static void RecordProviderOwn(List<VehicleCommand> commands, CommandStatusReported report, string source)
+    {
+        var key = $"{source}|{report.ProviderCommandId ?? $"{report.Command}|{report.At.UtcTicks}"}";
+        var id = "prv_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..24];
+        commands.Insert(0, new VehicleCommand
+        {
+            Id = id,
+            Command = report.Command,
+            Status = CommandStatus.PENDING,
+            CreatedAt = report.At,
+            UpdatedAt = report.At,
+            Deadline = DateTimeOffset.MaxValue,
+            Provider = source,
+            ReportedBy = source,
+            History = [new CommandTransition(CommandStatus.PENDING, report.At, $"reported by {source}: not sent through FleetTwins", source)],
+        });
+        var own = commands.FindAll(c => c.ReportedBy is not null);
+        if (own.Count > ProviderOwnRetained)
+        {
+            commands.Remove(own[^1]);
+        }
+    }
+
+    /// <summary>
+    /// Records in the command's history that a channel took it (<c>dispatched</c>, the channel, the attempt); a
+    /// provider command id the channel answered is what the provider's reports match it by from then on.
+    /// </summary>
+    public static VehicleCommand Dispatched(VehicleCommand command, string channel, int attempt, string? providerCommandId, DateTimeOffset at) =>
+        command with
+        {
+            UpdatedAt = at,
+            ProviderCommandId = command.ProviderCommandId ?? providerCommandId,
+            History = [.. command.History, new CommandTransition(command.Status, at, "dispatched", Sources.FleetTwins) { Channel = channel, Attempt = attempt }],
+        };
+
+    /// <summary>Adds a note on the way (its status unchanged), e.g. <c>not dispatched: no dispatcher for volteras</c>.</summary>
+    public static VehicleCommand Note(VehicleCommand command, string reason, DateTimeOffset at) =>
+        command with { UpdatedAt = at, History = [.. command.History, new CommandTransition(command.Status, at, reason, Sources.FleetTwins)] };
+
+    /// <summary>Whether <paramref name="command"/> is one of ours still waiting for an outcome (the reminder keeps watching it).</summary>
+    public static bool Awaited(VehicleCommand command) => !command.IsFinal && command.ReportedBy is null;
 
     /// <summary>Confirms open commands whose effect the twin's own state now shows (read at or after the command was sent).</summary>
     public static void ConfirmFromState(List<VehicleCommand> commands, VehicleTwinState twin)
@@ -137,22 +194,26 @@ public static class CommandLifecycle
         }
     }
 
-    /// <summary>Open commands past their deadline become TIMED_OUT; answers whether any did.</summary>
+    /// <summary>Open commands of ours past their deadline become TIMED_OUT (a provider's own have none); answers whether any did.</summary>
     public static bool Expire(List<VehicleCommand> commands, DateTimeOffset now)
     {
         var changed = false;
         for (var i = 0; i < commands.Count; i++)
         {
-            if (!commands[i].IsFinal && now >= commands[i].Deadline)
+            if (Awaited(commands[i]) && now >= commands[i].Deadline)
             {
                 commands[i] = Transition(commands[i], CommandStatus.TIMED_OUT, now,
-                    $"no outcome within {(commands[i].Deadline - commands[i].CreatedAt).TotalMinutes:0.#} minutes", Sources.FleetTwins);
+                    $"no outcome within {Within(commands[i].Deadline - commands[i].CreatedAt)}", Sources.FleetTwins);
                 changed = true;
             }
         }
 
         return changed;
     }
+
+    /// <summary>A timeout in words: "10 minutes", "20 s".</summary>
+    private static string Within(TimeSpan timeout) =>
+        timeout >= TimeSpan.FromMinutes(1) ? $"{timeout.TotalMinutes:0.#} minutes" : $"{timeout.TotalSeconds:0.#} s";
 
     private static (DateTimeOffset At, string Reason, string Source)? Effect(VehicleCommand command, VehicleTwinState twin)
     {

@@ -173,7 +173,7 @@ public static class NotificationRules
         }
 
         twin.OfflineAnnounced = true;
-        return [Create(twinId, "vehicle-offline", since, $"the vehicle has been disconnected since {since:O}",
+        return [Create(twinId, "vehicle-offline", since, $"the vehicle has been disconnected since {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC",
             new { online = false, since, source = twin.Connectivity.Source })];
     }
 

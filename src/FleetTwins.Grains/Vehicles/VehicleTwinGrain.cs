@@ -4,6 +4,7 @@ using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Grains.Commands;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Notifications;
 using FleetTwins.Grains.Telemetry;
@@ -27,9 +28,11 @@ public sealed class VehicleTwinGrain(
     IOptions<CommandOptions> commandOptions,
     IOptions<NotificationOptions> notificationOptions,
     IOptions<SnapshotOptions> snapshotOptions,
+    IOptions<DispatchRetryOptions> dispatchOptions,
     ITwinJournal journal,
     Serializer serializer,
     INotificationSink sink,
+    ICommandDispatcher dispatcher,
     IFleetFeed fleet,
     TwinMetrics metrics,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable, IIncomingGrainCallFilter
@@ -52,6 +55,10 @@ public sealed class VehicleTwinGrain(
     private IGrainTimer? snapshotTimer;
     private bool snapshotScheduled;
     private TwinPersistence persistence = null!;
+    private CommandDispatchOutbox dispatch = null!;
+
+    /// <summary>How many history entries each command had when live watchers last heard of it.</summary>
+    private readonly Dictionary<string, int> commandsWatched = [];
     private bool discarded;
     private bool outboxScheduled;
     private bool outboxReminderRegistered;
@@ -72,11 +79,16 @@ public sealed class VehicleTwinGrain(
         var raised = new List<Notification>();
         if (State.MergedInto is null && await Identity.ReleaseExtraVinsAsync(raised))
         {
-            State.Record(raised, null);
-            await SaveAsync();
+            await SaveAsync(raised);
         }
 
         ScheduleOutbox(TimeSpan.Zero);
+        dispatch = new CommandDispatchOutbox(this, Id, () => State, dispatcher, dispatchOptions.Value, clock, metrics, logger, () => SaveAsync());
+        dispatch.Start();
+        foreach (var command in State.Commands)
+        {
+            commandsWatched[command.Id] = command.History.Count;
+        }
 
         // Re-project on activation: repairs a projection row a crash kept from being written (same version: no-op).
         if (State.Exists && State.MergedInto is null)
@@ -113,8 +125,7 @@ public sealed class VehicleTwinGrain(
         var (linked, merged, conflicts) = await Identity.ClaimAsync(vin, registration.Aliases ?? [], raised);
         if (created || linked.Count > 0 || merged.Count > 0)
         {
-            State.Record(raised, Activity.Current?.Id);
-            await SaveAsync();
+            await SaveAsync(raised);
         }
 
         return new VehicleRegistrationResult(State.ToSnapshot(Id), created, linked, merged, conflicts);
@@ -127,8 +138,7 @@ public sealed class VehicleTwinGrain(
             return null;
         }
 
-        State.Record(raised, Activity.Current?.Id);
-        await SaveAsync();
+        await SaveAsync(raised);
         await StartOutboxAsync();
         return (VehicleTwin?)State.ToSnapshot(Id);
     });
@@ -139,8 +149,7 @@ public sealed class VehicleTwinGrain(
             var (kind, changed) = Identity.Yield(alias, toTwinId, toVin, releaseOnConflict, source, deliveryId, raised);
             if (changed)
             {
-                State.Record(raised, Activity.Current?.Id);
-                await SaveAsync();
+                await SaveAsync(raised);
                 await StartOutboxAsync();
             }
 
@@ -254,12 +263,15 @@ public sealed class VehicleTwinGrain(
         }
 
         var id = $"cmd_{Guid.NewGuid():N}";
-        var command = CommandLifecycle.Send(State.Commands, State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value);
+        var provider = request.Provider ?? CommandDispatchOutbox.ServingProvider(State);
+        var command = CommandLifecycle.Send(State.Commands, State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value, provider);
         if (command.Id == id)
         {
+            command = dispatch.Enqueue(command);
             // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
             await this.RunOrDeactivateAsync(EnsureTimeoutReminderAsync);
             await SaveAsync();
+            dispatch.Start();
         }
 
         return command;
@@ -335,17 +347,17 @@ public sealed class VehicleTwinGrain(
         }
 
         var now = clock.GetUtcNow();
+        dispatch.Start(); // resumes a dispatch this silo never started (the twin's previous silo died)
         var before = NotificationRules.Capture(State);
         var expired = CommandLifecycle.Expire(State.Commands, now);
         var raised = NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), now);
         if (expired || raised.Count > 0)
         {
-            State.Record(raised, Activity.Current?.Id);
-            await SaveAsync();
+            await SaveAsync(raised);
             await StartOutboxAsync();
         }
 
-        var waiting = State.Commands.Any(c => !c.IsFinal) || (State.OfflineSince is not null && !State.OfflineAnnounced);
+        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced);
         if (!waiting && await this.GetReminder(CommandReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -480,10 +492,18 @@ public sealed class VehicleTwinGrain(
         }
     }
 
-    /// <summary>A change that is not journaled (rare: commands, operators, reminders, identity moves): written as a snapshot now.</summary>
-    private async Task SaveAsync()
+    /// <summary>
+    /// A change that is not journaled (rare: commands, operators, reminders, identity moves): written as a snapshot now,
+    /// with the notifications it <paramref name="raised"/>, which then go where a delivery's go (watchers, fleet, metrics).
+    /// </summary>
+    private async Task SaveAsync(IReadOnlyList<Notification>? raised = null)
     {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
+        if (raised is { Count: > 0 })
+        {
+            State.Record(raised, Activity.Current?.Id);
+        }
+
         State.Touch(clock.GetUtcNow());
         try
         {
@@ -587,6 +607,30 @@ public sealed class VehicleTwinGrain(
         foreach (var notification in raised)
         {
             watchers.Notify(w => w.OnNotification(notification));
+        }
+
+        PublishCommands();
+    }
+
+    /// <summary>Tells live watchers about each command that moved or gained a history entry since they last heard.</summary>
+    private void PublishCommands()
+    {
+        foreach (var command in State.Commands)
+        {
+            if (commandsWatched.GetValueOrDefault(command.Id) != command.History.Count)
+            {
+                commandsWatched[command.Id] = command.History.Count;
+                watchers.Notify(w => w.OnCommandChanged(command));
+            }
+        }
+
+        if (commandsWatched.Count > State.Commands.Count)
+        {
+            var kept = State.Commands.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var pruned in commandsWatched.Keys.Where(id => !kept.Contains(id)).ToList())
+            {
+                commandsWatched.Remove(pruned);
+            }
         }
     }
 }

@@ -91,6 +91,9 @@ public sealed class VehicleTwinState
     /// <summary>Commands pruned from <see cref="Commands"/> whose idempotency key still answers them (<see cref="CommandLifecycle.Send"/>).</summary>
     [Id(43)] public List<FleetTwins.Abstractions.Commands.VehicleCommand> RememberedCommands { get; set; } = [];
 
+    /// <summary>Commands waiting for a channel to take them (<see cref="CommandDispatchOutbox"/>), one entry per channel.</summary>
+    [Id(44)] public List<PendingDispatch> Dispatches { get; set; } = [];
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
@@ -210,40 +213,40 @@ public sealed class VehicleTwinState
         switch (e)
         {
             case StateOfChargeReported soc:
-                StateOfCharge = Newer(StateOfCharge?.At, at) ? new Measurement(soc.Percent, "percent", at, source) : StateOfCharge;
+                StateOfCharge = Newer(StateOfCharge?.At, at) ? new Measurement(soc.Percent, "percent", at, source) { Extra = e.Extra } : StateOfCharge;
                 break;
             case EnergyRemainingReported energy:
-                EnergyRemaining = Newer(EnergyRemaining?.At, at) ? new Measurement(energy.Kwh, "kwh", at, source) : EnergyRemaining;
+                EnergyRemaining = Newer(EnergyRemaining?.At, at) ? new Measurement(energy.Kwh, "kwh", at, source) { Extra = e.Extra } : EnergyRemaining;
                 break;
             case RangeReported range:
-                Range = Newer(Range?.At, at) ? new Measurement(range.Km, "km", at, source) : Range;
+                Range = Newer(Range?.At, at) ? new Measurement(range.Km, "km", at, source) { Extra = e.Extra } : Range;
                 break;
             case OdometerReported odometer:
-                Odometer = Newer(Odometer?.At, at) ? new Measurement(odometer.Km, "km", at, source) : Odometer;
+                Odometer = Newer(Odometer?.At, at) ? new Measurement(odometer.Km, "km", at, source) { Extra = e.Extra } : Odometer;
                 break;
             case LocationReported location:
-                Location = Newer(Location?.At, at) ? new GeoPosition(location.Latitude, location.Longitude, location.Address, at, source) : Location;
+                Location = Newer(Location?.At, at) ? new GeoPosition(location.Latitude, location.Longitude, location.Address, at, source) { Extra = e.Extra } : Location;
                 break;
             case MotionReported motion:
-                Motion = Newer(Motion?.At, at) ? new Motion(motion.SpeedKmh, motion.HeadingDegrees, motion.ElevationMeters, at, source) : Motion;
+                Motion = Newer(Motion?.At, at) ? new Motion(motion.SpeedKmh, motion.HeadingDegrees, motion.ElevationMeters, at, source) { Extra = e.Extra } : Motion;
                 break;
             case TirePressureReported tire:
-                SetIfNotOlder(Tires, tire.Position, at, r => r.At, () => new Measurement(tire.Kpa, "kpa", at, source));
+                SetIfNotOlder(Tires, tire.Position, at, r => r.At, () => new Measurement(tire.Kpa, "kpa", at, source) { Extra = e.Extra });
 
                 break;
             case OemAlertReported alert:
                 SetIfNotOlder(OemAlerts, alert.Code, at, r => r.At, () => new OemAlert(alert.Code, alert.Active, alert.Severity,
-                    alert.Message, alert.MappedCode, alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source));
+                    alert.Message, alert.MappedCode, alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source) { Extra = e.Extra });
 
                 break;
             case ChargingStateReported charging:
-                Charging = Newer(Charging?.At, at) ? new StateReading(charging.State, at, source) : Charging;
+                Charging = Newer(Charging?.At, at) ? new StateReading(charging.State, at, source) { Extra = e.Extra } : Charging;
                 break;
             case PlugStateReported plug:
-                Plug = Newer(Plug?.At, at) ? new StateReading(plug.Plugged ? "PLUGGED" : "UNPLUGGED", at, source) : Plug;
+                Plug = Newer(Plug?.At, at) ? new StateReading(plug.Plugged ? "PLUGGED" : "UNPLUGGED", at, source) { Extra = e.Extra } : Plug;
                 break;
             case DepartureTimesReported departures:
-                DepartureTimes = Newer(DepartureTimes?.At, at) ? new DepartureSchedule(departures.Departures, at, source) : DepartureTimes;
+                DepartureTimes = Newer(DepartureTimes?.At, at) ? new DepartureSchedule(departures.Departures, at, source) { Extra = e.Extra } : DepartureTimes;
                 break;
             case ChargingDataReported data:
                 ApplyChargingData(data, source);
@@ -252,7 +255,7 @@ public sealed class VehicleTwinState
                 ChargingTarget = Newer(ChargingTarget?.At, at) ? new ChargingTarget(target.TargetSoc, source, at) : ChargingTarget;
                 break;
             case ConnectivityReported connectivity:
-                Connectivity = Newer(Connectivity?.At, at) ? new Connectivity(connectivity.Online, at, source) : Connectivity;
+                Connectivity = Newer(Connectivity?.At, at) ? new Connectivity(connectivity.Online, at, source) { Extra = e.Extra } : Connectivity;
                 break;
             case CommandStatusReported command:
                 ApplyCommandReport(command, source);
@@ -268,10 +271,10 @@ public sealed class VehicleTwinState
                 ApplyMasterData(master, source);
                 break;
             case RentalStatusReported rental:
-                Rental = Newer(Rental?.At, at) ? new Rental(rental.InRental, at, source) : Rental;
+                Rental = Newer(Rental?.At, at) ? new Rental(rental.InRental, at, source) { Extra = e.Extra } : Rental;
                 break;
             case DeviceStatusReported status:
-                SetIfNotOlder(Status, status.Name, at, r => r.At, () => new StatusReading(status.Value, at, source));
+                SetIfNotOlder(Status, status.Name, at, r => r.At, () => new StatusReading(status.Value, at, source) { Extra = e.Extra });
 
                 break;
             case TripStarted started:
@@ -327,6 +330,7 @@ public sealed class VehicleTwinState
         Commands = [.. Commands.Concat(other.Commands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt).Take(CommandLifecycle.Retained)];
         RememberedCommands = [.. RememberedCommands.Concat(other.RememberedCommands).DistinctBy(c => c.Id).OrderByDescending(c => c.CreatedAt)
             .Take(CommandLifecycle.RememberedCapacity)];
+        Dispatches = [.. Dispatches.Concat(other.Dispatches).DistinctBy(d => (d.CommandId, d.Channel))];
         Notifications = [.. Notifications.Concat(other.Notifications).DistinctBy(n => n.Id).OrderByDescending(n => n.At).Take(NotificationsRetained)];
         AliasHistory = [.. AliasHistory.Concat(other.AliasHistory).Distinct().OrderByDescending(c => c.At).Take(AliasHistoryRetained)];
         Alarms = [.. Alarms.Union(other.Alarms).OrderByDescending(a => a.At).Take(HistoryLength)];
@@ -483,7 +487,7 @@ public sealed class VehicleTwinState
             data.CurrentLimitAmps ?? previous?.CurrentLimitAmps,
             data.PortDoorOpen ?? previous?.PortDoorOpen,
             data.PortLatch ?? previous?.PortLatch,
-            data.At, source);
+            data.At, source) { Extra = data.Extra ?? previous?.Extra };
     }
 
     private void ApplyCommandReport(CommandStatusReported command, string source)
@@ -564,7 +568,7 @@ public sealed class VehicleTwinState
 
     private void ApplyTrackerEvent(TrackerEventReported tracker, string source)
     {
-        var alarm = new VehicleAlarm(tracker.Kind, tracker.Value, tracker.GeofenceName, tracker.At, source);
+        var alarm = new VehicleAlarm(tracker.Kind, tracker.Value, tracker.GeofenceName, tracker.At, source) { Extra = tracker.Extra };
         if (!Alarms.Contains(alarm))
         {
             AppendBounded(Alarms, alarm);
@@ -588,7 +592,7 @@ public sealed class VehicleTwinState
         MasterData = new MasterData(
             master.Make ?? previous?.Make, master.Model ?? previous?.Model, master.Nickname ?? previous?.Nickname,
             master.Registration ?? previous?.Registration, master.Year ?? previous?.Year, master.Country ?? previous?.Country,
-            master.EngineType ?? previous?.EngineType, master.At, source);
+            master.EngineType ?? previous?.EngineType, master.At, source) { Extra = master.Extra ?? previous?.Extra };
     }
 
     private static void AppendBounded<T>(List<T> list, T item)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FleetTwins.Abstractions.Commands;
@@ -15,19 +16,26 @@ public static partial class CommandEndpoints
     /// <summary>Largest command request body read (413 beyond): the arguments and room for the rest.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>Body of <c>POST /api/vehicles/{id}/commands</c>.</summary>
-    public sealed record SendCommandRequest(string? Command, JsonElement? Arguments, string? IdempotencyKey);
+    /// <summary>
+    /// Body of <c>POST /api/vehicles/{id}/commands</c>; <c>provider</c> names the provider to dispatch through (default:
+    /// the one serving the vehicle, the source of its newest reading).
+    /// </summary>
+    public sealed record SendCommandRequest([property: Required] string? Command, JsonElement? Arguments, string? IdempotencyKey, string? Provider = null);
 
-    /// <summary>A command as the API shows it (arguments as JSON, not text).</summary>
+    /// <summary>
+    /// A command as the API shows it (arguments as JSON, not text); <c>reportedBy</c> marks a provider's own command, seen
+    /// only in its reports (no deadline of ours).
+    /// </summary>
     public sealed record CommandView(
         string Id, string Command, JsonElement Arguments, CommandStatus Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-        DateTimeOffset Deadline, string? IdempotencyKey, string? ProviderCommandId, IReadOnlyList<CommandTransition> History)
+        DateTimeOffset? Deadline, string? IdempotencyKey, string? ProviderCommandId, string? Provider, string? ReportedBy,
+        IReadOnlyList<CommandTransition> History)
     {
         public static CommandView From(VehicleCommand c)
         {
             using var arguments = JsonDocument.Parse(ArgumentsJson(c));
-            return new(c.Id, c.Command, arguments.RootElement.Clone(), c.Status, c.CreatedAt, c.UpdatedAt, c.Deadline,
-                c.IdempotencyKey, c.ProviderCommandId, c.History);
+            return new(c.Id, c.Command, arguments.RootElement.Clone(), c.Status, c.CreatedAt, c.UpdatedAt, c.ReportedBy is null ? c.Deadline : null,
+                c.IdempotencyKey, c.ProviderCommandId, c.Provider, c.ReportedBy, c.History);
         }
 
         /// <summary>
@@ -51,12 +59,20 @@ public static partial class CommandEndpoints
     [GeneratedRegex("^[A-Z][A-Z0-9_]{0,63}$")]
     private static partial Regex CommandName();
 
+    /// <summary>A provider name as the routing key <c>&lt;provider&gt;.&lt;COMMAND&gt;</c> carries it.</summary>
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    private static partial Regex ProviderName();
+
+    /// <summary>Why a reused idempotency key is refused (409): it answers a command that asked for something else.</summary>
+    public static string IdempotencyConflict(VehicleCommand existing) =>
+        $"The idempotency key '{existing.IdempotencyKey}' was used for command {existing.Id} ({existing.Command}) with other arguments or provider; use a new key for a new request.";
+
     public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder routes)
     {
         var commands = routes.MapGroup("/api/vehicles/{id}/commands").WithTags("Commands");
         commands.MapPost("/", SendAsync).WithName("SendCommand")
-            .WithSummary("Records a command as PENDING (202); the same idempotency key answers the same command.")
-            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413)
+            .WithSummary("Records a command as PENDING (202) and dispatches it to the provider serving the vehicle; the same idempotency key answers the same command (409 with other arguments).")
+            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireAuthorization(ApiScopes.Command);
         commands.MapGet("/", ListAsync).WithName("ListCommands")
             .WithSummary("The vehicle's commands with their history, newest first.")
@@ -66,7 +82,7 @@ public static partial class CommandEndpoints
 
         var chargerCommands = routes.MapGroup("/api/chargers/{id}/commands").WithTags("Commands");
         chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand")
-            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413)
+            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireAuthorization(ApiScopes.Command);
         chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands")
             .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
@@ -80,10 +96,9 @@ public static partial class CommandEndpoints
             return invalid;
         }
 
-        var name = request.Command!;
-        var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
-        var command = await grains.GetGrain<IVehicleTwinGrain>(id).SendCommandAsync(new CommandRequest(name, arguments, request.IdempotencyKey));
-        return command is null ? NotFound(id) : TypedResults.Accepted($"/api/vehicles/{id}/commands/{command.Id}", CommandView.From(command));
+        var asked = Asked(request);
+        var command = await grains.GetGrain<IVehicleTwinGrain>(id).SendCommandAsync(asked);
+        return command is null ? NotFound(id) : Answer(command, asked, $"/api/vehicles/{id}/commands/{command.Id}");
     }
 
     private static async Task<IResult> SendToChargerAsync(string id, SendCommandRequest request, IGrainFactory grains)
@@ -93,12 +108,20 @@ public static partial class CommandEndpoints
             return invalid;
         }
 
-        var arguments = request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}";
-        var command = await grains.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>(id).SendCommandAsync(new CommandRequest(request.Command!, arguments, request.IdempotencyKey));
+        var asked = Asked(request);
+        var command = await grains.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>(id).SendCommandAsync(asked);
         return command is null
             ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
-            : TypedResults.Accepted($"/api/chargers/{id}/commands", CommandView.From(command));
+            : Answer(command, asked, $"/api/chargers/{id}/commands");
     }
+
+    private static CommandRequest Asked(SendCommandRequest request) =>
+        new(request.Command!, request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}", request.IdempotencyKey, request.Provider);
+
+    /// <summary>202 with the command; 409 when the idempotency key found a command that asked for something else.</summary>
+    private static IResult Answer(VehicleCommand command, CommandRequest asked, string location) => command.Answers(asked)
+        ? TypedResults.Accepted(location, CommandView.From(command))
+        : TypedResults.Problem(statusCode: 409, title: "Idempotency key reused", detail: IdempotencyConflict(command));
 
     private static async Task<IResult> ListChargerAsync(string id, IGrainFactory grains)
     {
@@ -142,6 +165,11 @@ public static partial class CommandEndpoints
             {
                 return ("Invalid arguments", $"{problem}.");
             }
+        }
+
+        if (request.Provider is { } provider && !ProviderName().IsMatch(provider))
+        {
+            return ("Invalid provider", "provider must be 1 to 32 lower-case letters, digits or '-', starting with a letter (e.g. volteras).");
         }
 
         return request.IdempotencyKey is { Length: 0 or > 200 } || (request.IdempotencyKey is { } key && StrictJson.HasControl(key))

@@ -36,19 +36,8 @@ public static class OpenApiHosting
             // What the middleware in front of every endpoint may answer (Hosting/RateLimits, the allow-lists).
             operation.Responses ??= new OpenApiResponses();
             operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests for this credential; retry after the Retry-After seconds." });
-            if (context.Description.RelativePath?.StartsWith("webhooks/", StringComparison.Ordinal) == true)
-            {
-                // Every answer of a push endpoint is {"status": "success"|"error", "message": ...}.
-                operation.Responses.TryAdd("200", new OpenApiResponse { Description = "Applied and persisted, a duplicate, or an event type not handled (accepted and counted)." });
-                operation.Responses.TryAdd("400", new OpenApiResponse { Description = "Malformed or invalid payload (a timestamp more than Ingestion:MaxFutureSkew ahead included); the message says why." });
-                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing or bad signature or token." });
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The source address is not in the provider's allow-list." });
-                operation.Responses.TryAdd("413", new OpenApiResponse { Description = "Body larger than Ingestion:MaxBodyBytes." });
-                operation.Responses.TryAdd("503", new OpenApiResponse { Description = "Storage or cluster unavailable, or too many webhook bytes in flight; retry after the Retry-After seconds." });
-            }
-
             return Task.CompletedTask;
-        }));
+        }).AddOperationTransformer(OpenApiContract.TransformOperationAsync).AddSchemaTransformer(OpenApiContract.TransformSchemaAsync));
         return builder;
     }
 

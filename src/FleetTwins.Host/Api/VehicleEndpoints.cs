@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Identity;
 
@@ -10,10 +11,10 @@ public static class VehicleEndpoints
     public sealed record RegisterVehicleRequest(string? Vin, IReadOnlyList<string?>? Aliases);
 
     /// <summary>Body of <c>POST /api/vehicles/{id}/aliases</c>.</summary>
-    public sealed record LinkAliasRequest(string? Alias);
+    public sealed record LinkAliasRequest([property: Required] string? Alias);
 
     /// <summary>Body of <c>PUT /api/vehicles/{id}/charging-target</c>.</summary>
-    public sealed record ChargingTargetRequest(double? TargetSoc);
+    public sealed record ChargingTargetRequest([property: Required] double? TargetSoc);
 
     public static IEndpointRouteBuilder MapVehicleEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -8,7 +8,7 @@ namespace FleetTwins.Host.Api;
 
 /// <summary>
 /// Live watches as Server-Sent Events: <c>GET /api/vehicles/{id}/watch</c> (one twin: <c>twin</c>,
-/// <c>notification</c>) and <c>GET /api/fleet/watch?filter=</c> (every matching twin: <c>vehicle</c>,
+/// <c>notification</c>, <c>command</c>) and <c>GET /api/fleet/watch?filter=</c> (every matching twin: <c>vehicle</c>,
 /// <c>notification</c>, <c>left</c>). A watcher that falls <see cref="WatchSession.BufferSize"/> events behind loses
 /// the oldest and gets a <c>dropped</c> event (<c>{"dropped": n}</c>); a <c>: keep-alive</c> comment every 15 s.
 /// </summary>
@@ -17,7 +17,7 @@ public static class WatchEndpoints
     public static IEndpointRouteBuilder MapWatchEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/vehicles/{id}/watch", WatchVehicleAsync).WithTags("Vehicles").WithName("WatchVehicle")
-            .WithSummary("Server-Sent Events of one vehicle twin: twin, notification, dropped.")
+            .WithSummary("Server-Sent Events of one vehicle twin: twin, notification, command, dropped.")
             .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404)
             .RequireAuthorization(ApiScopes.Read);
         routes.MapGet("/api/fleet/watch", WatchFleetAsync).WithTags("Fleet").WithName("WatchFleet")
@@ -61,6 +61,11 @@ public static class WatchEndpoints
         await StreamAsync(context, FleetWatch.RunAsync(grains, parsed, clock, context.RequestAborted), json.Value.SerializerOptions);
     }
 
+    /// <summary>An event's data as the REST API shows it (a command with its arguments as JSON).</summary>
+    private static string Serialize(object data, JsonSerializerOptions options) => data is FleetTwins.Abstractions.Commands.VehicleCommand command
+        ? JsonSerializer.Serialize(CommandEndpoints.CommandView.From(command), options)
+        : JsonSerializer.Serialize(data, data.GetType(), options);
+
     private static async Task StreamAsync(HttpContext context, IAsyncEnumerable<WatchEvent> events, JsonSerializerOptions options)
     {
         var aborted = context.RequestAborted;
@@ -74,7 +79,7 @@ public static class WatchEndpoints
             {
                 var frame = e.Name == WatchEvent.KeepAlive
                     ? ": keep-alive\n\n"
-                    : $"event: {e.Name}\ndata: {JsonSerializer.Serialize(e.Data, e.Data!.GetType(), options)}\n\n";
+                    : $"event: {e.Name}\ndata: {Serialize(e.Data!, options)}\n\n";
                 await context.Response.WriteAsync(frame, aborted);
                 await context.Response.Body.FlushAsync(aborted);
             }

@@ -28,7 +28,7 @@ internal static class ProtoMapping
             Range = Reading(twin.Range),
             Odometer = Reading(twin.Odometer),
             Location = twin.Location is { } l
-                ? new Location { Latitude = l.Latitude, Longitude = l.Longitude, Address = l.Address ?? "", At = Time(l.At), Source = l.Source }
+                ? new Location { Latitude = l.Latitude, Longitude = l.Longitude, Address = l.Address ?? "", At = Time(l.At), Source = l.Source, Extra = Extra(l.Extra) }
                 : null,
             Charging = State(twin.Charging),
             Plug = State(twin.Plug),
@@ -101,13 +101,15 @@ internal static class ProtoMapping
             Status = c.Status.ToString(),
             CreatedAt = Time(c.CreatedAt),
             UpdatedAt = Time(c.UpdatedAt),
-            Deadline = Time(c.Deadline),
+            Deadline = c.ReportedBy is null ? Time(c.Deadline) : null,
             IdempotencyKey = c.IdempotencyKey ?? "",
             ProviderCommandId = c.ProviderCommandId ?? "",
+            Provider = c.Provider ?? "",
+            ReportedBy = c.ReportedBy ?? "",
         };
         command.History.AddRange(c.History.Select(h => new FleetTwins.Grpc.V1.CommandTransition
         {
-            Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source,
+            Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source, Channel = h.Channel ?? "", Attempt = h.Attempt ?? 0,
         }));
         return command;
     }
@@ -127,8 +129,11 @@ internal static class ProtoMapping
     private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 
     private static FleetTwins.Grpc.V1.Measurement? Reading(FleetTwins.Abstractions.Vehicles.Measurement? m) =>
-        m is null ? null : new FleetTwins.Grpc.V1.Measurement { Value = m.Value, Unit = m.Unit, At = Time(m.At), Source = m.Source };
+        m is null ? null : new FleetTwins.Grpc.V1.Measurement { Value = m.Value, Unit = m.Unit, At = Time(m.At), Source = m.Source, Extra = Extra(m.Extra) };
 
     private static FleetTwins.Grpc.V1.StateReading? State(FleetTwins.Abstractions.Vehicles.StateReading? s) =>
-        s is null ? null : new FleetTwins.Grpc.V1.StateReading { State = s.State, At = Time(s.At), Source = s.Source };
+        s is null ? null : new FleetTwins.Grpc.V1.StateReading { State = s.State, At = Time(s.At), Source = s.Source, Extra = Extra(s.Extra) };
+
+    /// <summary>A reading's <c>extra</c> (a JSON object's text), or null when it has none.</summary>
+    private static Struct? Extra(string? json) => json is null ? null : Struct(json);
 }

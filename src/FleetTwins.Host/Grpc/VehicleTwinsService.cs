@@ -119,6 +119,7 @@ public sealed class VehicleTwinsService(
             {
                 VehicleTwin twin => new VehicleWatchEvent { Twin = twin.ToProto(Json) },
                 NotificationView n => new VehicleWatchEvent { Notification = n.ToProto() },
+                VehicleCommand c => new VehicleWatchEvent { Command = c.ToProto() },
                 WatchSession.DroppedCount d => new VehicleWatchEvent { Dropped = new Dropped { Dropped_ = d.Dropped } },
                 _ => null,
             };
@@ -174,15 +175,19 @@ public sealed class VehicleTwinsService(
         var rest = new CommandEndpoints.SendCommandRequest(
             request.Command.Length == 0 ? null : request.Command,
             document.RootElement,
-            request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey);
+            request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey,
+            request.Provider.Length == 0 ? null : request.Provider);
         if (CommandEndpoints.Problem(request.VehicleId, rest) is var (title, detail))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"{title}: {detail}"));
         }
 
-        var command = await grains.GetGrain<IVehicleTwinGrain>(request.VehicleId)
-            .SendCommandAsync(new CommandRequest(request.Command, arguments, rest.IdempotencyKey));
-        return command?.ToProto() ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.VehicleId}'."));
+        var asked = new CommandRequest(request.Command, arguments, rest.IdempotencyKey, rest.Provider);
+        var command = await grains.GetGrain<IVehicleTwinGrain>(request.VehicleId).SendCommandAsync(asked)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.VehicleId}'."));
+        return command.Answers(asked)
+            ? command.ToProto()
+            : throw new RpcException(new Status(StatusCode.AlreadyExists, CommandEndpoints.IdempotencyConflict(command)));
     }
 
     /// <summary>The watch's events with the keep-alives left out (HTTP/2 keeps the stream alive); ends when the call does.</summary>

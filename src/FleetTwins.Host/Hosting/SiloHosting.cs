@@ -1,5 +1,6 @@
 using FleetTwins.Grains.Hosting;
 using FleetTwins.Host.Amqp;
+using FleetTwins.Host.Commands;
 using FleetTwins.Host.Hosting.Profiles;
 using FleetTwins.Host.Notifications;
 using FleetTwins.Ingestion.Hosting;
@@ -28,11 +29,12 @@ public static class SiloHosting
         (HostingProfile?)services.LastOrDefault(s => s.ServiceType == typeof(HostingProfile))?.ImplementationInstance
         ?? throw new InvalidOperationException("AddFleetTwinsProfile() must come first.");
 
-    /// <summary>Adds the silo: the grains, ingestion and its streams, the notification sinks, telemetry, and the profile's part.</summary>
+    /// <summary>Adds the silo: the grains, ingestion and its streams, the notification sinks, the command dispatchers, telemetry, and the profile's part.</summary>
     public static WebApplicationBuilder AddFleetTwinsSilo(this WebApplicationBuilder builder)
     {
         var options = builder.GetFleetTwinsOptions();
         builder.Services.AddFleetTwinsNotificationSinks(builder.Configuration);
+        builder.Services.AddFleetTwinsCommandDispatch(builder.Configuration);
         builder.Services.AddFleetTwinsIngestion();
         var profile = builder.Services.Profile();
         builder.UseOrleans(silo =>

@@ -74,6 +74,7 @@ public static class Telemetry
         if (DashboardEnabled(app.Configuration))
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiScopes.Admin).ExcludeFromDescription();
+            app.MapFleetTwinsDashboardSession(); // a browser's way in: its key in a cookie
         }
 
         return app;

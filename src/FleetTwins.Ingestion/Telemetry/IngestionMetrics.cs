@@ -65,7 +65,8 @@ public sealed class IngestionMetrics
     /// <summary>A delivery routed: its outcome, how long applying it took and how old its newest reading was.</summary>
     public void Applied(string provider, string eventType, RouteResult result, TimeSpan took, IReadOnlyList<Routed> routed)
     {
-        Count(provider, eventType, result.IsDuplicate ? "duplicate" : "applied");
+        // A type the provider's parser does not list but applied all the same (a tracker's unknown Event) is still counted as unknown.
+        Count(provider, eventType, result.IsDuplicate ? "duplicate" : TypeLabel(provider, eventType) == "unknown" ? "unknown-type" : "applied");
         var tag = new KeyValuePair<string, object?>("provider", provider);
         applyDuration.Record(took.TotalSeconds, tag);
         if (!result.IsDuplicate && Newest(routed) is { } newest)

@@ -21,6 +21,10 @@ public sealed class ConfirmedPublisher(string connectionString, string clientNam
         {
             await publish(await ChannelAsync(cancellationToken));
         }
+        catch (global::RabbitMQ.Client.Exceptions.PublishReturnException)
+        {
+            throw; // the broker's answer to a mandatory publish nobody is bound for: the channel is fine
+        }
         catch
         {
             await ResetAsync();

@@ -30,7 +30,9 @@ public sealed class CommandGrainTests(ClusterFixture fixture)
 
         var command = Assert.Single(await Vehicle(id).GetCommandsAsync());
         Assert.Equal(sent!.Id, command.Id);
-        Assert.Equal([CommandStatus.PENDING, CommandStatus.EXECUTED, CommandStatus.CONFIRMED], command.History.Select(h => h.Status));
+        Assert.Equal([CommandStatus.PENDING, CommandStatus.EXECUTED, CommandStatus.CONFIRMED], command.History.Select(h => h.Status).Distinct());
+        // Registered, never reported: no provider serves it, and the history says so rather than "sent".
+        Assert.Equal(["accepted", "not dispatched: no provider serves this vehicle yet (name one with \"provider\")"], command.History.Take(2).Select(h => h.Reason));
     }
 
     [Fact]
@@ -78,7 +80,10 @@ public sealed class ChargerCommandTests(ClusterFixture fixture)
         await charger.ApplyAsync(new TwinEventBatch<FleetTwins.Abstractions.Chargers.ChargerEvent>($"d-{Guid.NewGuid():N}", Sources.Telematica,
             [new FleetTwins.Abstractions.Chargers.ChargerCommandReported("START_CHARGING", "RESULT_CONFIRMED", true, "Charger command executed", "job-1") { At = now.AddSeconds(5) }]));
 
-        var command = Assert.Single(await charger.GetCommandsAsync());
+        var commands = await charger.GetCommandsAsync();
+        var command = Assert.Single(commands, c => c.ReportedBy is null);
         Assert.Equal((sent!.Id, CommandStatus.CONFIRMED, "job-1"), (command.Id, command.Status, command.ProviderCommandId));
+        // The report that came before any command of ours is the provider's own, seen but crediting nothing of ours.
+        Assert.Equal(("job-0", Sources.Telematica), commands.Where(c => c.ReportedBy is not null).Select(c => (c.ProviderCommandId, c.ReportedBy)).Single());
     }
 }

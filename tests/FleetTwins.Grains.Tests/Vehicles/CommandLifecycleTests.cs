@@ -12,8 +12,8 @@ public sealed class CommandLifecycleTests
     private static readonly CommandOptions Options = new() { Timeout = Timeout };
 
     private static VehicleCommand Send(List<VehicleCommand> commands, string command, string? key = null, string args = "{}", DateTimeOffset? at = null,
-        List<VehicleCommand>? remembered = null) =>
-        CommandLifecycle.Send(commands, remembered ?? [], new CommandRequest(command, args, key), $"cmd_{Guid.NewGuid():N}", at ?? T0, Options);
+        List<VehicleCommand>? remembered = null, string? provider = null) =>
+        CommandLifecycle.Send(commands, remembered ?? [], new CommandRequest(command, args, key), $"cmd_{Guid.NewGuid():N}", at ?? T0, Options, provider);
 
     private static CommandStatusReported Report(string command, string status, string? id = null, string? reason = null, int minutes = 1) =>
         new(id, command, status, reason) { At = T0.AddMinutes(minutes) };
@@ -127,14 +127,111 @@ public sealed class CommandLifecycleTests
     }
 
     [Fact]
-    public void Report_for_a_kind_never_sent_changes_nothing()
+    public void Report_for_a_kind_never_sent_is_the_providers_own_command_and_credits_none_of_ours()
     {
         var commands = new List<VehicleCommand>();
-        Send(commands, "LOCK_DOORS");
+        var ours = Send(commands, "LOCK_DOORS");
 
-        CommandLifecycle.ApplyReport(commands, Report("UNLOCK_DOORS", "EXECUTED"), Sources.Volteras);
+        CommandLifecycle.ApplyReport(commands, Report("UNLOCK_DOORS", "EXECUTED", "p-own"), Sources.Volteras);
+        CommandLifecycle.ApplyReport(commands, Report("UNLOCK_DOORS", "CONFIRMED", "p-own", minutes: 2), Sources.Volteras);
 
-        Assert.Equal(CommandStatus.PENDING, Assert.Single(commands).Status);
+        Assert.Equal(CommandStatus.PENDING, commands.Single(c => c.Id == ours.Id).Status);
+        var theirs = commands.Single(c => c.Id != ours.Id);
+        Assert.Equal((Sources.Volteras, "p-own", CommandStatus.CONFIRMED), (theirs.ReportedBy, theirs.ProviderCommandId, theirs.Status));
+        Assert.Equal([CommandStatus.PENDING, CommandStatus.EXECUTED, CommandStatus.CONFIRMED], theirs.History.Select(h => h.Status));
+    }
+
+    [Fact]
+    public void Providers_own_command_gets_the_same_id_when_its_report_is_applied_again()
+    {
+        List<VehicleCommand> Replayed()
+        {
+            var commands = new List<VehicleCommand>();
+            CommandLifecycle.ApplyReport(commands, Report("START_CHARGING", "PENDING"), Sources.Telematica);
+            return commands;
+        }
+
+        Assert.Equal(Assert.Single(Replayed()).Id, Assert.Single(Replayed()).Id);
+    }
+
+    [Fact]
+    public void Report_matches_by_the_provider_command_id_the_dispatcher_answered_never_by_kind_once_that_is_known()
+    {
+        var commands = new List<VehicleCommand>();
+        var ours = Send(commands, "START_CHARGING", provider: Sources.Volteras);
+        commands[0] = CommandLifecycle.Dispatched(commands[0], "webhook:http://receiver/commands", 2, "p-ours", T0.AddSeconds(5));
+
+        CommandLifecycle.ApplyReport(commands, Report("START_CHARGING", "EXECUTED", "p-someone-else"), Sources.Volteras);
+        Assert.Equal(CommandStatus.PENDING, commands.Single(c => c.Id == ours.Id).Status);
+
+        CommandLifecycle.ApplyReport(commands, Report("START_CHARGING", "EXECUTED", "p-ours", minutes: 2), Sources.Volteras);
+        var command = commands.Single(c => c.Id == ours.Id);
+        Assert.Equal(CommandStatus.EXECUTED, command.Status);
+        var dispatched = command.History.Single(h => h.Reason == "dispatched");
+        Assert.Equal(("webhook:http://receiver/commands", 2, CommandStatus.PENDING), (dispatched.Channel, dispatched.Attempt, dispatched.Status));
+    }
+
+    [Fact]
+    public void Report_matches_by_kind_only_within_the_commands_window_and_from_its_provider()
+    {
+        var commands = new List<VehicleCommand>();
+        var ours = Send(commands, "STOP_CHARGING", provider: Sources.Volteras);
+
+        CommandLifecycle.ApplyReport(commands, Report("STOP_CHARGING", "EXECUTED", minutes: -5), Sources.Volteras); // before it was sent
+        CommandLifecycle.ApplyReport(commands, Report("STOP_CHARGING", "EXECUTED", minutes: 11), Sources.Volteras); // after its deadline
+        CommandLifecycle.ApplyReport(commands, Report("STOP_CHARGING", "EXECUTED", minutes: 3), Sources.Telematica); // another provider
+        Assert.Equal(CommandStatus.PENDING, commands.Single(c => c.Id == ours.Id).Status);
+        Assert.Equal(3, commands.Count(c => c.ReportedBy is not null));
+
+        CommandLifecycle.ApplyReport(commands, Report("STOP_CHARGING", "EXECUTED", minutes: 4), Sources.Volteras);
+        Assert.Equal(CommandStatus.EXECUTED, commands.Single(c => c.Id == ours.Id).Status);
+    }
+
+    [Fact]
+    public void A_providers_own_commands_are_bounded_and_never_supersede_or_time_out_ours()
+    {
+        var commands = new List<VehicleCommand>();
+        for (var i = 0; i < CommandLifecycle.ProviderOwnRetained + 5; i++)
+        {
+            CommandLifecycle.ApplyReport(commands, Report("UNLOCK_DOORS", "PENDING", $"p-{i}"), Sources.Volteras);
+        }
+
+        var ours = Send(commands, "UNLOCK_DOORS");
+
+        Assert.Equal(CommandLifecycle.ProviderOwnRetained, commands.Count(c => c.ReportedBy is not null));
+        Assert.Contains(commands, c => c.ProviderCommandId == $"p-{CommandLifecycle.ProviderOwnRetained + 4}");
+        Assert.All(commands.Where(c => c.ReportedBy is not null), c => Assert.Equal(CommandStatus.PENDING, c.Status));
+        Assert.True(CommandLifecycle.Expire(commands, T0 + Timeout));
+        Assert.Equal([ours.Id], commands.Where(c => c.Status == CommandStatus.TIMED_OUT).Select(c => c.Id));
+    }
+
+    [Fact]
+    public void Request_fingerprint_ignores_formatting_but_not_what_is_asked()
+    {
+        static string Of(string args, string? provider = null) => new CommandRequest("SET_CHARGE_LIMIT", args, "k", provider).Fingerprint();
+
+        Assert.Equal(Of("""{"limit":80,"unit":"percent"}"""), Of("""{ "unit": "percent", "limit": 80.0 }"""));
+        Assert.Equal(Of("""{"a":[1,{"b":2e1}]}"""), Of("""{"a":[1.00,{"b":20}]}"""));
+        Assert.NotEqual(Of("""{"limit":80}"""), Of("""{"limit":81}"""));
+        Assert.NotEqual(Of("""{"limit":80}"""), Of("""{"limit":"80"}"""));
+        Assert.NotEqual(Of("""{"limit":80}"""), Of("""{"limit":80}""", Sources.Telematica));
+        Assert.NotEqual(Of("""{"a":[1,2]}"""), Of("""{"a":[2,1]}"""));
+    }
+
+    [Fact]
+    public void Reused_idempotency_key_answers_a_command_that_says_whether_it_is_what_was_asked()
+    {
+        var commands = new List<VehicleCommand>();
+        var first = Send(commands, "SET_CHARGE_LIMIT", "key-9", """{"limit":80}""");
+
+        var same = Send(commands, "SET_CHARGE_LIMIT", "key-9", """{ "limit": 80 }""");
+        var other = Send(commands, "SET_CHARGE_LIMIT", "key-9", """{"limit":90}""");
+
+        Assert.Equal([first.Id, first.Id], new[] { same.Id, other.Id });
+        Assert.True(same.Answers(new CommandRequest("SET_CHARGE_LIMIT", """{ "limit": 80 }""", "key-9")));
+        Assert.False(other.Answers(new CommandRequest("SET_CHARGE_LIMIT", """{"limit":90}""", "key-9")));
+        Assert.False(other.Answers(new CommandRequest("STOP_CHARGING", """{"limit":80}""", "key-9")));
+        Assert.Single(commands);
     }
 
     [Fact]
@@ -165,6 +262,6 @@ public sealed class CommandLifecycleTests
         Assert.True(CommandLifecycle.Expire(commands, T0 + Timeout));
         CommandLifecycle.ApplyReport(commands, Report("UNLOCK_DOORS", "EXECUTED", minutes: 11), Sources.Volteras);
 
-        Assert.Equal(CommandStatus.TIMED_OUT, Assert.Single(commands).Status);
+        Assert.Equal(CommandStatus.TIMED_OUT, Assert.Single(commands, c => c.ReportedBy is null).Status);
     }
 }

@@ -123,6 +123,79 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/scalar/")).StatusCode);
     }
 
+    [Fact]
+    public async Task What_a_provider_sends_that_is_not_modelled_is_served_on_the_reading_and_an_unconvertible_unit_is_a_400()
+    {
+        var vin = ApiKeys.NewVin();
+        var sender = new WebhookSender(With(null));
+        string Soc(string unit, string value) =>
+            $$"""{"metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-{{vin}}","vin":"{{vin}}"},"timestamp":"{{DateTimeOffset.UtcNow:O}}","stateOfCharge":{"unit":"{{unit}}","value":{{value}},"quality":"estimated"},"firmware":"7.1"}""";
+        (await sender.VolterasAsync("device.telemetry", System.Text.Encoding.UTF8.GetBytes(Soc("percent", "64")))).EnsureSuccessStatusCode();
+
+        using var twin = JsonDocument.Parse(await With(ApiKeys.ReadOnly).GetStringAsync($"/api/vehicles/{vin}"));
+        var extra = twin.RootElement.GetProperty("stateOfCharge").GetProperty("extra");
+        Assert.Equal(("estimated", "7.1"), (extra.GetProperty("stateOfCharge.quality").GetString(), extra.GetProperty("firmware").GetString()));
+        Assert.False(twin.RootElement.GetProperty("masterData").ValueKind == JsonValueKind.Object && twin.RootElement.GetProperty("masterData").TryGetProperty("extra", out _));
+
+        var fraction = await sender.VolterasAsync("device.telemetry", System.Text.Encoding.UTF8.GetBytes(Soc("fraction", "0.85")));
+        Assert.Equal(HttpStatusCode.BadRequest, fraction.StatusCode);
+        using var error = JsonDocument.Parse(await fraction.Content.ReadAsStringAsync());
+        Assert.Equal("error", error.RootElement.GetProperty("status").GetString());
+        Assert.Contains("stateOfCharge.unit 'fraction' is not percent", error.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_says_what_is_optional_how_webhooks_are_called_and_what_each_operation_may_answer()
+    {
+        using var document = JsonDocument.Parse(await With(null).GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        static string[] Required(JsonElement schema) =>
+            schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()!).Order().ToArray() : [];
+
+        foreach (var path in paths.EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var responses = operation.Value.GetProperty("responses");
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                Assert.True(responses.TryGetProperty("401", out _), $"{name} does not list 401");
+                Assert.True(responses.TryGetProperty("403", out _), $"{name} does not list 403");
+                if (path.Name.StartsWith("/webhooks/", StringComparison.Ordinal))
+                {
+                    Assert.Equal(0, operation.Value.GetProperty("security").GetArrayLength()); // signed, never an API key
+                    var body = operation.Value.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+                    Assert.True(schemas.TryGetProperty(body.Split('/')[^1], out _), $"{name}: {body} is not in the document");
+                    foreach (var status in new[] { "200", "400", "401", "413", "503" })
+                    {
+                        Assert.Equal("#/components/schemas/WebhookAnswer",
+                            responses.GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+                    }
+                }
+                else
+                {
+                    Assert.False(operation.Value.TryGetProperty("security", out _), $"{name} overrides the API-key security");
+                }
+            }
+        }
+
+        foreach (var watch in new[] { "/api/vehicles/{id}/watch", "/api/fleet/watch" })
+        {
+            Assert.True(paths.GetProperty(watch).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _),
+                $"{watch} does not declare text/event-stream");
+        }
+
+        Assert.Equal(["command"], Required(schemas.GetProperty("SendCommandRequest")));
+        Assert.Equal(["targetSoc"], Required(schemas.GetProperty("ChargingTargetRequest")));
+        Assert.Equal(["id"], Required(schemas.GetProperty("VehicleTwin"))); // every reading may be missing
+        Assert.Equal(["at", "latitude", "longitude", "source"], Required(schemas.GetProperty("GeoPosition")));
+        var measurement = schemas.GetProperty("Measurement").GetProperty("properties");
+        Assert.Equal("object", measurement.GetProperty("extra").GetProperty("type").GetString());
+        Assert.Equal("number", measurement.GetProperty("value").GetProperty("type").GetString());
+        Assert.Equal("string", measurement.GetProperty("unit").GetProperty("type").GetString());
+        Assert.Equal(["Coordinates", "Device_Time", "Event", "IMEI", "Server_Time"], Required(schemas.GetProperty("TrackerEvent")));
+    }
+
     [Theory]
     [InlineData(ApiKeys.ReadOnly, "/api/vehicles/car-unknown")]
     [InlineData(ApiKeys.ReadOnly, "/api/fleet/aggregates")]

@@ -158,6 +158,39 @@ public sealed partial class TelemetryTests
         Assert.DoesNotContain("/dashboard", await reader.GetStringAsync("/openapi/v1.json"));
     }
 
+    [Fact]
+    public async Task A_browser_opens_the_dashboard_with_a_key_it_signs_in_with_and_the_key_goes_nowhere_else()
+    {
+        await using var host = await HostProcess.StartAsync(ApiKeys.AddTo(WebhookSender.Settings()));
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = host.Http.BaseAddress };
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        // Without a key, a browser gets the sign-in page, not a problem document.
+        using var signIn = await browser.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        Assert.Contains("action=\"/dashboard/session\"", await signIn.Content.ReadAsStringAsync());
+
+        static FormUrlEncodedContent Key(string key) => new([new KeyValuePair<string, string>("key", key)]);
+        using var refused = await browser.PostAsync("/dashboard/session", Key(ApiKeys.ReadOnly));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Set-Cookie"));
+
+        using var session = await browser.PostAsync("/dashboard/session", Key(ApiKeys.All));
+        Assert.Equal(HttpStatusCode.SeeOther, session.StatusCode);
+        Assert.Equal("/dashboard/", session.Headers.Location?.OriginalString);
+        var cookie = Assert.Single(session.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/dashboard", cookie, StringComparison.OrdinalIgnoreCase);
+
+        var pair = cookie.Split(';')[0];
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/dashboard/") { Headers = { { "Cookie", pair } } };
+        Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(page)).StatusCode);
+        // The cookie opens the dashboard only: the query API still wants its bearer key.
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/vehicles") { Headers = { { "Cookie", pair } } };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(api)).StatusCode);
+    }
+
     [GeneratedRegex(@"\b(?:fleettwins|orleans|http_server)_[a-z0-9_]+")]
     private static partial Regex MetricName();
 }

@@ -34,6 +34,23 @@ public sealed record ApiKey(byte[] Hash, IReadOnlySet<string> Scopes)
 
         return new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(key)), new HashSet<string>(scopes, StringComparer.Ordinal));
     }
+
+    /// <summary>The configured key <paramref name="presented"/> is, compared with every one in constant time; null when none.</summary>
+    public static ApiKey? Match(IEnumerable<ApiKey> keys, string presented)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        ApiKey? match = null;
+        foreach (var key in keys)
+        {
+            // No early exit: the time taken does not depend on which key (if any) matched.
+            if (CryptographicOperations.FixedTimeEquals(hash, key.Hash))
+            {
+                match = key;
+            }
+        }
+
+        return match;
+    }
 }
 
 /// <summary>The <c>Api</c> section: <c>Api:Keys:N</c>.</summary>
@@ -68,27 +85,26 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
         }
 
         string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
+        string presented;
+        if (!string.IsNullOrEmpty(header))
+        {
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
+            }
+
+            presented = header["Bearer ".Length..].Trim();
+        }
+        else if (Request.Path.StartsWithSegments(DashboardSession.Path) && Request.Cookies[DashboardSession.Cookie] is { Length: > 0 } cookie)
+        {
+            presented = cookie; // a browser on the dashboard, which cannot send a header on its own requests
+        }
+        else
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
-        }
-
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
-        ApiKey? match = null;
-        foreach (var key in Options.Keys)
-        {
-            // No early exit: the time taken does not depend on which key (if any) matched.
-            if (CryptographicOperations.FixedTimeEquals(presented, key.Hash))
-            {
-                match = key;
-            }
-        }
-
+        var match = ApiKey.Match(Options.Keys, presented);
         return Task.FromResult(match is null
             ? AuthenticateResult.Fail("The API key is not valid.")
             : Success("key:" + Convert.ToHexString(match.Hash)[..8], match.Scopes));
@@ -99,6 +115,12 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = 401;
         Response.Headers.WWWAuthenticate = "Bearer";
+        if (DashboardSession.WantsSignIn(Request))
+        {
+            await DashboardSession.WriteSignInPageAsync(Response, result.Failure?.Message);
+            return;
+        }
+
         await WriteProblemAsync(401, "Unauthorized", result.Failure?.Message ?? "An API key is required: Authorization: Bearer <api key>.");
     }
 

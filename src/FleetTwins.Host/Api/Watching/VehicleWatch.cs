@@ -6,7 +6,7 @@ namespace FleetTwins.Host.Api.Watching;
 
 /// <summary>
 /// A live watch of one vehicle twin, for the SSE endpoint and the gRPC stream alike: <c>twin</c> (the snapshot now,
-/// then after every change) and <c>notification</c>, through an Orleans observer the twin calls one-way, whichever
+/// then after every change), <c>notification</c> and <c>command</c> (a command that moved), through an Orleans observer the twin calls one-way, whichever
 /// silo it lives on.
 /// </summary>
 public static class VehicleWatch
@@ -58,6 +58,12 @@ public static class VehicleWatch
         public Task OnNotification(Notification notification)
         {
             session.Post("notification", NotificationView.From(notification));
+            return Task.CompletedTask;
+        }
+
+        public Task OnCommandChanged(FleetTwins.Abstractions.Commands.VehicleCommand command)
+        {
+            session.Post("command", command);
             return Task.CompletedTask;
         }
     }

@@ -15,7 +15,8 @@ public sealed record InversParse(ParseOutcome Outcome, string? DeliveryId, strin
 
 /// <summary>
 /// Turns one INVERS OneAPI event (<c>{"metadata": {...}, "data": {...}}</c>) into canonical events. Pure: no I/O.
-/// Unknown types, properties and enum values are tolerated (INVERS adds them in place); a known property of an
+/// Unknown types, properties and enum values are tolerated (INVERS adds them in place): a state property no reading
+/// takes becomes a device status, and fields nothing reads go with a reading as its <c>extra</c>. A known property of an
 /// unexpected type, or a schema major version this code was not written for, is refused (the message is parked).
 /// </summary>
 public static class InversParser
@@ -36,13 +37,6 @@ public static class InversParser
         ["TripDiscarded"] = [1, 2],
         ["SmokeDetected"] = [1, 2],
         ["SmokeDataReady"] = [1, 2],
-    };
-
-    /// <summary>State properties read into readings; every other scalar property becomes a device status.</summary>
-    private static readonly HashSet<string> Readings = new(StringComparer.Ordinal)
-    {
-        "mileage_in_kilometers", "state_of_charge_or_fuel_level_in_percent", "fuel_level_in_percent",
-        "remaining_range_in_kilometers", "position",
     };
 
     /// <param name="body">The message body.</param>
@@ -81,8 +75,8 @@ public static class InversParser
                 "TripStarted" => TripStarted(data, occurredAt),
                 "TripEnded" or "TripMetricsReady" => TripEnded(data, occurredAt),
                 "TripDiscarded" => [new TripDiscarded(TripId(data)) { At = occurredAt }],
-                "SmokeDetected" => [new TrackerEventReported("smoke_detected", null, null) { At = occurredAt }],
-                "SmokeDataReady" => [new TrackerEventReported("smoke_data_ready", SmokePeak(data), null) { At = occurredAt }],
+                "SmokeDetected" => [new TrackerEventReported("smoke_detected", null, null) { At = occurredAt, Extra = SmokeExtra(data) }],
+                "SmokeDataReady" => [new TrackerEventReported("smoke_data_ready", SmokePeak(data), null) { At = occurredAt, Extra = SmokeExtra(data) }],
                 _ => throw new InvalidOperationException(type),
             };
             var outcome = limit.Check(new ParseOutcome.Accepted(type, [new ForVehicle(identity, events)]));
@@ -164,6 +158,33 @@ public static class InversParser
             }
         }
 
+        // What nothing reads (custom_fields, reasons, ...) goes with the master data, else the first reading, else a master data of its own.
+        var extra = new ExtraFields().From(vehicle, VehicleFields);
+        foreach (var (name, known) in new[] { ("rental_status", events.OfType<RentalStatusReported>().Any()), ("life_status", events.OfType<ConnectivityReported>().Any()) })
+        {
+            if (!known && vehicle.Optional(name) is { ValueKind: not JsonValueKind.Null } value)
+            {
+                extra.Add(name, value); // an enum value this code does not know
+            }
+        }
+
+        if (data.OptionalObject("vehicle") is not null)
+        {
+            extra.From(data, ["vehicle"]);
+        }
+
+        if (extra.ToJson() is { } json)
+        {
+            var owner = events.FindIndex(e => e is MasterDataReported);
+            if (events.Count == 0)
+            {
+                events.Add(master);
+            }
+
+            owner = owner < 0 ? 0 : owner;
+            events[owner] = events[owner] with { Extra = json };
+        }
+
         identity = identity with { Vin = vin };
         return events;
     }
@@ -179,18 +200,34 @@ public static class InversParser
 
     private static List<VehicleEvent> StateRecorded(JsonElement data, DateTimeOffset occurredAt)
     {
-        var state = data.OptionalObject("state") ?? data;
+        var nested = data.OptionalObject("state");
+        var state = nested ?? data;
         var events = new List<VehicleEvent>();
+        var extras = new List<ExtraFields>(); // beside each event
+        // What no reading takes (fields beside the state, properties that are no {value} or have too long a name) goes with the first reading.
+        var rest = nested is null ? new ExtraFields() : new ExtraFields().From(data, StateRecordedFields);
         foreach (var property in state.EnumerateObject())
         {
-            if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("value", out _))
+            if (nested is null && StateRecordedFields.Contains(property.Name))
             {
+                continue;
+            }
+
+            // A name that is no clean status name (too long, control characters) is kept escaped in extra instead.
+            if (property.Value.ValueKind != JsonValueKind.Object || !property.Value.TryGetProperty("value", out _) || property.Name.Length > 64
+                || property.Name.Any(char.IsControl))
+            {
+                if (property.Value.ValueKind != JsonValueKind.Null)
+                {
+                    rest.Add(property.Name, property.Value);
+                }
+
                 continue;
             }
 
             try
             {
-                ReadStateProperty(property, occurredAt, events);
+                ReadStateProperty(property, occurredAt, events, extras);
             }
             catch (PayloadException e)
             {
@@ -198,14 +235,46 @@ public static class InversParser
             }
         }
 
+        if (!rest.IsEmpty)
+        {
+            if (events.Count == 0)
+            {
+                // Nothing to go with: kept all the same, as a status of its own.
+                events.Add(new DeviceStatusReported("unmodelled", "(object)") { At = occurredAt });
+                extras.Add(new ExtraFields());
+            }
+
+            extras[0].Append(rest);
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            events[i] = events[i] with { Extra = extras[i].ToJson() };
+        }
+
         return events;
     }
 
-    private static void ReadStateProperty(JsonProperty property, DateTimeOffset occurredAt, List<VehicleEvent> events)
+    /// <summary>The fields a VehicleChanged vehicle is read by; the rest goes with its master data.</summary>
+    private static readonly string[] VehicleFields =
+    [
+        "id", "vin", "license_plate", "brand", "model", "custom_name", "fuel_type", "year_of_production", "transmission", "vehicle_type",
+        "life_status", "rental_status",
+    ];
+
+    private static readonly string[] StateRecordedFields = ["vehicle_id", "vehicle", "id", "state"];
+    private static readonly string[] StateItemFields = ["value", "timestamp"];
+    private static readonly string[] SmokeFields = ["vehicle_id", "vehicle", "id", "max_pm2_5", "pm2_5_max"];
+
+    private static string? SmokeExtra(JsonElement data) => new ExtraFields().From(data, SmokeFields).ToJson();
+
+    /// <summary>One state property's reading; its own fields beside value and timestamp (a unit, a quality) go with it.</summary>
+    private static void ReadStateProperty(JsonProperty property, DateTimeOffset occurredAt, List<VehicleEvent> events, List<ExtraFields> extras)
     {
         var item = property.Value;
         var at = item.OptionalTimestamp("timestamp") ?? occurredAt;
         var name = $"{property.Name}.value";
+        var extra = new ExtraFields().From(item, StateItemFields);
         switch (property.Name)
         {
             case "mileage_in_kilometers":
@@ -219,20 +288,32 @@ public static class InversParser
                 break;
             case "position":
                 var position = item.RequiredObject("value");
+                extra.From(position, ["lat", "lon"], "value");
                 events.Add(new LocationReported(position.OptionalNumberInRange("lat", -90, 90) ?? throw Missing($"{name}.lat"),
                     position.OptionalNumberInRange("lon", -180, 180) ?? throw Missing($"{name}.lon"))
                 { At = at });
                 break;
             default:
-                // Unknown properties become device status under their own name: a name that is no clean text is ignored.
-                if (Scalar(item.GetProperty("value")) is { } text && !Readings.Contains(property.Name) && property.Name.Length <= 64
-                    && !property.Name.Any(char.IsControl))
+                var value = item.GetProperty("value");
+                if (Scalar(value) is { } text)
                 {
                     events.Add(new DeviceStatusReported(property.Name, text) { At = at });
+                }
+                else if (value.ValueKind != JsonValueKind.Null)
+                {
+                    // An object, an array or a text no status can show: a status of its kind, the value itself as its extra.
+                    events.Add(new DeviceStatusReported(property.Name, $"({value.ValueKind.ToString().ToLowerInvariant()})") { At = at });
+                    extra.Add("value", value);
+                }
+                else
+                {
+                    return; // null: nothing said
                 }
 
                 break;
         }
+
+        extras.Add(extra);
     }
 
     private static string? Scalar(JsonElement value) => value.ValueKind switch

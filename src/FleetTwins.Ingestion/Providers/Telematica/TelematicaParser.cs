@@ -64,9 +64,23 @@ public static class TelematicaParser
             vin = ReadVehicleState(state, receivedAt, events, out stateTime);
         }
 
-        events.AddRange(extra(stateTime));
+        var own = extra(stateTime).ToList();
+        if (own.Count > 0)
+        {
+            // The event's own fields we do not model (jobId, message, ...) go with the fact it reports.
+            own[0] = own[0] with { Extra = new ExtraFields().From(root, EnvelopeFields).ToJson() };
+        }
+
+        events.AddRange(own);
         return new ForVehicle(new VehicleIdentity(vin, [$"{Provider}:{vehicleId}"]), events);
     }
+
+    private static readonly string[] EnvelopeFields = ["type", "vehicleId", "vehicleState", "currentState", "currentSoc", "targetSoc"];
+    private static readonly string[] VehicleStateFields = ["batteryState", "location", "odo", "staticAttributes"];
+    private static readonly string[] BatteryFields = ["lastUpdated", "soc", "range", "rangeUnit", "isCharging", "isPlugged"];
+    private static readonly string[] LocationFields = ["lastUpdated", "latitude", "longitude"];
+    private static readonly string[] OdometerFields = ["lastUpdated", "value", "unit"];
+    private static readonly string[] AttributeFields = ["make", "model", "nickname", "registration", "year", "country", "vin"];
 
     /// <summary>The state named by <paramref name="field"/>, at the time of the vehicle state it came with.</summary>
     private static Func<DateTimeOffset, IEnumerable<VehicleEvent>> StatusEvent(JsonElement root, string field, Func<string, VehicleEvent> create)
@@ -213,12 +227,18 @@ public static class TelematicaParser
         throw new PayloadException("user is required and must be a non-empty string.");
     }
 
-    /// <summary>Reads <c>vehicleState</c>: battery, location, odometer and static attributes; answers the VIN.</summary>
+    /// <summary>
+    /// Reads <c>vehicleState</c>: battery, location, odometer and static attributes; answers the VIN. What each part carries
+    /// that is not modelled goes with its first reading, and <c>vehicleState</c>'s own such fields with the master data
+    /// (else the first reading).
+    /// </summary>
     private static string? ReadVehicleState(JsonElement state, DateTimeOffset receivedAt, List<VehicleEvent> events, out DateTimeOffset stateTime)
     {
         stateTime = receivedAt;
+        var parts = new List<(int First, ExtraFields Extra)>();
         if (state.OptionalObject("batteryState") is { } battery)
         {
+            var first = events.Count;
             var at = battery.OptionalTimestamp("lastUpdated") ?? receivedAt;
             stateTime = at;
             if (battery.OptionalNumberInRange("soc", 0, 100) is { } soc)
@@ -240,10 +260,13 @@ public static class TelematicaParser
             {
                 events.Add(new PlugStateReported(plugged) { At = at });
             }
+
+            parts.Add((first, new ExtraFields().From(battery, BatteryFields)));
         }
 
         if (state.OptionalObject("location") is { } location)
         {
+            parts.Add((events.Count, new ExtraFields().From(location, LocationFields)));
             events.Add(new LocationReported(location.OptionalNumberInRange("latitude", -90, 90) ?? throw new PayloadException("vehicleState.location.latitude is required."),
                 location.OptionalNumberInRange("longitude", -180, 180) ?? throw new PayloadException("vehicleState.location.longitude is required."))
             {
@@ -253,6 +276,7 @@ public static class TelematicaParser
 
         if (state.OptionalObject("odo") is { } odo && odo.OptionalNumberInRange("value", 0, 10_000_000) is { } distance)
         {
+            parts.Add((events.Count, new ExtraFields().From(odo, OdometerFields)));
             events.Add(new OdometerReported(Units.Kilometres(distance, odo.OptionalString("unit"), "odo.unit")) { At = odo.OptionalTimestamp("lastUpdated") ?? receivedAt });
         }
 
@@ -260,12 +284,20 @@ public static class TelematicaParser
         if (state.OptionalObject("staticAttributes") is { } attributes)
         {
             vin = Json.VinOrNull(attributes.OptionalString("vin"));
+            parts.Add((events.Count, new ExtraFields().From(attributes, AttributeFields)));
             events.Add(new MasterDataReported(attributes.OptionalString("make"), attributes.OptionalString("model"),
                 attributes.OptionalString("nickname"), attributes.OptionalString("registration"), attributes.OptionalInt("year"),
                 attributes.OptionalString("country"), null)
             {
                 At = stateTime,
             });
+        }
+
+        var owner = parts.LastOrDefault(p => events.Count > p.First && events[p.First] is MasterDataReported);
+        (owner.Extra ?? parts.FirstOrDefault(p => events.Count > p.First).Extra)?.From(state, VehicleStateFields, "vehicleState");
+        foreach (var (first, extra) in parts.Where(p => events.Count > p.First))
+        {
+            events[first] = events[first] with { Extra = extra.ToJson() };
         }
 
         return vin;

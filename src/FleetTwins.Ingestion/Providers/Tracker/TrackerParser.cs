@@ -21,11 +21,15 @@ public static class TrackerParser
 {
     public const string Provider = Sources.Tracker;
 
-    /// <summary>The event types the document lists; others are accepted and counted.</summary>
+    /// <summary>The event types the document lists; others are applied all the same (their location, and an alarm of their kind) and counted as unknown-type (IngestionMetrics).</summary>
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "overspeed", "fuel_fill", "fuel_drain", "geofence_enter", "geofence_exit", "tampering", "power_cut", "sos",
     };
+
+    /// <summary>The fields the document names; anything else a tracker sends is kept on the alarm as <c>extra</c>.</summary>
+    private static readonly string[] DocumentedFields =
+        ["Event", "IMEI", "Device_Time", "Server_Time", "Coordinates", "Changes", "Geofence_Name", "Location"];
 
     /// <param name="body">The push.</param>
     /// <param name="maxClockSkew">How far Device_Time may be ahead of Server_Time.</param>
@@ -61,9 +65,9 @@ public static class TrackerParser
             var address = root.OptionalString("Location");
             var deliveryId = ContentHash(imei, kind, deviceTime, latitude, longitude, changes, geofence);
             kind = kind.ToLowerInvariant();
-            if (!EventTypes.Contains(kind))
+            if (kind.Length > 64)
             {
-                return new TrackerParse(new ParseOutcome.UnknownType(kind), deliveryId);
+                throw new PayloadException("Event must be at most 64 characters."); // kept on the twin as the alarm's kind
             }
 
             if (kind is "geofence_enter" or "geofence_exit" && string.IsNullOrWhiteSpace(geofence))
@@ -75,7 +79,7 @@ public static class TrackerParser
             VehicleEvent[] events =
             [
                 new LocationReported(latitude, longitude, address) { At = deviceTime },
-                new TrackerEventReported(kind, changes, geofence) { At = deviceTime },
+                new TrackerEventReported(kind, changes, geofence) { At = deviceTime, Extra = new ExtraFields().From(root, DocumentedFields).ToJson() },
             ];
             var outcome = limit.Check(new ParseOutcome.Accepted(kind, [new ForVehicle(identity, events)]));
             return new TrackerParse(outcome, outcome is ParseOutcome.Invalid ? null : deliveryId);

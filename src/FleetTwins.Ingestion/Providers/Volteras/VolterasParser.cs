@@ -116,33 +116,69 @@ public static class VolterasParser
         var vehicle = root.RequiredObject("vehicle");
         var identity = new VehicleIdentity(Json.VinOrNull(vehicle.OptionalString("vin")), [$"{Provider}:{vehicle.RequiredId("id")}"]);
         var at = root.RequiredTimestamp("timestamp");
+        var extra = new ExtraFields();
         VehicleEvent? e = metric switch
         {
-            "STATE_OF_CHARGE" => new StateOfChargeReported(Value(root, "stateOfCharge", 0, 100)),
+            "STATE_OF_CHARGE" => new StateOfChargeReported(Units.Percent(Value(root, "stateOfCharge", 0, 100), Unit(root, "stateOfCharge"), "stateOfCharge.unit")),
             "ENERGY_REMAINING" => new EnergyRemainingReported(Units.KilowattHours(Value(root, "energyRemainingKwh", 0, 10_000), Unit(root, "energyRemainingKwh"), "energyRemainingKwh.unit")),
-            "LOCATION" => Location(root),
+            "LOCATION" => Location(root, extra),
             "ODOMETER" => new OdometerReported(Units.Kilometres(Value(root, "odometer", 0, 10_000_000), Unit(root, "odometer"), "odometer.unit")),
             "RANGE" => new RangeReported(Units.Kilometres(Value(root, "range", 0, 100_000), Unit(root, "range"), "range.unit")),
             "TIRES" => new TirePressureReported(root.RequiredString("position"),
                 Units.Kilopascals(Value(root, "pressure", 0, 10_000), Unit(root, "pressure"), "pressure.unit")),
-            "OEM_ALERT" => OemAlert(root.RequiredObject("oemAlert")),
+            "OEM_ALERT" => OemAlert(root.RequiredObject("oemAlert"), extra),
             "CHARGING_STATE" => new ChargingStateReported(root.RequiredString("state").ToUpperInvariant()),
             "DEPARTURE_TIMES" => Departures(root.RequiredArray("departureTimes")),
-            "OTHER_CHARGING_DATA" => ChargingData(root.RequiredArray("data")),
-            "OTHER_LOCATION_DATA" => MotionData(root.RequiredArray("data")),
+            "OTHER_CHARGING_DATA" => ChargingData(root.RequiredArray("data"), extra),
+            "OTHER_LOCATION_DATA" => MotionData(root.RequiredArray("data"), extra),
             _ => null,
         };
-        return e is null ? null : [new ForVehicle(identity, [e with { At = at }])];
+        if (e is null)
+        {
+            return null;
+        }
+
+        // What the payload carries beyond what this metric reads: kept on the reading (docs/INGESTION.md, extra).
+        extra.From(root, TelemetryFields.GetValueOrDefault(metric, []).Append("metricType").Append("vehicle").Append("timestamp").ToHashSet())
+            .From(vehicle, VehicleFields, "vehicle");
+        if (MeasuredObject.TryGetValue(metric, out var measured))
+        {
+            extra.From(root.RequiredObject(measured), UnitAndValue, measured);
+        }
+
+        return [new ForVehicle(identity, [e with { At = at, Extra = extra.ToJson() }])];
     }
+
+    /// <summary>The top-level fields each metric type reads.</summary>
+    private static readonly Dictionary<string, string[]> TelemetryFields = new(StringComparer.Ordinal)
+    {
+        ["STATE_OF_CHARGE"] = ["stateOfCharge"], ["ENERGY_REMAINING"] = ["energyRemainingKwh"], ["LOCATION"] = ["location"],
+        ["ODOMETER"] = ["odometer"], ["RANGE"] = ["range"], ["TIRES"] = ["pressure", "position"], ["OEM_ALERT"] = ["oemAlert"],
+        ["CHARGING_STATE"] = ["state"], ["DEPARTURE_TIMES"] = ["departureTimes"], ["OTHER_CHARGING_DATA"] = ["data"], ["OTHER_LOCATION_DATA"] = ["data"],
+    };
+
+    /// <summary>The metrics whose value is a <c>{unit, value}</c> object, and its name.</summary>
+    private static readonly Dictionary<string, string> MeasuredObject = new(StringComparer.Ordinal)
+    {
+        ["STATE_OF_CHARGE"] = "stateOfCharge", ["ENERGY_REMAINING"] = "energyRemainingKwh", ["ODOMETER"] = "odometer", ["RANGE"] = "range", ["TIRES"] = "pressure",
+    };
+
+    private static readonly string[] UnitAndValue = ["unit", "value"];
+    private static readonly string[] VehicleFields = ["id", "vin"];
+    private static readonly string[] OemAlertFields =
+        ["status", "oemCode", "oemMessage", "severity", "mappedCode", "mappedMessage", "affectedComponent", "recommendedAction", "type"];
 
     private static double Value(JsonElement root, string name, double min, double max) =>
         root.RequiredObject(name).OptionalNumberInRange("value", min, max) ?? throw new PayloadException($"{name}.value is required and must be a number.");
 
     private static string? Unit(JsonElement root, string name) => root.RequiredObject(name).OptionalString("unit");
 
-    private static LocationReported Location(JsonElement root)
+    private static LocationReported Location(JsonElement root, ExtraFields extra)
     {
-        var value = root.RequiredObject("location").RequiredObject("value");
+        var location = root.RequiredObject("location");
+        Units.Degrees(location.OptionalString("unit"), "location.unit");
+        var value = location.RequiredObject("value");
+        extra.From(location, UnitAndValue, "location").From(value, ["latitude", "longitude"], "location.value");
         return new LocationReported(
             value.OptionalNumberInRange("latitude", -90, 90) ?? throw new PayloadException("location.value.latitude is required."),
             value.OptionalNumberInRange("longitude", -180, 180) ?? throw new PayloadException("location.value.longitude is required."))
@@ -151,8 +187,9 @@ public static class VolterasParser
         };
     }
 
-    private static OemAlertReported OemAlert(JsonElement alert)
+    private static OemAlertReported OemAlert(JsonElement alert, ExtraFields extra)
     {
+        extra.From(alert, OemAlertFields); // oemMetadata, and whatever Volteras adds
         var status = alert.RequiredString("status").ToUpperInvariant();
         return new OemAlertReported(alert.RequiredString("oemCode"), status is "ACTIVE" or "OPEN" or "RAISED",
             alert.OptionalString("severity"), alert.OptionalString("oemMessage"), alert.OptionalString("mappedCode"),
@@ -185,29 +222,35 @@ public static class VolterasParser
         return new DepartureTimesReported(departures) { At = default };
     }
 
-    /// <summary><c>data</c>: <c>[{key, unit, value}]</c>; unknown keys are ignored (Volteras adds them).</summary>
-    private static ChargingDataReported ChargingData(JsonElement items)
+    /// <summary>
+    /// <c>data</c>: <c>[{key, unit, value}]</c>, each value in a unit we convert (else 400); keys we do not model (Volteras
+    /// adds them) are kept in <paramref name="extra"/>.
+    /// </summary>
+    private static ChargingDataReported ChargingData(JsonElement items, ExtraFields extra)
     {
         double? maxSoc = null, remaining = null, power = null, current = null;
         bool? doorOpen = null;
         string? latch = null;
+        double? In(JsonElement item, string key, double min, double max, Func<double, string?, string, double> convert) =>
+            item.OptionalNumberInRange("value", min, max) is { } value ? convert(value, item.OptionalString("unit"), $"{key}.unit") : null;
         foreach (var (key, item) in KeyedItems(items))
         {
             switch (key)
             {
-                case "maxStateOfCharge": maxSoc = item.OptionalNumberInRange("value", 0, 100); break;
-                case "chargeRemainingTime": remaining = item.OptionalNumberInRange("value", 0, 100_000); break;
-                case "chargePowerLevel": power = item.OptionalNumberInRange("value", -10_000, 10_000); break;
-                case "chargeCurrentLimit": current = item.OptionalNumberInRange("value", 0, 10_000); break;
+                case "maxStateOfCharge": maxSoc = In(item, key, 0, 100, Units.Percent); break;
+                case "chargeRemainingTime": remaining = In(item, key, 0, 100_000, Units.Minutes); break;
+                case "chargePowerLevel": power = In(item, key, -10_000_000, 10_000_000, Units.Kilowatts); break;
+                case "chargeCurrentLimit": current = In(item, key, 0, 10_000, Units.Amperes); break;
                 case "chargePortDoorOpen": doorOpen = item.OptionalBool("value"); break;
                 case "chargePortLatch": latch = item.OptionalString("value"); break;
+                default: extra.Add(key, item); break;
             }
         }
 
         return new ChargingDataReported(maxSoc, remaining, power, current, doorOpen, latch) { At = default };
     }
 
-    private static MotionReported MotionData(JsonElement items)
+    private static MotionReported MotionData(JsonElement items, ExtraFields extra)
     {
         double? speed = null, heading = null, elevation = null;
         foreach (var (key, item) in KeyedItems(items))
@@ -217,8 +260,14 @@ public static class VolterasParser
                 case "speed":
                     speed = item.OptionalNumberInRange("value", 0, 1000) is { } s ? Units.KilometresPerHour(s, item.OptionalString("unit"), "speed unit") : null;
                     break;
-                case "heading" or "direction": heading = item.OptionalNumberInRange("value", 0, 360); break;
-                case "elevation" or "altitude": elevation = item.OptionalNumberInRange("value", -1000, 10_000); break;
+                case "heading" or "direction":
+                    Units.Degrees(item.OptionalString("unit"), $"{key} unit");
+                    heading = item.OptionalNumberInRange("value", 0, 360);
+                    break;
+                case "elevation" or "altitude":
+                    elevation = item.OptionalNumberInRange("value", -1000, 40_000) is { } m ? Units.Metres(m, item.OptionalString("unit"), $"{key} unit") : null;
+                    break;
+                default: extra.Add(key, item); break;
             }
         }
 

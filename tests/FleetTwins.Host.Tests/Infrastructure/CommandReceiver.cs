@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace FleetTwins.Host.Tests.Infrastructure;
+
+/// <summary>An integration's HTTP receiver: verifies the signature, records each command, answers its provider command id.</summary>
+public sealed class CommandReceiver : IAsyncDisposable
+{
+    /// <summary>The Standard Webhooks secret a test host signs commands with for this receiver.</summary>
+    public const string Secret = "whsec_Y29tbWFuZC1kaXNwYXRjaC10ZXN0LXNlY3JldA==";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<(string Id, JsonElement Body)> received = new();
+    private int refused;
+
+    private CommandReceiver(WebApplication app, string url)
+    {
+        this.app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    /// <summary>While set, every delivery is answered 503.</summary>
+    public volatile bool Down;
+
+    public int Refused => Volatile.Read(ref refused);
+
+    public IReadOnlyList<(string Id, JsonElement Body)> Received => [.. received];
+
+    public static string ProviderCommandId(string commandId) => $"vp-{commandId[^12..]}";
+
+    public static async Task<CommandReceiver> StartAsync(string secret = Secret)
+    {
+        var port = FreePorts.Next();
+        // A content root of its own: the test output holds the host's appsettings.json, whose endpoints would win.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var receiver = new CommandReceiver(app, $"http://127.0.0.1:{port}/commands");
+        var verifier = new SvixVerifier([secret]);
+        app.MapPost("/commands", async (HttpContext context) =>
+        {
+            if (receiver.Down)
+            {
+                Interlocked.Increment(ref receiver.refused);
+                return Results.StatusCode(503);
+            }
+
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer);
+            var headers = new SvixHeaders(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
+            var check = verifier.Verify(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
+            if (!check.IsValid)
+            {
+                return Results.StatusCode(401);
+            }
+
+            receiver.received.Enqueue((check.MessageId!, JsonDocument.Parse(buffer.ToArray()).RootElement.Clone()));
+            return Results.Ok(new { providerCommandId = ProviderCommandId(check.MessageId!) });
+        });
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+}
