@@ -47,7 +47,7 @@ public static class Json
         {
             try
             {
-                RequireText(document.RootElement);
+                RequireText(document.RootElement, "");
             }
             catch
             {
@@ -59,35 +59,39 @@ public static class Json
         return document;
     }
 
-    private static void RequireText(JsonElement element)
+    /// <summary>Every key and string under <paramref name="element"/> is text; the first that is not is named by its path.</summary>
+    private static void RequireText(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
+                    string name;
                     try
                     {
-                        _ = property.Name;
+                        name = property.Name;
                     }
                     catch (InvalidOperationException)
                     {
-                        throw new PayloadException("A key is not valid text (it holds an unpaired UTF-16 surrogate).");
+                        throw new PayloadException($"A key{(path.Length == 0 ? "" : $" in {path}")} is not valid text (it holds an unpaired UTF-16 surrogate).");
                     }
 
-                    RequireText(property.Value);
+                    RequireText(property.Value, path.Length == 0 ? name : $"{path}.{name}");
                 }
 
                 break;
             case JsonValueKind.Array:
+                var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    RequireText(item);
+                    RequireText(item, $"{path}[{index++}]");
                 }
 
                 break;
             case JsonValueKind.String:
-                element.Text("a value");
+                // The path is the sender's own keys: shown up to 80 characters.
+                element.Text(path.Length == 0 ? "a value" : path.Length <= 80 ? path : $"{path[..80]}…");
                 break;
         }
     }
