@@ -50,7 +50,9 @@ kill "$naive_pid"; wait "$naive_pid" 2>/dev/null || true
 
 echo "== FleetTwins, embedded profile on its SQLite file (synchronous=FULL, the default)"
 start_host "/tmp/fleettwins-bench-durable-embedded-$$.log" FleetTwins__Profile=Embedded FleetTwins__DataPath="$(bench_data_file durable)" \
-  RateLimits__Webhooks__PermitsPerSecond=0 Ingestion__Volteras__Secrets__0="$secret"
+  Benchmark__FloorEndpoints=true RateLimits__Webhooks__PermitsPerSecond=0 Ingestion__Volteras__Secrets__0="$secret"
+# The floor first, as in the cluster run below: the same warm-up (JIT, connections) before the twin path is measured.
+echo "embedded floor (warm-up):" >&2; drive "$host_url" --prefix /webhooks/floor > /dev/null
 host0=$(ticks "$host_pid")
 echo "embedded twin:" >&2; embedded=$(drive "$host_url")
 host1=$(ticks "$host_pid")
