@@ -45,9 +45,10 @@ public sealed partial class HostProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <summary>Starts the host with the given settings (as environment variables) and waits until it is ready.</summary>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null)
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null,
+        string? workingDirectory = null)
     {
-        var host = Launch(settings, args: []);
+        var host = Launch(settings, args: [], workingDirectory);
         await host.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60));
         return host;
     }
@@ -104,12 +105,12 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>A fresh folder for a host's data file; the caller deletes it (a restart test keeps one across two hosts).</summary>
     public static string NewDataFolder() => Directory.CreateTempSubdirectory("fleettwins-data-").FullName;
 
-    private static HostProcess Launch(IReadOnlyDictionary<string, string> settings, string[] args)
+    private static HostProcess Launch(IReadOnlyDictionary<string, string> settings, string[] args, string? workingDirectory = null)
     {
         var directory = HostOutputDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = directory,
+            WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -135,7 +136,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         // Each embedded host on a data file of its own (the default profile, as a user runs it), deleted with the host;
         // a test that restarts on the same file names it.
         string? dataFolder = null;
-        if (!settings.ContainsKey("FleetTwins__DataPath"))
+        if (!settings.ContainsKey("FleetTwins__DataPath") && workingDirectory is null)
         {
             dataFolder = NewDataFolder();
             start.Environment["FleetTwins__DataPath"] = Path.Combine(dataFolder, "fleettwins.db");

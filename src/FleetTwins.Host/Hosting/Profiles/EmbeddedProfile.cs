@@ -3,6 +3,7 @@ using FleetTwins.Persistence.Hosting;
 using FleetTwins.Persistence.Sqlite.Hosting;
 using FleetTwins.Persistence.Sqlite.Options;
 using FleetTwins.Search.Projection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
 namespace FleetTwins.Host.Hosting.Profiles;
@@ -68,6 +69,14 @@ public sealed class EmbeddedProfile(IConfiguration configuration) : HostingProfi
         silo.UseFleetTwinsSqliteReminderService()
             .AddFleetTwinsSqliteGrainStorage(StorageNames.Twins)
             .AddFleetTwinsSqliteJournal(o => o.Bind(journal));
+    }
+
+    public override void AddHealthChecks(IHealthChecksBuilder checks, string tag)
+    {
+        if (!InMemory)
+        {
+            checks.AddCheck<SqliteWriterCheck>("sqlite", tags: [tag]);
+        }
     }
 
     public override void MapEndpoints(WebApplication app) =>
