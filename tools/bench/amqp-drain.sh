@@ -35,7 +35,8 @@ measure() {
   per_event "$before" "$after" "$count" "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')"
 }
 
-measure embedded FleetTwins__Profile=Embedded
+measure embedded-sqlite FleetTwins__Profile=Embedded FleetTwins__DataPath="$(bench_data_file amqp)"
+measure embedded-memory FleetTwins__Profile=Embedded FleetTwins__DataPath=:memory:
 postgres="$(bench_database bench)"
 measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true \
   Ingestion__Telematica__Enabled=false Ingestion__Volteras__Enabled=false Ingestion__Tracker__Enabled=false \

@@ -2,6 +2,7 @@
 # The durable webhook path next to what a user would write instead, in one run on one PostgreSQL, same load:
 #   naive: tools/bench/NaiveReceiver, verify the Svix signature + one upsert per event (dedup by delivery id), 200 after commit;
 #   floor: POST /webhooks/floor/volteras/{type} in the FleetTwins host: body read + signature check, no parse, no grain;
+#   embedded: the embedded profile's real path on its SQLite file, answered after the journal record's commit is synced;
 #   twin:  the cluster profile's real path, answered after the twin's journal record is committed;
 # each closed loop with C requests in flight for D seconds (signed Volteras deliveries of V vehicles from the fleet
 # simulator), then the twin path paced at half its rate for the answer latency under a steady load; ratios at the end.
@@ -47,6 +48,17 @@ done
 naive=$(drive "$naive_url")
 kill "$naive_pid"; wait "$naive_pid" 2>/dev/null || true
 
+echo "== FleetTwins, embedded profile on its SQLite file (synchronous=FULL, the default)"
+start_host "/tmp/fleettwins-bench-durable-embedded-$$.log" FleetTwins__Profile=Embedded FleetTwins__DataPath="$(bench_data_file durable)" \
+  Benchmark__FloorEndpoints=true RateLimits__Webhooks__PermitsPerSecond=0 Ingestion__Volteras__Secrets__0="$secret"
+# The floor first, as in the cluster run below: the same warm-up (JIT, connections) before the twin path is measured.
+echo "embedded floor (warm-up):" >&2; drive "$host_url" --prefix /webhooks/floor > /dev/null
+host0=$(ticks "$host_pid")
+echo "embedded twin:" >&2; embedded=$(drive "$host_url")
+host1=$(ticks "$host_pid")
+awk -v h=$((host1 - host0)) -v t="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN { printf "  cores busy: host %.2f (SQLite writes in the host process)\n", h / t / s }' >&2
+stop_host
+
 echo "== FleetTwins, cluster profile"
 start_host "/tmp/fleettwins-bench-durable-$$.log" FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true \
   Benchmark__FloorEndpoints=true RateLimits__Webhooks__PermitsPerSecond=0 Ingestion__Volteras__Secrets__0="$secret" \
@@ -64,5 +76,6 @@ awk -v h=$((host1 - host0)) -v p=$((pg1 - pg0)) -v t="$(getconf CLK_TCK)" -v s="
 echo "twin at half that rate:" >&2; drive "$host_url" --rate $((twin / 2 > 0 ? twin / 2 : 1)) > /dev/null
 stop_host
 
-awk -v n="$naive" -v f="$floor" -v t="$twin" 'BEGIN {
-  printf "naive %d/s, floor %d/s, twin %d/s: twin / naive = %.2fx, twin / floor = %.0f %%\n", n, f, t, t / n, 100 * t / f }'
+awk -v n="$naive" -v f="$floor" -v t="$twin" -v e="$embedded" 'BEGIN {
+  printf "naive %d/s, floor %d/s, twin %d/s, embedded (SQLite) twin %d/s: twin / naive = %.2fx, embedded / naive = %.2fx, twin / floor = %.0f %%\n",
+    n, f, t, e, t / n, e / n, 100 * t / f }'

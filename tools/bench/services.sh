@@ -17,8 +17,10 @@ else
   own_services=1
 fi
 host_pids=()
+data_dirs=()
 bench_exit() {
   for pid in "${host_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for dir in "${data_dirs[@]}"; do rm -rf "$dir"; done
   if [ "$own_services" -eq 1 ]; then bash tools/services.sh stop >/dev/null 2>&1 || true; fi
 }
 trap bench_exit EXIT
@@ -34,6 +36,14 @@ postgres_admin() { PGPASSWORD=fleettwins PGOPTIONS="--client-min-messages=warnin
 bench_database() {
   postgres_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >&2
   echo "Host=127.0.0.1;Port=$FLEETTWINS_PG_PORT;Username=fleettwins;Password=fleettwins;Database=$1"
+}
+# A fresh SQLite data file for an embedded host (FleetTwins__DataPath), in a folder deleted on exit: bench_data_file NAME.
+# Under /tmp: the same kind of disk a user's ./data would be on here (set BENCH_DATA_DIR to measure another).
+bench_data_file() {
+  local dir
+  dir="$(mktemp -d "${BENCH_DATA_DIR:-/tmp}/fleettwins-bench-data.XXXXXX")"
+  data_dirs+=("$dir")
+  echo "$dir/$1.db"
 }
 # A TCP port on loopback that nothing listens on.
 free_port() {

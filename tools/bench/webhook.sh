@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The webhook path next to its floor, in one run per profile: signed Volteras deliveries from the fleet simulator
+# The webhook path next to its floor, in one run per profile (embedded on its SQLite file, embedded :memory:, cluster): signed Volteras deliveries from the fleet simulator
 # (tools/FleetTwins.Simulator, 1,000 vehicles, with its duplicates and reordering), closed loop with C requests in
 # flight for D seconds, against
 #   floor: POST /webhooks/floor/volteras/{type} in the same host: body read + signature check, no parse, no grain;
@@ -38,7 +38,9 @@ measure() {
   stop_host
 }
 
-measure embedded FleetTwins__Profile=Embedded
+# The embedded profile on its data file (the default: synchronous=FULL), then with nothing kept (:memory:) beside it.
+measure embedded-sqlite FleetTwins__Profile=Embedded FleetTwins__DataPath="$(bench_data_file webhook)"
+measure embedded-memory FleetTwins__Profile=Embedded FleetTwins__DataPath=:memory:
 postgres="$(bench_database webhookbench)"
 measure cluster FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true Ingestion__Telematica__Enabled=false Ingestion__Tracker__Enabled=false \
   "ConnectionStrings__Postgres=$postgres"

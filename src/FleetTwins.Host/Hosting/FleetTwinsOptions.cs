@@ -13,6 +13,12 @@ public sealed class FleetTwinsOptions
     /// <summary>Orleans service id: part of every storage key, so it must never change once there is data.</summary>
     public string ServiceId { get; set; } = "fleettwins";
 
+    /// <summary>
+    /// The embedded profile's SQLite data file (relative to the working directory); <c>:memory:</c> keeps everything in
+    /// this process, and nothing survives a restart.
+    /// </summary>
+    public string DataPath { get; set; } = "./data/fleettwins.db";
+
     /// <summary>Apply the schema in <c>deploy/sql</c> at start-up (cluster profile).</summary>
     public bool MigrateOnStart { get; set; }
 

@@ -73,3 +73,20 @@ internal sealed class PostgresReachableCheck(NpgsqlDataSource dataSource) : IHea
         }
     }
 }
+
+/// <summary>Readiness of the embedded profile's data file: its one writer takes a statement within two seconds.</summary>
+internal sealed class SqliteWriterCheck(FleetTwins.Persistence.Sqlite.Storage.SqliteDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await database.WriteAsync(write => write.Command("SELECT 1").ExecuteScalar()).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            return HealthCheckResult.Healthy($"{database.FullPath} is writable");
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or OperationCanceledException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy($"{database.FullPath}: the writer does not answer", e);
+        }
+    }
+}

@@ -62,6 +62,11 @@ public static class SiloHosting
         public Task StartAsync(CancellationToken cancellationToken)
         {
             logger.LogInformation("FleetTwins {Profile} profile: {Where}", profile.Name, profile.Describe());
+            if (profile.StartupWarning is { } warning)
+            {
+                logger.LogWarning("FleetTwins {Profile} profile: {Warning}", profile.Name, warning);
+            }
+
             return Task.CompletedTask;
         }
 

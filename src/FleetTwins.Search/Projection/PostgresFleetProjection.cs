@@ -78,6 +78,25 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         }
     }
 
+    /// <summary>The same upsert as <see cref="WriteAsync"/>, on a caller's connection and transaction (the <c>migrate --from-sqlite</c> copy).</summary>
+    public static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<VehicleSummary> upserts,
+        CancellationToken cancellationToken)
+    {
+        var rows = upserts.GroupBy(v => v.Id, StringComparer.Ordinal).Select(g => g.MaxBy(v => v.Version)!).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(Upsert, connection, transaction);
+        foreach (var (name, type, values) in Table)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values(rows) });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var where = SqlFilter.Where(query.Filter, now);

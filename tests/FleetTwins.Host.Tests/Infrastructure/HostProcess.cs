@@ -16,6 +16,8 @@ public sealed partial class HostProcess : IAsyncDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
 
+    private string? dataFolder;
+
     private HostProcess(Process process, int httpPort, int grpcPort)
     {
         this.process = process;
@@ -43,9 +45,10 @@ public sealed partial class HostProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <summary>Starts the host with the given settings (as environment variables) and waits until it is ready.</summary>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null)
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null,
+        string? workingDirectory = null)
     {
-        var host = Launch(settings, args: []);
+        var host = Launch(settings, args: [], workingDirectory);
         await host.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60));
         return host;
     }
@@ -93,14 +96,21 @@ public sealed partial class HostProcess : IAsyncDisposable
 
         Http.Dispose();
         process.Dispose();
+        if (dataFolder is not null && Directory.Exists(dataFolder))
+        {
+            Directory.Delete(dataFolder, recursive: true);
+        }
     }
 
-    private static HostProcess Launch(IReadOnlyDictionary<string, string> settings, string[] args)
+    /// <summary>A fresh folder for a host's data file; the caller deletes it (a restart test keeps one across two hosts).</summary>
+    public static string NewDataFolder() => Directory.CreateTempSubdirectory("fleettwins-data-").FullName;
+
+    private static HostProcess Launch(IReadOnlyDictionary<string, string> settings, string[] args, string? workingDirectory = null)
     {
         var directory = HostOutputDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = directory,
+            WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -123,13 +133,22 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.Environment["FleetTwins__Silo__SiloPort"] = FreePorts.Next().ToString();
         start.Environment["FleetTwins__Silo__GatewayPort"] = FreePorts.Next().ToString();
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        // Each embedded host on a data file of its own (the default profile, as a user runs it), deleted with the host;
+        // a test that restarts on the same file names it.
+        string? dataFolder = null;
+        if (!settings.ContainsKey("FleetTwins__DataPath") && workingDirectory is null)
+        {
+            dataFolder = NewDataFolder();
+            start.Environment["FleetTwins__DataPath"] = Path.Combine(dataFolder, "fleettwins.db");
+        }
+
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new HostProcess(process, httpPort, grpcPort);
+        var host = new HostProcess(process, httpPort, grpcPort) { dataFolder = dataFolder };
         process.OutputDataReceived += (_, e) => host.Record(e.Data);
         process.ErrorDataReceived += (_, e) => host.Record(e.Data);
         process.Start();

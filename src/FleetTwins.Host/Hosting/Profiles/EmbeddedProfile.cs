@@ -1,33 +1,82 @@
 using FleetTwins.Abstractions;
 using FleetTwins.Persistence.Hosting;
+using FleetTwins.Persistence.Sqlite.Hosting;
+using FleetTwins.Persistence.Sqlite.Options;
 using FleetTwins.Search.Projection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
 namespace FleetTwins.Host.Hosting.Profiles;
 
 /// <summary>
-/// One silo in one process, nothing else to install: localhost clustering, grain state and reminders in this process,
-/// the fleet projection in memory, and the interactive API reference at <c>/scalar</c>. Push endpoints may run
-/// without credentials (they then answer 401 to every delivery, as the cluster profile would refuse to start).
+/// One silo in one process, nothing else to install: localhost clustering; grain state (journal and snapshots),
+/// reminders and the fleet projection in one SQLite file, <c>FleetTwins:DataPath</c> (FleetTwins.Persistence.Sqlite:
+/// one writer, group commit, WAL); or, with <c>:memory:</c>, all of it in this process. The interactive API reference
+/// at <c>/scalar</c>. Push endpoints may run without credentials (they then answer 401 to every delivery, as the
+/// cluster profile would refuse to start).
 /// </summary>
 public sealed class EmbeddedProfile(IConfiguration configuration) : HostingProfile
 {
+    /// <summary>Where the SQLite writer is tuned (<c>Synchronous</c>, <c>MaxBatchSize</c>).</summary>
+    public const string SqliteSection = "FleetTwins:Sqlite";
+
     public override string Name => "embedded";
 
     public override bool RequiresPushCredentials => false;
 
-    public override string Describe() => "one silo; twins, reminders and the search projection in this process: nothing survives a restart";
+    private string DataPath => configuration.GetFleetTwinsOptions().DataPath;
 
-    public override void AddServices(IServiceCollection services) =>
-        services.AddSingleton<IFleetProjection, InMemoryFleetProjection>();
+    private bool InMemory => DataPath == SqliteOptions.InMemory;
+
+    public override string Describe() => InMemory
+        ? "one silo; twins, reminders, the outbox and the search projection in this process (FleetTwins__DataPath=:memory:)"
+        : $"one silo; twins, reminders, the outbox and the search projection in SQLite {Path.GetFullPath(DataPath)} " +
+          $"(synchronous={Synchronous.ToString().ToUpperInvariant()})";
+
+    public override string? StartupWarning => InMemory
+        ? "FleetTwins__DataPath is :memory: — nothing survives a restart, yet deliveries are acknowledged; for tests only"
+        : null;
+
+    private SqliteSynchronous Synchronous =>
+        configuration.GetSection(SqliteSection).Get<SqliteOptions>()?.Synchronous ?? SqliteSynchronous.Full;
+
+    public override void AddServices(IServiceCollection services)
+    {
+        if (InMemory)
+        {
+            services.AddSingleton<IFleetProjection, InMemoryFleetProjection>();
+            return;
+        }
+
+        var dataPath = DataPath;
+        services.AddFleetTwinsSqliteDatabase(o => o.Bind(configuration.GetSection(SqliteSection)).Configure(s => s.DataPath = dataPath));
+        services.AddSingleton<IFleetProjection, SqliteFleetProjection>();
+    }
 
     public override void ConfigureSilo(ISiloBuilder silo)
     {
         var options = configuration.GetFleetTwinsOptions();
-        silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
-            .UseInMemoryReminderService()
-            .AddFleetTwinsInProcessGrainStorage(StorageNames.Twins)
-            .AddFleetTwinsInProcessJournal(o => o.Bind(configuration.GetSection("FleetTwins:Journal")));
+        silo.UseLocalhostClustering(options.Silo.SiloPort, options.Silo.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        var journal = configuration.GetSection("FleetTwins:Journal");
+        if (InMemory)
+        {
+            silo.UseInMemoryReminderService()
+                .AddFleetTwinsInProcessGrainStorage(StorageNames.Twins)
+                .AddFleetTwinsInProcessJournal(o => o.Bind(journal));
+            return;
+        }
+
+        silo.UseFleetTwinsSqliteReminderService()
+            .AddFleetTwinsSqliteGrainStorage(StorageNames.Twins)
+            .AddFleetTwinsSqliteJournal(o => o.Bind(journal));
+    }
+
+    public override void AddHealthChecks(IHealthChecksBuilder checks, string tag)
+    {
+        if (!InMemory)
+        {
+            checks.AddCheck<SqliteWriterCheck>("sqlite", tags: [tag]);
+        }
     }
 
     public override void MapEndpoints(WebApplication app) =>

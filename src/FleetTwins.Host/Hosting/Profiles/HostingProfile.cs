@@ -22,6 +22,9 @@ public abstract class HostingProfile
     /// <summary>Where this profile keeps state, for the start-up line.</summary>
     public abstract string Describe();
 
+    /// <summary>What an operator must know at start-up about where state lives (logged as a warning), if anything.</summary>
+    public virtual string? StartupWarning => null;
+
     /// <summary>Whether a push endpoint may be served without credentials (only to loopback clients on one box).</summary>
     public abstract bool RequiresPushCredentials { get; }
 
