@@ -67,6 +67,13 @@ try {
   for (const text of ['Readings', 'stateOfCharge', 'Commands', 'Notifications']) {
     if (!(await page.locator('#detail').textContent()).includes(text)) problems.push(`the detail lacks ${text}`);
   }
+  // Its history from the journal: a SOC chart (or why there is none) and its trips.
+  await page.waitForSelector('#detail .history h3', { timeout: 15000 });
+  const history = await page.locator('#detail .history').textContent();
+  for (const text of ['State of charge', 'Trips']) {
+    if (!history.includes(text)) problems.push(`the history lacks ${text}`);
+  }
+  console.log(`HISTORY ${await page.locator('#detail .history svg.soc-chart').count()} chart(s)`);
   // The list is pre-filled with the twin's past notifications: only one more charging-started at its top, after
   // "DETAIL" was printed (the caller sends the event then), proves a live push.
   const before = await page.evaluate(() => [...document.querySelectorAll('#notifications li b')].filter((b) => b.textContent === 'charging-started').length);

@@ -1,7 +1,8 @@
 // A twin in detail: every reading with its source and age, commands with their history, alerts, notifications as
-// they arrive (the twin's own watch), recent trips.
+// they arrive (the twin's own watch), recent trips; its history (SOC chart, trips and their tracks) once on open.
 import { getJson, watch } from './api.js';
 import { age, escape, number } from './format.js';
+import { renderHistory } from './history.js';
 
 const readings = ['stateOfCharge', 'range', 'odometer', 'location', 'motion', 'charging', 'plug', 'chargingTarget',
   'connectivity', 'rental', 'energyRemaining', 'currentTrip', 'masterData'];
@@ -35,6 +36,9 @@ export class Detail {
     this.commands = commands;
     this.notifications = notifications;
     this.render();
+    this.history = this.body.ownerDocument.createElement('section');
+    this.history.className = 'history';
+    renderHistory(this.history, id).then(() => this.render()).catch(() => {});
     this.abort = new AbortController();
     watch(`${path}/watch`, (name, data) => {
       if (name === 'twin') this.twin = data;
@@ -71,5 +75,6 @@ export class Detail {
       <h3>Commands</h3><ul>${commands || '<li class="none">none</li>'}</ul>
       <h3>Notifications <small>live</small></h3><ul id="notifications">${notifications || '<li class="none">none yet</li>'}</ul>
       <h3>Recent trips</h3><ul>${trips || '<li class="none">none</li>'}</ul>`;
+    if (this.history) this.body.append(this.history);
   }
 }
