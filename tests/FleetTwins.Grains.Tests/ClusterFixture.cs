@@ -29,6 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The twins' journal, one for the whole cluster (as a database would be).</summary>
     public InProcessTwinJournal Journal { get; }
 
+    /// <summary>The twins' snapshot archive, one for the whole cluster (history's base).</summary>
+    public InProcessTwinSnapshotArchive Archive { get; }
+
     public InProcessTestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
@@ -36,12 +39,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     public ClusterFixture()
     {
         Journal = new(Microsoft.Extensions.Options.Options.Create(new JournalOptions()), Clock);
+        Archive = new(Microsoft.Extensions.Options.Options.Create(new JournalOptions()), Clock);
         Sink = new RecordingSink(Clock);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Twins);
             silo.Services.AddSingleton<FleetTwins.Abstractions.Persistence.ITwinJournal>(Journal);
+            silo.Services.AddSingleton<FleetTwins.Abstractions.Persistence.ITwinSnapshotArchive>(Archive);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.AddFleetTwinsGrains(new ConfigurationBuilder().Build());

@@ -135,6 +135,91 @@ public sealed class Commands(Api api, bool json)
         return 0;
     }
 
+    /// <summary>
+    /// <c>history &lt;id&gt; [reading] [--from t] [--to t] [--limit n] [--all]</c>: a twin's accepted readings of one kind
+    /// (stateOfCharge by default) in source-time order, late ones marked; a page, or (with --all) every page.
+    /// </summary>
+    public async Task<int> HistoryAsync(Arguments args)
+    {
+        var id = Uri.EscapeDataString(args.Required(1, "the twin id"));
+        var reading = args.Positional.ElementAtOrDefault(2) ?? "stateOfCharge";
+        var items = await PagesAsync($"api/vehicles/{id}/history?reading={Uri.EscapeDataString(reading)}{Window(args)}", args);
+        if (json)
+        {
+            Output.Json(new JsonArray([.. items.Select(i => i.DeepClone())]));
+            return 0;
+        }
+
+        Output.Table(["AT", "KEY", "VALUE", "SOURCE", "", "DELIVERY"], items.Select(i => (IReadOnlyList<string>)
+        [
+            Output.Text(i, "at"), Output.Text(i, "key"), Describe(i), Output.Text(i, "source"),
+            i["late"]?.GetValue<bool>() == true ? "late" : "", Output.Text(i, "deliveryId"),
+        ]));
+        Console.WriteLine($"{items.Count} {reading} readings");
+        return 0;
+
+        static string Describe(JsonNode i) => i["latitude"] is not null
+            ? $"{Output.Text(i, "latitude")},{Output.Text(i, "longitude")}"
+            : i["value"] is not null ? $"{Output.Text(i, "value")} {Output.Text(i, "unit")}".TrimEnd('-', ' ') : Output.Text(i, "state");
+    }
+
+    /// <summary><c>trips &lt;id&gt; [--from t] [--to t] [--limit n] [--all] [--track tripId]</c>: a twin's trips, or one trip's track.</summary>
+    public async Task<int> TripsAsync(Arguments args)
+    {
+        var id = Uri.EscapeDataString(args.Required(1, "the twin id"));
+        if (args.Get("--track") is { } tripId)
+        {
+            var track = await api.GetAsync($"api/vehicles/{id}/trips/{Uri.EscapeDataString(tripId)}/track");
+            if (json)
+            {
+                Output.Json(track);
+                return 0;
+            }
+
+            var coordinates = track["geometry"]!["coordinates"]!.AsArray();
+            var times = track["properties"]!["times"]!.AsArray();
+            Output.Table(["AT", "LAT", "LON"], coordinates.Select((c, n) => (IReadOnlyList<string>)
+                [times[n]!.GetValue<string>(), c![1]!.ToString(), c[0]!.ToString()]));
+            Console.WriteLine($"{coordinates.Count} positions");
+            return 0;
+        }
+
+        var items = await PagesAsync($"api/vehicles/{id}/trips?{Window(args).TrimStart('&')}", args);
+        if (json)
+        {
+            Output.Json(new JsonArray([.. items.Select(i => i.DeepClone())]));
+            return 0;
+        }
+
+        Output.Table(["TRIP", "STARTED", "ENDED", "KM", "KWH", "SOC USED", "POSITIONS", "SOURCE"], items.Select(t => (IReadOnlyList<string>)
+        [
+            Output.Text(t, "id"), Output.Text(t, "startedAt"), Output.Text(t, "endedAt"), Output.Text(t, "distanceKm"),
+            Output.Text(t, "energyUsedKwh"), Output.Text(t, "socUsed"), Output.Text(t, "positions"), Output.Text(t, "source"),
+        ]));
+        Console.WriteLine($"{items.Count} trips");
+        return 0;
+    }
+
+    private static string Window(Arguments args) =>
+        (args.Get("--from") is { } from ? $"&from={Uri.EscapeDataString(from)}" : "")
+        + (args.Get("--to") is { } to ? $"&to={Uri.EscapeDataString(to)}" : "")
+        + (args.Int("--limit") is { } limit ? $"&limit={limit}" : "");
+
+    /// <summary>The items of a page, or of every page with --all (following nextCursor).</summary>
+    private async Task<List<JsonNode>> PagesAsync(string path, Arguments args)
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var page = await api.GetAsync(cursor is null ? path : $"{path}&cursor={Uri.EscapeDataString(cursor)}");
+            items.AddRange(page["items"]!.AsArray().Select(i => i!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null && args.Has("--all"));
+        return items;
+    }
+
     /// <summary><c>watch [id] [--filter f]</c>: a twin's (or the fleet's) changes and notifications, live, one line each.</summary>
     public async Task<int> WatchAsync(Arguments args, CancellationToken cancellationToken)
     {

@@ -8,6 +8,8 @@ const string Usage = """
       resolve --vin V | --imei I | --provider P --id X
       search [filter] [--sort s] [--limit n] [--all]    e.g. search charging = CHARGING and soc < 20
       watch [id] [--filter f]                   live changes and notifications of a twin, or of the fleet
+      history <id> [reading] [--from t] [--to t] [--limit n] [--all]   accepted readings (stateOfCharge, location, ...), late ones marked
+      trips <id> [--from t] [--to t] [--limit n] [--all] | trips <id> --track <tripId>   trips with km, kWh, SOC used; a trip's positions
       command <id> <COMMAND> [--arg name=value]... [--idempotency-key k] [--wait]
       parked list [--limit n] | parked replay [--limit n]
       link <id> <alias> | unlink <id> <alias>   bind an alias (imei:..., invers:..., volteras:..., telematica:..., vin:...) to a twin, or unbind it
@@ -71,6 +73,8 @@ try
         "resolve" => await commands.ResolveAsync(parsed),
         "search" => await commands.SearchAsync(parsed),
         "watch" => await commands.WatchAsync(parsed, cancel.Token),
+        "history" => await commands.HistoryAsync(parsed),
+        "trips" => await commands.TripsAsync(parsed),
         "command" => await commands.CommandAsync(parsed, cancel.Token),
         "parked" => await commands.ParkedAsync(parsed),
         "link" => await commands.LinkAsync(parsed),

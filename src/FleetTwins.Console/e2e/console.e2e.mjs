@@ -93,6 +93,11 @@ try {
   expect((await text('#geofences')).includes('inside Depot'), 'not inside the Depot geofence');
   expect((await text('#alias-history')).includes('imei:'), 'no alias history');
   expect(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/.test(await text('#detail .twin-top')), 'no time shown as YYYY-MM-DD HH:MM UTC');
+  // Its history from the journal: a SOC chart (or why there is none) and its trips.
+  await page.waitForSelector('#detail .history h3', { timeout: 15000 });
+  const history = await page.locator('#detail .history').textContent();
+  expect(['State of charge', 'Trips'].every((t) => history.includes(t)), `the history lacks its chart or trips: ${history.slice(0, 200)}`);
+  console.log(`HISTORY ${await page.locator('#detail .history svg.soc-chart').count()} chart(s)`);
   console.log(`DETAIL ${twinId}`);
   await page.screenshot({ path: `${shots}/console-detail.png` });
 

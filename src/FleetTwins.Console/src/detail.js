@@ -1,8 +1,10 @@
 // A twin in detail: alerts, every reading with its source and age, commands (send one, follow it live), notifications
-// as they arrive, tires, charging details, departure times, alarms, geofences, status, alias history and recent trips.
+// as they arrive, tires, charging details, departure times, alarms, geofences, status, alias history and recent trips;
+// its history (SOC chart, trips and their tracks, history.js) once on open.
 // Everything live comes from the twin's own watch: `twin`, `notification` and `command` events.
 import { ApiError, getJson, postJson, watch } from './api.js';
 import { agoHtml, escape, number, quantity, severityClass, silent, span, when, words } from './format.js';
+import { renderHistory } from './history.js';
 
 const knownCommands = ['START_CHARGING', 'STOP_CHARGING', 'SET_CHARGE_LIMIT', 'LOCK_DOORS', 'UNLOCK_DOORS', 'OPEN_CHARGE_PORT'];
 const dayNames = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
@@ -77,6 +79,11 @@ export class Detail {
     this.notifications = notifications.map((n) => ({ ...n, live: false }));
     this.layout();
     this.render();
+    // The history is read once on open, below the parts drawn again on each change.
+    const history = this.body.ownerDocument.createElement('section');
+    history.className = 'history';
+    this.body.append(history);
+    renderHistory(history, id).catch(() => {});
     this.abort = new AbortController();
     watch(`${path}/watch`, (name, data) => {
       if (name === 'twin') this.twin = data;

@@ -8,15 +8,19 @@ namespace FleetTwins.Grains.Vehicles;
 /// journal (<see cref="ITwinJournal"/>, group-committed with other twins' records; the twin answers only after the
 /// commit), the whole state written as a snapshot to its grain storage now and then, off the path of the answer.
 /// Activation reads the snapshot and replays the journal after it. The snapshot carries the journal sequence it holds.
+/// Each snapshot written is also kept in the snapshot archive, when the profile has one: the base history replays from.
 /// </summary>
 internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwinState> snapshot, ITwinJournal journal,
-    Serializer serializer, SnapshotOptions options)
+    Serializer serializer, SnapshotOptions options, ITwinSnapshotArchive? archive = null)
 {
     /// <summary>The journal sequence the stored snapshot holds.</summary>
     private long snapshotted = snapshot.State.JournalSequence;
 
     /// <summary>The sequence retention was last told is covered by a snapshot.</summary>
     private long covered = snapshot.State.JournalSequence;
+
+    /// <summary>The version last archived (a snapshot of an unchanged state is not archived again).</summary>
+    private long archived;
 
     private VehicleTwinState State => snapshot.State;
 
@@ -67,8 +71,15 @@ internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwi
     public async Task SnapshotAsync()
     {
         var sequence = State.JournalSequence;
+        var version = State.Version;
         await snapshot.WriteStateAsync();
         snapshotted = Math.Max(snapshotted, sequence);
+        if (archive is not null && version > archived)
+        {
+            // After the stored snapshot: the archive never holds a state storage does not.
+            await archive.ArchiveAsync(new ArchivedSnapshot(twinId, version, sequence, State.UpdatedAt, serializer.SerializeToArray(State)));
+            archived = version;
+        }
     }
 
     /// <summary>Tells retention what the stored snapshot covers, when that moved on.</summary>

@@ -70,7 +70,8 @@ public sealed class VehicleTwinGrain(
     {
         // Twins stored before the identity rules (878c12c and earlier) may hold a second VIN: it is let go here, so that
         // the next delivery of that VIN makes its own twin instead of being refused for ever.
-        persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value);
+        persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value,
+            ServiceProvider.GetService(typeof(ITwinSnapshotArchive)) as ITwinSnapshotArchive);
         if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
         {
             ScheduleSnapshot();

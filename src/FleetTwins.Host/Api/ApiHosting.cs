@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class ApiHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = StatusCodePageAsync });
         app.MapVehicleEndpoints();
+        app.MapHistoryEndpoints();
         app.MapTwinEndpoints();
         app.MapCommandEndpoints();
         app.MapWatchEndpoints();

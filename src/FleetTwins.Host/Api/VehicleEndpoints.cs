@@ -20,7 +20,7 @@ public static class VehicleEndpoints
     {
         var vehicles = routes.MapGroup("/api/vehicles").WithTags("Vehicles");
         vehicles.MapGet("/{id}", GetAsync).WithName("GetVehicle")
-            .WithSummary("The vehicle twin; ETag / If-None-Match for conditional reads.")
+            .WithSummary("The vehicle twin (with asOf=<time>: as it was then, rebuilt from its journal); ETag / If-None-Match for conditional reads.")
             .Produces<VehicleTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
         vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle")
             .WithSummary("Registers a vehicle twin (created when new) and binds its VIN and aliases; 409 names the twin holding one.")
@@ -38,7 +38,7 @@ public static class VehicleEndpoints
             .WithSummary("Sets the target SOC that drives the target-soc-reached notification.")
             .Produces<VehicleTwin>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Command);
         vehicles.MapGet("/{id}/notifications", GetNotificationsAsync).WithName("GetVehicleNotifications")
-            .WithSummary("The twin's latest 100 derived notifications, newest first.")
+            .WithSummary("The twin's latest 100 derived notifications, newest first; with from/to/limit/cursor, those of a window from its history, oldest first, paged.")
             .Produces<IEnumerable<NotificationView>>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
         vehicles.MapPut("/{id}/notification-thresholds", SetThresholdsAsync).WithName("SetNotificationThresholds")
             .WithSummary("This vehicle's overrides of the fleet's notification thresholds.")
@@ -46,11 +46,16 @@ public static class VehicleEndpoints
         return routes;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string id, string? asOf, HttpContext context, IGrainFactory grains, TimeProvider clock)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
             return InvalidId(id);
+        }
+
+        if (asOf is not null)
+        {
+            return await History.HistoryEndpoints.GetAsOfAsync(id, asOf, context, grains, clock);
         }
 
         var twin = await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync();
@@ -152,11 +157,17 @@ public static class VehicleEndpoints
         return twin is null ? NotFound(id) : TypedResults.Ok(twin);
     }
 
-    private static async Task<IResult> GetNotificationsAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> GetNotificationsAsync(string id, string? from, string? to, string? limit, string? cursor, IGrainFactory grains,
+        TimeProvider clock)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
             return InvalidId(id);
+        }
+
+        if (from is not null || to is not null || limit is not null || cursor is not null)
+        {
+            return await History.HistoryEndpoints.GetNotificationsAsync(id, from, to, limit, cursor, grains, clock);
         }
 
         var vehicle = grains.GetGrain<IVehicleTwinGrain>(id);

@@ -121,6 +121,37 @@ internal static class ProtoMapping
     };
 
     /// <summary>A JSON object's text as a <see cref="Google.Protobuf.WellKnownTypes.Struct"/>.</summary>
+    public static HistoryItem ToProto(this FleetTwins.Abstractions.History.HistoryPoint p)
+    {
+        var item = new HistoryItem
+        {
+            Reading = p.Reading, At = Timestamp.FromDateTimeOffset(p.At), Source = p.Source, DeliveryId = p.DeliveryId ?? "",
+            Applied = p.Applied, ReceivedAt = Timestamp.FromDateTimeOffset(p.ReceivedAt), Sequence = p.Sequence,
+        };
+        if (p.Key is { } key) item.Key = key;
+        if (p.Value is { } value) item.Value = value;
+        if (p.Unit is { } unit) item.Unit = unit;
+        if (p.State is { } state) item.State = state;
+        if (p.Latitude is { } latitude) item.Latitude = latitude;
+        if (p.Longitude is { } longitude) item.Longitude = longitude;
+        return item;
+    }
+
+    public static FleetTwins.Grpc.V1.Trip ToProto(this FleetTwins.Abstractions.History.TripRecord t)
+    {
+        var trip = new FleetTwins.Grpc.V1.Trip { Id = t.Id, Source = t.Source, StartedAt = Timestamp.FromDateTimeOffset(t.StartedAt), Positions = t.Positions };
+        if (t.EndedAt is { } ended) trip.EndedAt = Timestamp.FromDateTimeOffset(ended);
+        if (t.DistanceKm is { } distance) trip.DistanceKm = distance;
+        if (t.EnergyUsedKwh is { } energy) trip.EnergyUsedKwh = energy;
+        if (t.SocStart is { } start) trip.SocStart = start;
+        if (t.SocEnd is { } end) trip.SocEnd = end;
+        if (t.SocStart - t.SocEnd is { } used) trip.SocUsed = used;
+        return trip;
+    }
+
+    public static FleetTwins.Grpc.V1.TrackPoint ToProto(this FleetTwins.Abstractions.History.TrackPoint p) =>
+        new() { Latitude = p.Latitude, Longitude = p.Longitude, At = Timestamp.FromDateTimeOffset(p.At) };
+
     public static Struct Struct(string json) => JsonParser.Default.Parse<Struct>(json);
 
     /// <summary>A <see cref="Google.Protobuf.WellKnownTypes.Struct"/> as JSON object text ("{}" when absent).</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
+using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Search.Filters;
@@ -149,6 +150,75 @@ public sealed class VehicleTwinsService(
             {
                 await responseStream.WriteAsync(message, context.CancellationToken);
             }
+        }
+    }
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
+    {
+        RequireTwinId(request.VehicleId, "vehicle_id");
+        var reading = HistoryParameters.Reading(request.Reading)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"reading is one of {string.Join(", ", FleetTwins.Abstractions.History.HistoryReadings.All)}."));
+        var window = Window(request.From, request.To, request.Limit);
+        if (!HistoryParameters.TryHistoryCursor(request.Cursor is { Length: > 0 } c ? c : null, out var after))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "cursor is not one this API gave out."));
+        }
+
+        await RequireVehicleAsync(request.VehicleId);
+        var page = await grains.GetGrain<FleetTwins.Abstractions.History.IVehicleHistoryGrain>(request.VehicleId)
+            .GetHistoryAsync(new FleetTwins.Abstractions.History.HistoryQuery(reading, window.From, window.To, window.Limit, after));
+        var response = new GetHistoryResponse { NextCursor = page.Next is { } next ? HistoryParameters.Cursor(next) : "" };
+        if (page.RetainedFrom is { } retained)
+        {
+            response.RetainedFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(retained);
+        }
+
+        response.Items.AddRange(page.Items.Select(p => p.ToProto()));
+        return response;
+    }
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<ListTripsResponse> ListTrips(ListTripsRequest request, ServerCallContext context)
+    {
+        RequireTwinId(request.VehicleId, "vehicle_id");
+        var window = Window(request.From, request.To, request.Limit);
+        if (!HistoryParameters.TryTripCursor(request.Cursor is { Length: > 0 } c ? c : null, out var after))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "cursor is not one this API gave out."));
+        }
+
+        await RequireVehicleAsync(request.VehicleId);
+        var history = grains.GetGrain<FleetTwins.Abstractions.History.IVehicleHistoryGrain>(request.VehicleId);
+        var page = await history.ListTripsAsync(new FleetTwins.Abstractions.History.TripQuery(window.From, window.To, window.Limit, after));
+        var response = new ListTripsResponse { NextCursor = page.Next is { } next ? HistoryParameters.Cursor(next) : "" };
+        foreach (var trip in page.Items)
+        {
+            var proto = trip.ToProto();
+            if (request.IncludeTrack && await history.GetTrackAsync(trip.Id, HistoryEndpoints.MaxTrackLimit, null) is { } track)
+            {
+                proto.Track.AddRange(track.Points.Select(p => p.ToProto()));
+            }
+
+            response.Trips.Add(proto);
+        }
+
+        return response;
+    }
+
+    /// <summary>The window and limit of a history request, checked as REST checks them.</summary>
+    private HistoryParameters.Window Window(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, int limit)
+    {
+        var (window, error) = HistoryParameters.Check(from?.ToDateTimeOffset().ToString("O"), to?.ToDateTimeOffset().ToString("O"),
+            limit == 0 ? null : limit.ToString(System.Globalization.CultureInfo.InvariantCulture), clock.GetUtcNow());
+        return window ?? throw new RpcException(new Status(StatusCode.InvalidArgument, error!));
+    }
+
+    private async Task RequireVehicleAsync(string id)
+    {
+        if (await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync() is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{id}'."));
         }
     }
 

@@ -8,22 +8,24 @@ namespace FleetTwins.Host.Schema;
 
 /// <summary>
 /// <c>migrate --from-sqlite FILE</c>: copies an embedded data file into the cluster's PostgreSQL (schema applied first) —
-/// grain states, the journal and what snapshots cover, reminders, the fleet projection — in one transaction. Rows the
+/// grain states, the journal and what snapshots cover, archived snapshots, reminders, the fleet projection — in one transaction. Rows the
 /// database holds already are kept (a second run copies nothing twice). The file is opened read-only; stop the
 /// embedded host first so that nothing is written meanwhile.
 /// </summary>
 public sealed class SqliteImport(NpgsqlDataSource dataSource, Serializer serializer, string serviceId, ILogger logger)
 {
-    private static readonly (string Name, string Select, string Insert)[] Tables =
+    private static readonly (string Name, string Table, string Select, string Insert)[] Tables =
     [
-        ("grain states", "SELECT state_name, grain_id, version, payload FROM grain_state",
+        ("grain states", "grain_state", "SELECT state_name, grain_id, version, payload FROM grain_state",
             "INSERT INTO fleettwins_grain_state (service_id, state_name, grain_id, version, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"),
-        ("journal records", "SELECT twin_id, sequence, at, delivery_id, record FROM journal",
+        ("journal records", "journal", "SELECT twin_id, sequence, at, delivery_id, record FROM journal",
             "INSERT INTO fleettwins_journal (service_id, twin_id, sequence, at, delivery_id, record) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"),
-        ("covered marks", "SELECT twin_id, sequence FROM journal_covered",
+        ("covered marks", "journal_covered", "SELECT twin_id, sequence FROM journal_covered",
             "INSERT INTO fleettwins_journal_covered (service_id, twin_id, sequence) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"),
+        ("archived snapshots", "snapshot_archive", "SELECT twin_id, version, sequence, at, state FROM snapshot_archive",
+            "INSERT INTO fleettwins_snapshot_archive (service_id, twin_id, version, sequence, at, state) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"),
         // Orleans' ADO.NET reminder table keeps the period in milliseconds and the grain hash as a signed integer.
-        ("reminders", "SELECT grain_id, reminder_name, start_at, period, grain_hash FROM reminders",
+        ("reminders", "reminders", "SELECT grain_id, reminder_name, start_at, period, grain_hash FROM reminders",
             "INSERT INTO orleansreminderstable (serviceid, grainid, remindername, starttime, period, grainhash, version) VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT DO NOTHING"),
     ];
 
@@ -40,9 +42,12 @@ public sealed class SqliteImport(NpgsqlDataSource dataSource, Serializer seriali
         await using var target = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
         var counts = new Dictionary<string, (long, long)>();
-        foreach (var (name, select, insert) in Tables)
+        foreach (var (name, table, select, insert) in Tables)
         {
-            counts[name] = await CopyAsync(source, target, transaction, select, insert, cancellationToken);
+            // A file written before a table existed (snapshot_archive came with the history) has none of its rows.
+            counts[name] = HasTable(source, table)
+                ? await CopyAsync(source, target, transaction, select, insert, cancellationToken)
+                : (0, 0);
         }
 
         counts["fleet projection rows"] = await CopyProjectionAsync(source, target, transaction, cancellationToken);
@@ -77,6 +82,14 @@ public sealed class SqliteImport(NpgsqlDataSource dataSource, Serializer seriali
         }
 
         return (seen, copied);
+    }
+
+    private static bool HasTable(SqliteConnection source, string table)
+    {
+        using var command = source.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        command.Parameters.AddWithValue("$name", table);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     /// <summary>SQLite keeps times as UTC ticks and periods as ticks; PostgreSQL takes timestamps and milliseconds.</summary>

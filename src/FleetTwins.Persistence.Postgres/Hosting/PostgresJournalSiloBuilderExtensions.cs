@@ -15,8 +15,8 @@ namespace FleetTwins.Persistence.Postgres.Hosting;
 public static class PostgresJournalSiloBuilderExtensions
 {
     /// <summary>
-    /// The journal over the silo's <see cref="NpgsqlDataSource"/> (table <c>fleettwins_journal</c>), with its batching
-    /// and the retention that deletes covered records older than <see cref="JournalOptions.Retention"/>.
+    /// The journal over the silo's <see cref="NpgsqlDataSource"/> (table <c>fleettwins_journal</c>) and the snapshot
+    /// archive (<c>fleettwins_snapshot_archive</c>), with their batching and the retention that deletes covered records older than <see cref="JournalOptions.Retention"/>.
     /// </summary>
     public static ISiloBuilder AddFleetTwinsPostgresJournal(this ISiloBuilder silo,
         Action<OptionsBuilder<JournalOptions>>? journal = null, Action<OptionsBuilder<PostgresJournalOptions>>? batching = null)
@@ -30,6 +30,9 @@ public static class PostgresJournalSiloBuilderExtensions
         silo.Services.AddSingleton(services => new PostgresTwinJournal(services.GetRequiredService<NpgsqlDataSource>(),
             services.GetRequiredService<IOptions<ClusterOptions>>(), services.GetRequiredService<IOptions<PostgresJournalOptions>>().Value));
         silo.Services.AddSingleton<ITwinJournal>(services => services.GetRequiredService<PostgresTwinJournal>());
+        silo.Services.AddSingleton(services => new PostgresTwinSnapshotArchive(services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<IOptions<ClusterOptions>>(), services.GetRequiredService<IOptions<PostgresJournalOptions>>().Value));
+        silo.Services.AddSingleton<ITwinSnapshotArchive>(services => services.GetRequiredService<PostgresTwinSnapshotArchive>());
         silo.Services.AddSingleton<JournalRetention>();
         silo.Services.AddHostedService(services => services.GetRequiredService<JournalRetention>());
         return silo;

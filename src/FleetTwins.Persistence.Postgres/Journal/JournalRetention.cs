@@ -10,7 +10,8 @@ namespace FleetTwins.Persistence.Postgres.Journal;
 /// <summary>
 /// Deletes journal records older than <see cref="JournalOptions.Retention"/> that a snapshot holds, in batches of
 /// <see cref="JournalOptions.DeleteBatchSize"/>, every <see cref="JournalOptions.RetentionPeriod"/>; a record no
-/// snapshot covers stays, however old. One silo of the cluster does it at a time (an advisory lock).
+/// snapshot covers stays, however old. Archived snapshots older than the retention go too, but for each twin's newest
+/// such one. One silo of the cluster does it at a time (an advisory lock).
 /// </summary>
 public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster, IOptions<JournalOptions> options,
     TimeProvider clock, ILogger<JournalRetention> logger) : BackgroundService
@@ -23,6 +24,15 @@ public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<Clust
             SELECT j.ctid FROM fleettwins_journal j
             JOIN fleettwins_journal_covered c ON c.service_id = j.service_id AND c.twin_id = j.twin_id
             WHERE j.service_id = $1 AND j.at < $2 AND j.sequence <= c.sequence
+            LIMIT $3))
+        """;
+
+    // Archived snapshots older than the retention, but for the newest of them per twin (the base of the oldest records).
+    private const string DeleteArchiveSql = """
+        DELETE FROM fleettwins_snapshot_archive WHERE ctid = ANY(ARRAY(
+            SELECT a.ctid FROM fleettwins_snapshot_archive a
+            WHERE a.service_id = $1 AND a.at < $2 AND EXISTS (SELECT 1 FROM fleettwins_snapshot_archive b
+                WHERE b.service_id = a.service_id AND b.twin_id = a.twin_id AND b.at < $2 AND b.version > a.version)
             LIMIT $3))
         """;
 
@@ -53,7 +63,7 @@ public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<Clust
         }
     }
 
-    /// <summary>Deletes what may go, batch by batch, while this silo holds the lock; answers how many records went.</summary>
+    /// <summary>Deletes what may go, batch by batch, while this silo holds the lock; answers how many journal records went.</summary>
     public async Task<long> TrimAsync(CancellationToken cancellationToken)
     {
         var before = (clock.GetUtcNow() - options.Value.Retention).UtcDateTime;
@@ -70,14 +80,19 @@ public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<Clust
                 }
             }
 
-            await using var delete = new NpgsqlCommand(DeleteSql, connection, transaction);
-            delete.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.ServiceId });
-            delete.Parameters.Add(new NpgsqlParameter { Value = before });
-            delete.Parameters.Add(new NpgsqlParameter { Value = options.Value.DeleteBatchSize });
-            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+            var deleted = new long[2];
+            foreach (var (sql, i) in new[] { (DeleteSql, 0), (DeleteArchiveSql, 1) })
+            {
+                await using var delete = new NpgsqlCommand(sql, connection, transaction);
+                delete.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.ServiceId });
+                delete.Parameters.Add(new NpgsqlParameter { Value = before });
+                delete.Parameters.Add(new NpgsqlParameter { Value = options.Value.DeleteBatchSize });
+                deleted[i] = await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
-            total += deleted;
-            if (deleted < options.Value.DeleteBatchSize)
+            total += deleted[0];
+            if (deleted.Max() < options.Value.DeleteBatchSize)
             {
                 return total;
             }

@@ -19,12 +19,16 @@ public static class SqliteSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>The twins' journal in the data file, and the retention that deletes covered records older than <see cref="JournalOptions.Retention"/>.</summary>
+    /// <summary>
+    /// The twins' journal and snapshot archive in the data file, and the retention that deletes covered records (and
+    /// archived snapshots) older than <see cref="JournalOptions.Retention"/>.
+    /// </summary>
     public static ISiloBuilder AddFleetTwinsSqliteJournal(this ISiloBuilder silo, Action<Microsoft.Extensions.Options.OptionsBuilder<JournalOptions>>? journal = null)
     {
         silo.Services.AddJournalOptions(journal);
         silo.Services.AddSingleton<SqliteTwinJournal>();
         silo.Services.AddSingleton<ITwinJournal>(services => services.GetRequiredService<SqliteTwinJournal>());
+        silo.Services.AddSingleton<ITwinSnapshotArchive, SqliteTwinSnapshotArchive>();
         silo.Services.AddSingleton<SqliteJournalRetention>();
         silo.Services.AddHostedService(services => services.GetRequiredService<SqliteJournalRetention>());
         return silo;

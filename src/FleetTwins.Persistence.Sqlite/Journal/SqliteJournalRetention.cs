@@ -22,6 +22,15 @@ public sealed class SqliteJournalRetention(SqliteDatabase database, IOptions<Jou
             LIMIT $p1)
         """;
 
+    // Archived snapshots older than the retention, but for the newest of them per twin (the base of the oldest records).
+    private const string DeleteArchiveSql = """
+        DELETE FROM snapshot_archive WHERE rowid IN (
+            SELECT a.rowid FROM snapshot_archive a
+            WHERE a.at < $p0 AND EXISTS (SELECT 1 FROM snapshot_archive b
+                WHERE b.twin_id = a.twin_id AND b.at < $p0 AND b.version > a.version)
+            LIMIT $p1)
+        """;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RetentionPeriod, clock);
@@ -49,15 +58,22 @@ public sealed class SqliteJournalRetention(SqliteDatabase database, IOptions<Jou
         }
     }
 
-    /// <summary>Deletes what may go, batch by batch; answers how many records went.</summary>
+    /// <summary>Deletes what may go, batch by batch, journal records then archived snapshots; answers how many journal records went.</summary>
     public async Task<long> TrimAsync(CancellationToken cancellationToken)
     {
         var before = (clock.GetUtcNow() - options.Value.Retention).UtcTicks;
+        var records = await DeleteInBatchesAsync(DeleteSql, before, cancellationToken);
+        await DeleteInBatchesAsync(DeleteArchiveSql, before, cancellationToken);
+        return records;
+    }
+
+    private async Task<long> DeleteInBatchesAsync(string sql, long before, CancellationToken cancellationToken)
+    {
         var size = options.Value.DeleteBatchSize;
         long total = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var deleted = await database.WriteAsync(write => write.Execute(DeleteSql, before, size));
+            var deleted = await database.WriteAsync(write => write.Execute(sql, before, size));
             total += deleted;
             if (deleted < size)
             {

@@ -45,6 +45,17 @@ public static class SqliteSchema
             version INTEGER NOT NULL,
             payload BLOB NOT NULL) WITHOUT ROWID;
         """,
+        // 2: every snapshot a twin wrote, the bases of the history's asOf (SqliteTwinSnapshotArchive).
+        """
+        CREATE TABLE snapshot_archive (
+            twin_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            state BLOB NOT NULL,
+            PRIMARY KEY (twin_id, version));
+        CREATE INDEX snapshot_archive_at ON snapshot_archive (twin_id, at);
+        """,
     ];
 
     /// <summary>How many steps this build knows.</summary>

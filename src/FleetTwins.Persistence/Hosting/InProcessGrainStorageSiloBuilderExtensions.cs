@@ -19,12 +19,16 @@ public static class InProcessGrainStorageSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Adds the twins' journal, kept in this process only; its options from <paramref name="configure"/>.</summary>
+    /// <summary>
+    /// Adds the twins' journal and snapshot archive (the history's base), kept in this process only; its options from
+    /// <paramref name="configure"/>.
+    /// </summary>
     public static ISiloBuilder AddFleetTwinsInProcessJournal(this ISiloBuilder silo, Action<OptionsBuilder<JournalOptions>>? configure = null)
     {
         silo.Services.AddJournalOptions(configure);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<ITwinJournal, InProcessTwinJournal>();
+        silo.Services.AddSingleton<ITwinSnapshotArchive, InProcessTwinSnapshotArchive>();
         return silo;
     }
 

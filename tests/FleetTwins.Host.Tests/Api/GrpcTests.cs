@@ -161,4 +161,48 @@ public sealed class GrpcTests(KeyedHostFixture fixture) : IClassFixture<KeyedHos
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Contains("fleettwins.v1.VehicleTwins", call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
     }
+
+    [Fact]
+    public async Task GetHistory_and_ListTrips_answer_what_the_journal_holds_and_reject_bad_windows()
+    {
+        var vin = ApiKeys.NewVin();
+        var sender = new WebhookSender(ApiKeys.Client(fixture.Host, null));
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var stop = start.AddMinutes(35);
+        foreach (var (soc, minute) in new[] { (80.0, 0), (75.0, 20), (78.0, 10) })
+        {
+            (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, soc, start.AddMinutes(minute)))).EnsureSuccessStatusCode();
+        }
+
+        (await sender.VolterasAsync("device.telemetry", HistoryApiTests.Location(vin, 37.78, -122.41, start.AddMinutes(5)))).EnsureSuccessStatusCode();
+        (await sender.VolterasAsync("journey.updated", HistoryApiTests.Journey(vin, $"j-{vin}", start, stop))).EnsureSuccessStatusCode();
+
+        var first = await Client.GetHistoryAsync(new GetHistoryRequest { VehicleId = vin, Reading = "stateOfCharge", Limit = 2 }, Bearer(ApiKeys.ReadOnly));
+        Assert.Equal([80.0, 78.0], first.Items.Select(i => i.Value));
+        Assert.NotEmpty(first.NextCursor);
+        var rest = await Client.GetHistoryAsync(
+            new GetHistoryRequest { VehicleId = vin, Reading = "stateOfCharge", Limit = 2, Cursor = first.NextCursor }, Bearer(ApiKeys.ReadOnly));
+        Assert.Equal([75.0], rest.Items.Select(i => i.Value));
+        Assert.Empty(rest.NextCursor);
+        Assert.Equal([true, false], first.Items.Select(i => i.Applied)); // 78 (minute 10) arrived after 75 (minute 20)
+
+        var trips = await Client.ListTripsAsync(new ListTripsRequest { VehicleId = vin, IncludeTrack = true }, Bearer(ApiKeys.ReadOnly));
+        var trip = Assert.Single(trips.Trips);
+        Assert.Equal((25.5, 5.2, 8.0), (trip.DistanceKm, trip.EnergyUsedKwh, trip.SocUsed));
+        Assert.Equal([(37.78, -122.41)], trip.Track.Select(p => (p.Latitude, p.Longitude)));
+
+        var tooLong = await Assert.ThrowsAsync<RpcException>(() => Client.GetHistoryAsync(new GetHistoryRequest
+        {
+            VehicleId = vin, Reading = "stateOfCharge",
+            From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start.AddDays(-60)),
+            To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start),
+        }, Bearer(ApiKeys.ReadOnly)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, tooLong.StatusCode);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.GetHistoryAsync(
+            new GetHistoryRequest { VehicleId = vin, Reading = "nonsense" }, Bearer(ApiKeys.ReadOnly)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Client.ListTripsAsync(
+            new ListTripsRequest { VehicleId = "nobody-" + vin }, Bearer(ApiKeys.ReadOnly)).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
 }

@@ -55,6 +55,10 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         { "GET", "/api/rate-limits/volteras:VEHICLE:v-1" },
         { "POST", "/api/parked/replay" },
         { "PUT", "/api/vehicles/car-1/notification-thresholds" },
+        { "GET", "/api/vehicles/car-1/history?reading=stateOfCharge" },
+        { "GET", "/api/vehicles/car-1/trips" },
+        { "GET", "/api/vehicles/car-1/trips/t-1/track" },
+        { "GET", "/api/vehicles/car-1?asOf=2026-11-30T10:00:00Z" },
     };
 
     [Theory]
@@ -110,11 +114,17 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
                      "/api/vehicles/{id}/watch", "/api/chargers/{id}", "/api/alerts/{id}", "/api/accounts/{id}", "/api/fleet/watch",
                      "/api/fleet/aggregates", "/webhooks/telematica", "/webhooks/volteras/{eventType}", "/webhooks/tracker",
                      "/api/vehicles/{id}/aliases", "/api/vehicles/{id}/aliases/{alias}", "/api/vehicles/registry",
+                     "/api/vehicles/{id}/history", "/api/vehicles/{id}/trips", "/api/vehicles/{id}/trips/{tripId}/track",
                  })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
 
+        var history = paths.GetProperty("/api/vehicles/{id}/history").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["id", "reading", "from", "to", "limit", "cursor"], history);
+        Assert.Contains(paths.GetProperty("/api/vehicles/{id}").GetProperty("get").GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "asOf");
         Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("scheme").GetString());
         var search = paths.GetProperty("/api/vehicles").GetProperty("get").GetProperty("responses");
         Assert.True(search.TryGetProperty("429", out _), "the rate limit's 429 is not documented");

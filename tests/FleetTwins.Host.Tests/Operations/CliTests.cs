@@ -79,6 +79,43 @@ public sealed class CliTests
         Assert.Contains("usage: fleettwins", usage.Error);
     }
 
+    [Fact]
+    public async Task The_cli_lists_a_twins_history_and_trips_and_a_trips_track()
+    {
+        await using var host = await HostProcess.StartAsync(ApiKeys.AddTo(WebhookSender.Settings()));
+        var sender = new WebhookSender(host.Http);
+        var vin = ApiKeys.NewVin();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        foreach (var (soc, minute) in new[] { (81.5, 0), (79.0, 20), (80.0, 10) })
+        {
+            (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, soc, start.AddMinutes(minute)))).EnsureSuccessStatusCode();
+        }
+
+        (await sender.VolterasAsync("device.telemetry", Api.HistoryApiTests.Location(vin, 37.7801, -122.4101, start.AddMinutes(5)))).EnsureSuccessStatusCode();
+        (await sender.VolterasAsync("journey.updated", Api.HistoryApiTests.Journey(vin, $"j-{vin}", start, start.AddMinutes(35)))).EnsureSuccessStatusCode();
+
+        var history = await RunAsync(host, "history", vin, "--limit", "2", "--all");
+        Assert.Equal(0, history.ExitCode);
+        var rows = history.Output.Split('\n').Where(l => l.Contains("volteras")).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Matches(@"81\.5 percent\s+volteras\s+volteras:", rows[0]);
+        Assert.Matches(@"80 percent\s+volteras\s+late", rows[1]);
+        Assert.Contains("3 stateOfCharge readings", history.Output);
+        var json = JsonDocument.Parse((await RunAsync(host, "history", vin, "location", "--json")).Output).RootElement;
+        Assert.Equal(37.7801, Assert.Single(json.EnumerateArray()).GetProperty("latitude").GetDouble());
+
+        var trips = await RunAsync(host, "trips", vin);
+        Assert.Equal(0, trips.ExitCode);
+        Assert.Matches($@"j-{vin}\s+\S+\s+\S+\s+25\.5\s+5\.2\s+8\s+1\s+volteras", trips.Output);
+        var track = await RunAsync(host, "trips", vin, "--track", $"j-{vin}");
+        Assert.Matches(@"37\.7801\s+-122\.4101", track.Output);
+        Assert.Contains("1 positions", track.Output);
+
+        var bad = await RunAsync(host, "history", vin, "nonsense");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("reading is one of", bad.Output + bad.Error);
+    }
+
     private static List<string> Snapshot(List<string> lines)
     {
         lock (lines)

@@ -50,6 +50,7 @@ public sealed class MigrateFromSqliteTests
             var (exitCode, output) = await HostProcess.RunAsync(settings, "migrate", "--from-sqlite", file);
             Assert.True(exitCode == 0, output);
             Assert.Contains("journal records copied", output);
+            Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM fleettwins_snapshot_archive") >= vins.Count, "archived snapshots copied");
             var journal = await database.ScalarAsync<long>("SELECT count(*) FROM fleettwins_journal");
             Assert.True(journal >= vins.Count * 3, $"{journal} journal records");
             Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'timeouts'"));
