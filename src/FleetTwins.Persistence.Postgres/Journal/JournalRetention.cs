@@ -1,5 +1,5 @@
+using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +14,7 @@ namespace FleetTwins.Persistence.Postgres.Journal;
 /// such one. One silo of the cluster does it at a time (an advisory lock).
 /// </summary>
 public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster, IOptions<JournalOptions> options,
-    TimeProvider clock, ILogger<JournalRetention> logger) : BackgroundService
+    TimeProvider clock, ILogger<JournalRetention> logger) : JournalRetentionService(options, clock, logger)
 {
     /// <summary>Serialises retention across silos; an arbitrary constant private to FleetTwins.</summary>
     private const long AdvisoryLockKey = 0x466C_6565_744A_726E;
@@ -36,37 +36,12 @@ public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<Clust
             LIMIT $3))
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetentionPeriod, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    var deleted = await TrimAsync(stoppingToken);
-                    if (deleted > 0)
-                    {
-                        logger.LogInformation("Journal retention deleted {Count} records older than {Retention}", deleted, options.Value.Retention);
-                    }
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
-                {
-                    logger.LogWarning(e, "Journal retention failed; trying again in {Period}", options.Value.RetentionPeriod);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
+    protected override bool IsTransient(Exception failure) => failure is NpgsqlException or TimeoutException;
 
     /// <summary>Deletes what may go, batch by batch, while this silo holds the lock; answers how many journal records went.</summary>
-    public async Task<long> TrimAsync(CancellationToken cancellationToken)
+    public override async Task<long> TrimAsync(CancellationToken cancellationToken)
     {
-        var before = (clock.GetUtcNow() - options.Value.Retention).UtcDateTime;
+        var before = Cutoff.UtcDateTime;
         long total = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -86,13 +61,13 @@ public sealed class JournalRetention(NpgsqlDataSource dataSource, IOptions<Clust
                 await using var delete = new NpgsqlCommand(sql, connection, transaction);
                 delete.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.ServiceId });
                 delete.Parameters.Add(new NpgsqlParameter { Value = before });
-                delete.Parameters.Add(new NpgsqlParameter { Value = options.Value.DeleteBatchSize });
+                delete.Parameters.Add(new NpgsqlParameter { Value = Options.DeleteBatchSize });
                 deleted[i] = await delete.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
             total += deleted[0];
-            if (deleted.Max() < options.Value.DeleteBatchSize)
+            if (deleted.Max() < Options.DeleteBatchSize)
             {
                 return total;
             }

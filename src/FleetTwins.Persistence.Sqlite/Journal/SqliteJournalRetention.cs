@@ -1,7 +1,7 @@
+using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
 using FleetTwins.Persistence.Sqlite.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ namespace FleetTwins.Persistence.Sqlite.Journal;
 /// them), every <see cref="JournalOptions.RetentionPeriod"/>; a record no snapshot covers stays, however old.
 /// </summary>
 public sealed class SqliteJournalRetention(SqliteDatabase database, IOptions<JournalOptions> options, TimeProvider clock,
-    ILogger<SqliteJournalRetention> logger) : BackgroundService
+    ILogger<SqliteJournalRetention> logger) : JournalRetentionService(options, clock, logger)
 {
     private const string DeleteSql = """
         DELETE FROM journal WHERE rowid IN (
@@ -31,37 +31,12 @@ public sealed class SqliteJournalRetention(SqliteDatabase database, IOptions<Jou
             LIMIT $p1)
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetentionPeriod, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    var deleted = await TrimAsync(stoppingToken);
-                    if (deleted > 0)
-                    {
-                        logger.LogInformation("Journal retention deleted {Count} records older than {Retention}", deleted, options.Value.Retention);
-                    }
-                }
-                catch (SqliteException e)
-                {
-                    logger.LogWarning(e, "Journal retention failed; trying again in {Period}", options.Value.RetentionPeriod);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
+    protected override bool IsTransient(Exception failure) => failure is SqliteException;
 
     /// <summary>Deletes what may go, batch by batch, journal records then archived snapshots; answers how many journal records went.</summary>
-    public async Task<long> TrimAsync(CancellationToken cancellationToken)
+    public override async Task<long> TrimAsync(CancellationToken cancellationToken)
     {
-        var before = (clock.GetUtcNow() - options.Value.Retention).UtcTicks;
+        var before = Cutoff.UtcTicks;
         var records = await DeleteInBatchesAsync(DeleteSql, before, cancellationToken);
         await DeleteInBatchesAsync(DeleteArchiveSql, before, cancellationToken);
         return records;
@@ -69,7 +44,7 @@ public sealed class SqliteJournalRetention(SqliteDatabase database, IOptions<Jou
 
     private async Task<long> DeleteInBatchesAsync(string sql, long before, CancellationToken cancellationToken)
     {
-        var size = options.Value.DeleteBatchSize;
+        var size = Options.DeleteBatchSize;
         long total = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
