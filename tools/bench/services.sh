@@ -45,23 +45,30 @@ bench_data_file() {
   data_dirs+=("$dir")
   echo "$dir/$1.db"
 }
-# A TCP port on loopback that nothing listens on.
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+# TCP ports on loopback that nothing listens on, distinct from one another: free_ports [N=1], one per line.
+# Drawn below the kernel's ephemeral range (ip_local_port_range), where no outgoing connection of the simulator,
+# the broker or a host that just stopped can hold the port: a connect probe sees only listeners, not those.
+free_ports() {
+  local count="${1:-1}" low port given=" "
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  while [ "$count" -gt 0 ]; do
+    port=$((10000 + RANDOM % (low - 10000)))
+    case "$given" in *" $port "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"; given+="$port "; count=$((count - 1))
+    fi
   done
 }
+free_port() { free_ports 1; }
 # Starts the host in the background on free ports with the given settings (NAME=value ...), logging to LOG, and
 # waits until it answers /health/ready: start_host LOG settings... ; sets $host_url and $host_pid.
 start_host() {
   local log="$1"; shift
-  local http grpc
-  http="$(free_port)"; grpc="$(free_port)"
+  local http grpc silo gateway
+  read -r http grpc silo gateway <<< "$(free_ports 4 | tr '\n' ' ')"
   ( cd "$host" && exec env "$@" ${BENCH_ENV:-} Kestrel__Endpoints__Http__Url="http://127.0.0.1:$http" \
-      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc" FleetTwins__Silo__SiloPort="$(free_port)" \
-      FleetTwins__Silo__GatewayPort="$(free_port)" Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll ) > "$log" 2>&1 &
+      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc" FleetTwins__Silo__SiloPort="$silo" \
+      FleetTwins__Silo__GatewayPort="$gateway" Logging__LogLevel__Default=Warning dotnet FleetTwins.Host.dll ) > "$log" 2>&1 &
   host_pid=$!
   host_pids+=("$host_pid")
   host_url="http://127.0.0.1:$http"
@@ -77,7 +84,8 @@ wait_ready() {
   local deadline=$((SECONDS + 180))
   until curl -sf -o /dev/null "$1/health/ready"; do
     if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$host_pid" 2>/dev/null; then
-      echo "the host at $1 did not become ready; its log ($2):" >&2; tail -20 "$2" >&2; exit 1
+      echo "the host at $1 did not become ready; its first errors and the end of its log ($2):" >&2
+      grep -m 5 -E '^(crit|fail)|Exception: ' "$2" >&2 || true; tail -20 "$2" >&2; exit 1
     fi
     sleep 0.2
   done
