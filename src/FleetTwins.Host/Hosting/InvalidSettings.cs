@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Hosting;
@@ -54,6 +55,10 @@ public static class InvalidSettings
         AggregateException aggregate when aggregate.InnerExceptions.All(i => Failures(i).Count > 0) => [.. aggregate.InnerExceptions.SelectMany(Failures)],
         // A value that does not convert to the option's type ("Failed to convert configuration value at 'X' to ...").
         InvalidOperationException when e.Source == "Microsoft.Extensions.Configuration.Binder" => [e.Message],
+        // An endpoint another process listens on (a second host started beside the first): Kestrel's own message
+        // names the address.
+        IOException { InnerException: AddressInUseException } =>
+            [$"Kestrel:Endpoints: {e.Message} Stop what listens there, or give this host another address (Kestrel__Endpoints__Http__Url, Kestrel__Endpoints__Grpc__Url)."],
         _ => [],
     };
 }

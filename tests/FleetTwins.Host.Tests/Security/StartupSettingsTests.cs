@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using FleetTwins.Host.Tests.Infrastructure;
+using FleetTwins.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Security;
 
@@ -52,5 +55,23 @@ public sealed class StartupSettingsTests
         Assert.Equal(1, exitCode);
         Assert.Contains("Api:Keys:0: an API key must be at least 16 characters", output);
         Assert.Contains("Api:Keys:1: an API key must be at least 16 characters", output);
+    }
+
+    [Fact]
+    public async Task An_address_another_process_listens_on_exits_1_with_one_line_naming_it()
+    {
+        // A second host started beside the first one: its HTTP address is taken.
+        var port = FreePorts.Next();
+        using var first = new TcpListener(IPAddress.Loopback, port);
+        first.Start();
+        var settings = WebhookSender.Settings();
+        settings["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{port}";
+
+        var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("Invalid setting: Kestrel:Endpoints: ", StringComparison.Ordinal)
+            && l.Contains($"127.0.0.1:{port}", StringComparison.Ordinal) && l.Contains("address already in use", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output);
     }
 }
