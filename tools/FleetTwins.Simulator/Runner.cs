@@ -121,10 +121,7 @@ public sealed class Runner(Options options)
         }
 
         var secret = delivery.Provider == "volteras" ? options.VolterasSecret : options.TelematicaSecret;
-        var at = DateTimeOffset.UtcNow;
-        request.Headers.Add("svix-id", delivery.Id);
-        request.Headers.Add("svix-timestamp", at.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("svix-signature", SvixVerifier.Sign(secret, delivery.Id, at, delivery.Body));
+        SignedDelivery.AddHeaders(request.Headers, SignedDelivery.SvixPrefix, secret, delivery.Id, DateTimeOffset.UtcNow, delivery.Body);
         return request;
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using FleetTwins.Grains.Commands;
 using FleetTwins.Ingestion.Signatures;
@@ -22,12 +21,7 @@ public sealed class WebhookDispatchChannel(HttpClient http, CommandWebhookOption
     public async Task<DispatchReceipt> SendAsync(CommandDispatch dispatch, CancellationToken cancellationToken)
     {
         var body = DispatchBody.Serialize(dispatch);
-        var now = clock.GetUtcNow();
-        using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("webhook-id", dispatch.CommandId);
-        request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("webhook-signature", SvixVerifier.Sign(receiver.Secret, dispatch.CommandId, now, body));
+        using var request = SignedDelivery.Post(receiver.Url, SignedDelivery.StandardWebhooksPrefix, receiver.Secret, dispatch.CommandId, clock.GetUtcNow(), body);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using FleetTwins.Grains.Notifications;
 using FleetTwins.Abstractions.Notifications;
@@ -34,12 +33,7 @@ public sealed class WebhookNotificationSink(HttpClient http, IReadOnlyList<Webho
                 using var data = JsonDocument.Parse(n.DataJson);
                 var body = JsonSerializer.SerializeToUtf8Bytes(new { type = n.Type, timestamp = n.At, data = new { n.Id, n.Type, n.TwinId, n.At, n.Reason, Data = data.RootElement } },
                     JsonSerializerOptions.Web);
-                var now = clock.GetUtcNow();
-                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Add("webhook-id", n.Id);
-                request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString());
-                request.Headers.Add("webhook-signature", SvixVerifier.Sign(endpoint.Secret, n.Id, now, body));
+                using var request = SignedDelivery.Post(endpoint.Url, SignedDelivery.StandardWebhooksPrefix, endpoint.Secret, n.Id, clock.GetUtcNow(), body);
                 if (n.TraceParent is { } traceParent)
                 {
                     request.Headers.Add("traceparent", traceParent); // the receiver can continue the delivery's trace

@@ -30,12 +30,7 @@ public sealed class WebhookSender(HttpClient http)
     {
         var id = messageId ?? $"msg_{Guid.NewGuid():N}";
         var at = timestamp ?? DateTimeOffset.UtcNow;
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add($"{headerPrefix}-id", id);
-        request.Headers.Add($"{headerPrefix}-timestamp", at.ToUnixTimeSeconds().ToString());
-        request.Headers.Add($"{headerPrefix}-signature", SvixVerifier.Sign(secret, id, at, body));
-        return http.SendAsync(request);
+        return http.SendAsync(SignedDelivery.Post(path, headerPrefix, secret, id, at, body));
     }
 
     public Task<HttpResponseMessage> TelematicaAsync(byte[] body, string? messageId = null) =>

@@ -29,11 +29,7 @@ async Task SendAsync(string vehicleVin, double soc, DateTimeOffset at)
     }));
     var id = $"msg_{Guid.NewGuid():N}";
     var now = DateTimeOffset.UtcNow;
-    using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/volteras/device.telemetry") { Content = new ByteArrayContent(body) };
-    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-    request.Headers.Add("svix-id", id);
-    request.Headers.Add("svix-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-    request.Headers.Add("svix-signature", SvixVerifier.Sign(secret, id, now, body));
+    using var request = SignedDelivery.Post("/webhooks/volteras/device.telemetry", SignedDelivery.SvixPrefix, secret, id, now, body);
     using var response = await http.SendAsync(request);
     response.EnsureSuccessStatusCode();
 }

@@ -147,11 +147,7 @@ static async Task<int> LagAsync(string url, string secret, string key, int sampl
             stateOfCharge = new { unit = "percent", value = soc },
         }));
         var id = $"msg_{Guid.NewGuid():N}";
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/volteras/device.telemetry") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("svix-id", id);
-        request.Headers.Add("svix-timestamp", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("svix-signature", SvixVerifier.Sign(secret, id, at, body));
+        using var request = SignedDelivery.Post("/webhooks/volteras/device.telemetry", SignedDelivery.SvixPrefix, secret, id, at, body);
         (await http.SendAsync(request)).EnsureSuccessStatusCode();
         var answered = Stopwatch.StartNew();
         var filter = Uri.EscapeDataString($"vin = {vin} and soc = {soc.ToString(CultureInfo.InvariantCulture)}");
