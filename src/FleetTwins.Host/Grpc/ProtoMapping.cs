@@ -120,13 +120,12 @@ internal static class ProtoMapping
         Data = n.Data.ValueKind == JsonValueKind.Object ? Struct(n.Data.GetRawText()) : new Struct(),
     };
 
-    /// <summary>A JSON object's text as a <see cref="Google.Protobuf.WellKnownTypes.Struct"/>.</summary>
     public static HistoryItem ToProto(this FleetTwins.Abstractions.History.HistoryPoint p)
     {
         var item = new HistoryItem
         {
-            Reading = p.Reading, At = Timestamp.FromDateTimeOffset(p.At), Source = p.Source, DeliveryId = p.DeliveryId ?? "",
-            Applied = p.Applied, ReceivedAt = Timestamp.FromDateTimeOffset(p.ReceivedAt), Sequence = p.Sequence,
+            Reading = p.Reading, At = Time(p.At), Source = p.Source, DeliveryId = p.DeliveryId ?? "",
+            Applied = p.Applied, ReceivedAt = Time(p.ReceivedAt), Sequence = p.Sequence,
         };
         if (p.Key is { } key) item.Key = key;
         if (p.Value is { } value) item.Value = value;
@@ -139,8 +138,7 @@ internal static class ProtoMapping
 
     public static FleetTwins.Grpc.V1.Trip ToProto(this FleetTwins.Abstractions.History.TripRecord t)
     {
-        var trip = new FleetTwins.Grpc.V1.Trip { Id = t.Id, Source = t.Source, StartedAt = Timestamp.FromDateTimeOffset(t.StartedAt), Positions = t.Positions };
-        if (t.EndedAt is { } ended) trip.EndedAt = Timestamp.FromDateTimeOffset(ended);
+        var trip = new FleetTwins.Grpc.V1.Trip { Id = t.Id, Source = t.Source, StartedAt = Time(t.StartedAt), EndedAt = Time(t.EndedAt), Positions = t.Positions };
         if (t.DistanceKm is { } distance) trip.DistanceKm = distance;
         if (t.EnergyUsedKwh is { } energy) trip.EnergyUsedKwh = energy;
         if (t.SocStart is { } start) trip.SocStart = start;
@@ -150,8 +148,9 @@ internal static class ProtoMapping
     }
 
     public static FleetTwins.Grpc.V1.TrackPoint ToProto(this FleetTwins.Abstractions.History.TrackPoint p) =>
-        new() { Latitude = p.Latitude, Longitude = p.Longitude, At = Timestamp.FromDateTimeOffset(p.At) };
+        new() { Latitude = p.Latitude, Longitude = p.Longitude, At = Time(p.At) };
 
+    /// <summary>A JSON object's text as a <see cref="Google.Protobuf.WellKnownTypes.Struct"/>.</summary>
     public static Struct Struct(string json) => JsonParser.Default.Parse<Struct>(json);
 
     /// <summary>A <see cref="Google.Protobuf.WellKnownTypes.Struct"/> as JSON object text ("{}" when absent).</summary>

@@ -162,7 +162,7 @@ public sealed class VehicleTwinsService(
         var window = Window(request.From, request.To, request.Limit);
         if (!HistoryParameters.TryHistoryCursor(request.Cursor is { Length: > 0 } c ? c : null, out var after))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "cursor is not one this API gave out."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, HistoryParameters.InvalidCursor));
         }
 
         await RequireVehicleAsync(request.VehicleId);
@@ -185,7 +185,7 @@ public sealed class VehicleTwinsService(
         var window = Window(request.From, request.To, request.Limit);
         if (!HistoryParameters.TryTripCursor(request.Cursor is { Length: > 0 } c ? c : null, out var after))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "cursor is not one this API gave out."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, HistoryParameters.InvalidCursor));
         }
 
         await RequireVehicleAsync(request.VehicleId);
@@ -209,8 +209,8 @@ public sealed class VehicleTwinsService(
     /// <summary>The window and limit of a history request, checked as REST checks them.</summary>
     private HistoryParameters.Window Window(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, int limit)
     {
-        var (window, error) = HistoryParameters.Check(from?.ToDateTimeOffset().ToString("O"), to?.ToDateTimeOffset().ToString("O"),
-            limit == 0 ? null : limit.ToString(System.Globalization.CultureInfo.InvariantCulture), clock.GetUtcNow());
+        var (window, error) = HistoryParameters.Check(from?.ToDateTimeOffset(), to?.ToDateTimeOffset(),
+            limit == 0 ? HistoryParameters.DefaultLimit : limit, clock.GetUtcNow());
         return window ?? throw new RpcException(new Status(StatusCode.InvalidArgument, error!));
     }
 

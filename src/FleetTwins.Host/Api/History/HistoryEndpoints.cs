@@ -105,7 +105,7 @@ public static class HistoryEndpoints
 
         if (!HistoryParameters.TryHistoryCursor(cursor, out var after))
         {
-            return Invalid("cursor is not one this API gave out.");
+            return Invalid(HistoryParameters.InvalidCursor);
         }
 
         if (await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync() is null)
@@ -134,7 +134,7 @@ public static class HistoryEndpoints
 
         if (!HistoryParameters.TryTripCursor(cursor, out var after))
         {
-            return Invalid("cursor is not one this API gave out.");
+            return Invalid(HistoryParameters.InvalidCursor);
         }
 
         if (await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync() is null)
@@ -159,16 +159,14 @@ public static class HistoryEndpoints
             return Invalid("tripId is 1 to 200 characters.");
         }
 
-        var count = MaxTrackLimit;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count)
-            || count is < 1 or > MaxTrackLimit))
+        if (HistoryParameters.CheckLimit(limit, MaxTrackLimit, MaxTrackLimit, out var count) is { } limitError)
         {
-            return Invalid($"limit is a whole number from 1 to {MaxTrackLimit}.");
+            return Invalid(limitError);
         }
 
         if (!HistoryParameters.TryHistoryCursor(cursor, out var after))
         {
-            return Invalid("cursor is not one this API gave out.");
+            return Invalid(HistoryParameters.InvalidCursor);
         }
 
         if (await grains.GetGrain<IVehicleHistoryGrain>(id).GetTrackAsync(tripId, count, after) is not { } track)
@@ -219,7 +217,7 @@ public static class HistoryEndpoints
 
         if (!HistoryParameters.TryNotificationCursor(cursor, out var after))
         {
-            return Invalid("cursor is not one this API gave out.");
+            return Invalid(HistoryParameters.InvalidCursor);
         }
 
         if (await grains.GetGrain<IVehicleTwinGrain>(id).GetAsync() is null)

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -14,6 +15,9 @@ public static partial class HistoryParameters
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
+
+    /// <summary>The answer to a cursor that does not read back.</summary>
+    public const string InvalidCursor = "cursor is not one this API gave out.";
 
     /// <summary>The window when <c>from</c> or <c>to</c> is left out.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(7);
@@ -34,8 +38,8 @@ public static partial class HistoryParameters
             ? at
             : null;
 
-    /// <summary>The window and limit, or the sentence saying what is wrong with them.</summary>
-    public static (Window? Window, string? Error) Check(string? from, string? to, string? limit, DateTimeOffset now, int maxLimit = MaxLimit)
+    /// <summary>The window and limit as the query string gives them, or the sentence saying what is wrong with them.</summary>
+    public static (Window? Window, string? Error) Check(string? from, string? to, string? limit, DateTimeOffset now)
     {
         DateTimeOffset? start = null, end = null;
         if (from is not null && (start = ParseTime(from)) is null)
@@ -48,10 +52,31 @@ public static partial class HistoryParameters
             return (null, $"to '{Shorten(to)}' is not an ISO 8601 time such as 2026-11-30T10:00:00Z.");
         }
 
-        var count = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > maxLimit))
+        if (CheckLimit(limit, DefaultLimit, MaxLimit, out var count) is { } error)
         {
-            return (null, $"limit is a whole number from 1 to {maxLimit}.");
+            return (null, error);
+        }
+
+        return Check(start, end, count, now);
+    }
+
+    /// <summary>A limit given as text: <paramref name="fallback"/> when absent, else 1 to <paramref name="max"/>; the sentence when it is not.</summary>
+    public static string? CheckLimit(string? text, int fallback, int max, out int count)
+    {
+        count = fallback;
+        return text is not null && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > max)
+            ? LimitError(max)
+            : null;
+    }
+
+    private static string LimitError(int max) => $"limit is a whole number from 1 to {max}.";
+
+    /// <summary>The window and a limit already read (gRPC's typed fields, the query string's once parsed).</summary>
+    public static (Window? Window, string? Error) Check(DateTimeOffset? start, DateTimeOffset? end, int count, DateTimeOffset now)
+    {
+        if (count < 1 || count > MaxLimit)
+        {
+            return (null, LimitError(MaxLimit));
         }
 
         var (f, t) = (start, end) switch
@@ -107,35 +132,33 @@ public static partial class HistoryParameters
 
     public static bool TryTripCursor(string? text, out TripPosition? position)
     {
-        position = null;
-        if (text is null)
-        {
-            return true;
-        }
-
-        if (Decode(text) is not { } decoded || decoded.Split('|', 3) is not ["t", var ticks, var id] || !TryTicks(ticks, out var at))
-        {
-            return false;
-        }
-
-        position = new TripPosition(at, id);
-        return true;
+        var read = TryKeyed(text, "t", out var key);
+        position = key is var (at, id) ? new TripPosition(at, id) : null;
+        return read;
     }
 
     public static bool TryNotificationCursor(string? text, out NotificationPosition? position)
     {
-        position = null;
+        var read = TryKeyed(text, "n", out var key);
+        position = key is var (at, id) ? new NotificationPosition(at, id) : null;
+        return read;
+    }
+
+    /// <summary>A <c>{tag}|{ticks}|{id}</c> cursor read back (none when <paramref name="text"/> is null); false when it is not one.</summary>
+    private static bool TryKeyed(string? text, string tag, out (DateTimeOffset At, string Id)? key)
+    {
+        key = null;
         if (text is null)
         {
             return true;
         }
 
-        if (Decode(text) is not { } decoded || decoded.Split('|', 3) is not ["n", var ticks, var id] || !TryTicks(ticks, out var at))
+        if (Decode(text) is not { } decoded || decoded.Split('|', 3) is not [var t, var ticks, var id] || t != tag || !TryTicks(ticks, out var at))
         {
             return false;
         }
 
-        position = new NotificationPosition(at, id);
+        key = (at, id);
         return true;
     }
 
@@ -151,19 +174,18 @@ public static partial class HistoryParameters
         return true;
     }
 
-    private static string Encode(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(string text) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
 
     private static string? Decode(string text)
     {
-        if (text.Length is 0 or > 512)
+        // IsValid first: the decoder throws on a character outside the alphabet rather than answering false.
+        if (text.Length is 0 or > 512 || !Base64Url.IsValid(text))
         {
             return null;
         }
 
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        base64 += new string('=', (4 - base64.Length % 4) % 4);
-        var bytes = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : null;
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
+        return Base64Url.TryDecodeFromChars(text, bytes, out var written) ? Encoding.UTF8.GetString(bytes, 0, written) : null;
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
