@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -77,25 +76,24 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         if (await reads.RunAsync(new Key(stateName, grainId.ToString())) is { } stored)
         {
             grainState.State = serializer.Deserialize<T>(stored.Payload);
-            grainState.ETag = ETag(stored.Version);
+            grainState.ETag = StoredVersion.ETag(stored.Version);
             grainState.RecordExists = true;
         }
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var expected = Version(grainState.ETag);
+        var expected = StoredVersion.Of(grainState.ETag);
         var payload = serializer.SerializeToArray(grainState.State);
         var version = await writes.RunAsync(new Write(new Key(stateName, grainId.ToString()), expected, payload))
-            ?? throw new InconsistentStateException(
-                $"{stateName} of {grainId} changed since version {grainState.ETag ?? "none"} was read", null, grainState.ETag);
-        grainState.ETag = ETag(version);
+            ?? throw StoredVersion.Conflict(stateName, grainId, grainState.ETag);
+        grainState.ETag = StoredVersion.ETag(version);
         grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Version(grainState.ETag) is { } expected)
+        if (StoredVersion.Of(grainState.ETag) is { } expected)
         {
             await using var command = dataSource.CreateCommand(DeleteSql);
             command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
@@ -104,8 +102,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = expected });
             if (await command.ExecuteNonQueryAsync() == 0)
             {
-                throw new InconsistentStateException(
-                    $"{stateName} of {grainId} changed since version {grainState.ETag} was read", null, grainState.ETag);
+                throw StoredVersion.Conflict(stateName, grainId, grainState.ETag);
             }
         }
 
@@ -175,10 +172,6 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         return written;
     }
 
-    private static string ETag(long version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private static long? Version(string? etag) =>
-        etag is null ? null : long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
 
     private sealed record Key(string StateName, string GrainId);
 

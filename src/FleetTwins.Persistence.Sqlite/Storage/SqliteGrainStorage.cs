@@ -1,4 +1,4 @@
-using System.Globalization;
+using FleetTwins.Persistence.Storage;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -40,7 +40,7 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, Serializer seria
         if (stored is var (version, payload))
         {
             grainState.State = serializer.Deserialize<T>(payload);
-            grainState.ETag = ETag(version);
+            grainState.ETag = StoredVersion.ETag(version);
             grainState.RecordExists = true;
         }
 
@@ -49,27 +49,25 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, Serializer seria
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var expected = Version(grainState.ETag);
+        var expected = StoredVersion.Of(grainState.ETag);
         var payload = serializer.SerializeToArray(grainState.State);
         var id = grainId.ToString();
         var now = clock.GetUtcNow().UtcTicks;
         var written = await database.WriteAsync(write => expected is { } from
             ? write.Execute(UpdateSql, stateName, id, payload, now, from) == 1 ? from + 1 : (long?)null
             : write.Execute(InsertSql, stateName, id, payload, now) == 1 ? 1 : null);
-        grainState.ETag = ETag(written ?? throw new InconsistentStateException(
-            $"{stateName} of {grainId} changed since version {grainState.ETag ?? "none"} was read", null, grainState.ETag));
+        grainState.ETag = StoredVersion.ETag(written ?? throw StoredVersion.Conflict(stateName, grainId, grainState.ETag));
         grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Version(grainState.ETag) is { } expected)
+        if (StoredVersion.Of(grainState.ETag) is { } expected)
         {
             var id = grainId.ToString();
             if (await database.WriteAsync(write => write.Execute(DeleteSql, stateName, id, expected)) == 0)
             {
-                throw new InconsistentStateException(
-                    $"{stateName} of {grainId} changed since version {grainState.ETag} was read", null, grainState.ETag);
+                throw StoredVersion.Conflict(stateName, grainId, grainState.ETag);
             }
         }
 
@@ -77,8 +75,4 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, Serializer seria
         grainState.RecordExists = false;
     }
 
-    private static string ETag(long version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private static long? Version(string? etag) =>
-        etag is null ? null : long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
 }
