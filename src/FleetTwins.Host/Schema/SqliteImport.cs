@@ -1,4 +1,3 @@
-using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Projection;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -105,15 +104,7 @@ public sealed class SqliteImport(NpgsqlDataSource dataSource, Serializer seriali
     private async Task<(long, long)> CopyProjectionAsync(SqliteConnection source, NpgsqlConnection target, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        using var read = source.CreateCommand();
-        read.CommandText = "SELECT payload FROM fleet_vehicles";
-        using var rows = read.ExecuteReader();
-        var summaries = new List<VehicleSummary>();
-        while (rows.Read())
-        {
-            summaries.Add(serializer.Deserialize<VehicleSummary>((byte[])rows.GetValue(0))!);
-        }
-
+        var summaries = SqliteFleetProjection.ReadAll(source, serializer);
         // The cluster projection's own upsert (a row only moves to a newer version), inside this transaction.
         foreach (var chunk in summaries.Chunk(1000))
         {

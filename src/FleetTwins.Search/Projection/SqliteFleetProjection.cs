@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Persistence.Sqlite.Storage;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Queries;
+using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
 
 namespace FleetTwins.Search.Projection;
@@ -27,20 +28,23 @@ public sealed class SqliteFleetProjection : IFleetProjection
     {
         this.database = database;
         this.serializer = serializer;
-        var stored = database.Read(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT payload FROM fleet_vehicles";
-            using var reader = command.ExecuteReader();
-            var rows = new List<VehicleSummary>();
-            while (reader.Read())
-            {
-                rows.Add(serializer.Deserialize<VehicleSummary>((byte[])reader.GetValue(0))!);
-            }
-
-            return rows;
-        });
+        var stored = database.Read(connection => ReadAll(connection, serializer));
         memory.WriteAsync(stored, [], CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Every summary table <c>fleet_vehicles</c> of <paramref name="connection"/>'s file holds (also read by <c>migrate --from-sqlite</c>).</summary>
+    public static List<VehicleSummary> ReadAll(SqliteConnection connection, Serializer serializer)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM fleet_vehicles";
+        using var reader = command.ExecuteReader();
+        var rows = new List<VehicleSummary>();
+        while (reader.Read())
+        {
+            rows.Add(serializer.Deserialize<VehicleSummary>((byte[])reader.GetValue(0))!);
+        }
+
+        return rows;
     }
 
     /// <summary>How many twins the projection holds.</summary>
