@@ -7,7 +7,8 @@ namespace FleetTwins.Ingestion.Parsing;
 /// <summary>
 /// What a payload carries that its parser does not model, gathered into one JSON object that the fact's reading keeps
 /// (<c>TwinEvent.Extra</c>), so nothing a provider sends is silently dropped. Bounded: past <see cref="MaxBytes"/> the
-/// remaining fields are left out and counted in <c>"_truncated"</c>. Its text must be valid like any field's.
+/// remaining fields are left out and counted in <c>"_truncated"</c>. Its elements come from a document of
+/// <see cref="Json.ParseObject"/>, which has already refused a key or string that is not valid text.
 /// </summary>
 public sealed class ExtraFields
 {
@@ -30,16 +31,7 @@ public sealed class ExtraFields
     {
         foreach (var property in obj.EnumerateObject())
         {
-            string name;
-            try
-            {
-                name = property.Name;
-            }
-            catch (InvalidOperationException)
-            {
-                throw new PayloadException($"a field name in {prefix ?? "the payload"} is not valid text (an unpaired surrogate).");
-            }
-
+            var name = property.Name;
             if (!modelled.Contains(name) && property.Value.ValueKind != JsonValueKind.Null)
             {
                 Add(prefix is null ? name : $"{prefix}.{name}", property.Value);
@@ -52,7 +44,6 @@ public sealed class ExtraFields
     /// <summary>Keeps <paramref name="value"/> under <paramref name="name"/>; the first of a name sent twice wins.</summary>
     public ExtraFields Add(string name, JsonElement value)
     {
-        CheckText(name, value);
         if (names.Add(name))
         {
             fields.Add((name, value));
@@ -133,37 +124,5 @@ public sealed class ExtraFields
 
         output.Write("}"u8);
         return Encoding.UTF8.GetString(output.WrittenSpan);
-    }
-
-    /// <summary>Throws, naming the field, when a string in it is not valid Unicode (an escaped unpaired surrogate).</summary>
-    private static void CheckText(string name, JsonElement value)
-    {
-        try
-        {
-            switch (value.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = value.GetString();
-                    break;
-                case JsonValueKind.Object:
-                    foreach (var property in value.EnumerateObject())
-                    {
-                        CheckText($"{name}.{property.Name}", property.Value);
-                    }
-
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in value.EnumerateArray())
-                    {
-                        CheckText(name, item);
-                    }
-
-                    break;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            throw new PayloadException($"{(name.Length > 80 ? name[..80] + "..." : name)} is not valid text (an unpaired surrogate).");
-        }
     }
 }
