@@ -80,6 +80,9 @@ internal sealed class CommandDispatchOutbox(
     {
         if (State.Dispatches.Count == 0)
         {
+            // Nothing left to send: the timer goes too, as the twin's own idle timers do (a twin holds one only while it has work).
+            timer?.Dispose();
+            timer = null;
             return;
         }
 

@@ -9,6 +9,7 @@ using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Notifications;
 using FleetTwins.Grains.Telemetry;
 using FleetTwins.Abstractions.Vehicles;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FleetTwins.Abstractions.Persistence;
@@ -71,7 +72,7 @@ public sealed class VehicleTwinGrain(
         // Twins stored before the identity rules (878c12c and earlier) may hold a second VIN: it is let go here, so that
         // the next delivery of that VIN makes its own twin instead of being refused for ever.
         persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value,
-            ServiceProvider.GetService(typeof(ITwinSnapshotArchive)) as ITwinSnapshotArchive);
+            ServiceProvider.GetService<ITwinSnapshotArchive>());
         if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
         {
             ScheduleSnapshot();
