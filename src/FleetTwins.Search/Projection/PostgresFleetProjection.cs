@@ -54,14 +54,8 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         await using var batch = new NpgsqlBatch(connection);
         if (upserts.Count > 0)
         {
-            // One row per id per statement (ON CONFLICT cannot touch a row twice): the newest version wins.
-            var rows = upserts.GroupBy(v => v.Id, StringComparer.Ordinal).Select(g => g.MaxBy(v => v.Version)!).ToList();
             var command = new NpgsqlBatchCommand(Upsert);
-            foreach (var (name, type, values) in Table)
-            {
-                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values(rows) });
-            }
-
+            AddUpsertParameters(command.Parameters, NewestPerId(upserts));
             batch.BatchCommands.Add(command);
         }
 
@@ -82,19 +76,28 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
     public static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<VehicleSummary> upserts,
         CancellationToken cancellationToken)
     {
-        var rows = upserts.GroupBy(v => v.Id, StringComparer.Ordinal).Select(g => g.MaxBy(v => v.Version)!).ToList();
+        var rows = NewestPerId(upserts);
         if (rows.Count == 0)
         {
             return;
         }
 
         await using var command = new NpgsqlCommand(Upsert, connection, transaction);
+        AddUpsertParameters(command.Parameters, rows);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>One row per id per statement (ON CONFLICT cannot touch a row twice): the newest version wins.</summary>
+    private static List<VehicleSummary> NewestPerId(IEnumerable<VehicleSummary> upserts) =>
+        upserts.GroupBy(v => v.Id, StringComparer.Ordinal).Select(g => g.MaxBy(v => v.Version)!).ToList();
+
+    /// <summary>The <see cref="Upsert"/> statement's arrays, a column each.</summary>
+    private static void AddUpsertParameters(NpgsqlParameterCollection parameters, List<VehicleSummary> rows)
+    {
         foreach (var (name, type, values) in Table)
         {
-            command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values(rows) });
+            parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values(rows) });
         }
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken)

@@ -139,7 +139,7 @@ public static class VolterasParser
         }
 
         // What the payload carries beyond what this metric reads: kept on the reading (docs/INGESTION.md, extra).
-        extra.From(root, TelemetryFields.GetValueOrDefault(metric, []).Append("metricType").Append("vehicle").Append("timestamp").ToHashSet())
+        extra.From(root, TelemetryFields[metric])
             .From(vehicle, VehicleFields, "vehicle");
         if (MeasuredObject.TryGetValue(metric, out var measured))
         {
@@ -149,13 +149,15 @@ public static class VolterasParser
         return [new ForVehicle(identity, [e with { At = at, Extra = extra.ToJson() }])];
     }
 
-    /// <summary>The top-level fields each metric type reads.</summary>
-    private static readonly Dictionary<string, string[]> TelemetryFields = new(StringComparer.Ordinal)
+    /// <summary>The top-level fields each metric type reads, the envelope's (<c>metricType</c>, <c>vehicle</c>, <c>timestamp</c>) with them.</summary>
+    private static readonly Dictionary<string, HashSet<string>> TelemetryFields = new(StringComparer.Ordinal)
     {
-        ["STATE_OF_CHARGE"] = ["stateOfCharge"], ["ENERGY_REMAINING"] = ["energyRemainingKwh"], ["LOCATION"] = ["location"],
-        ["ODOMETER"] = ["odometer"], ["RANGE"] = ["range"], ["TIRES"] = ["pressure", "position"], ["OEM_ALERT"] = ["oemAlert"],
-        ["CHARGING_STATE"] = ["state"], ["DEPARTURE_TIMES"] = ["departureTimes"], ["OTHER_CHARGING_DATA"] = ["data"], ["OTHER_LOCATION_DATA"] = ["data"],
+        ["STATE_OF_CHARGE"] = Reads("stateOfCharge"), ["ENERGY_REMAINING"] = Reads("energyRemainingKwh"), ["LOCATION"] = Reads("location"),
+        ["ODOMETER"] = Reads("odometer"), ["RANGE"] = Reads("range"), ["TIRES"] = Reads("pressure", "position"), ["OEM_ALERT"] = Reads("oemAlert"),
+        ["CHARGING_STATE"] = Reads("state"), ["DEPARTURE_TIMES"] = Reads("departureTimes"), ["OTHER_CHARGING_DATA"] = Reads("data"), ["OTHER_LOCATION_DATA"] = Reads("data"),
     };
+
+    private static HashSet<string> Reads(params string[] fields) => new([.. fields, "metricType", "vehicle", "timestamp"], StringComparer.Ordinal);
 
     /// <summary>The metrics whose value is a <c>{unit, value}</c> object, and its name.</summary>
     private static readonly Dictionary<string, string> MeasuredObject = new(StringComparer.Ordinal)
