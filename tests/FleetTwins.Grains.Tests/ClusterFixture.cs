@@ -55,8 +55,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Commands time out after 10 (fake) minutes; the reminder checks every (real) second.
             silo.Services.Configure<FleetTwins.Grains.Vehicles.CommandOptions>(o => o.CheckPeriod = TimeSpan.FromSeconds(1));
             silo.Services.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            silo.Services.AddSingleton<FleetTwins.Grains.Notifications.INotificationSink>(Sink);
-            silo.Services.AddSingleton<FleetTwins.Grains.Commands.ICommandDispatcher>(Dispatcher);
+            silo.Services.AddSingleton<FleetTwins.Abstractions.Notifications.INotificationSink>(Sink);
+            silo.Services.AddSingleton<FleetTwins.Abstractions.Commands.ICommandDispatcher>(Dispatcher);
             // Dispatch retries wait 1 s doubling to 4 s, on the fake clock.
             silo.Services.Configure<FleetTwins.Grains.Vehicles.DispatchRetryOptions>(o => (o.RetryBackoff, o.MaxRetryBackoff) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4)));
             silo.Services.AddSingleton<FleetTwins.Search.Projection.IFleetProjection>(Projection);
@@ -83,7 +83,7 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 }
 
 /// <summary>A notification sink that records what it is given, and when (on the fake clock), and can be made to fail.</summary>
-public sealed class RecordingSink(TimeProvider clock) : FleetTwins.Grains.Notifications.INotificationSink
+public sealed class RecordingSink(TimeProvider clock) : FleetTwins.Abstractions.Notifications.INotificationSink
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Abstractions.Notifications.Notification> received = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(string TwinId, DateTimeOffset At)> attempts = new();
@@ -117,14 +117,14 @@ public sealed class RecordingSink(TimeProvider clock) : FleetTwins.Grains.Notifi
 /// A command dispatcher with one channel, <c>test:exchange</c>, serving every provider but <c>nobody</c>; it records what it
 /// is handed, answers a provider command id, and fails a twin's dispatches as often as <see cref="FailFor"/> says.
 /// </summary>
-public sealed class RecordingDispatcher : FleetTwins.Grains.Commands.ICommandDispatcher
+public sealed class RecordingDispatcher : FleetTwins.Abstractions.Commands.ICommandDispatcher
 {
     public const string Channel = "test:exchange";
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Grains.Commands.CommandDispatch> received = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FleetTwins.Abstractions.Commands.CommandDispatch> received = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> failures = new();
 
-    public IReadOnlyList<FleetTwins.Grains.Commands.CommandDispatch> Received => [.. received];
+    public IReadOnlyList<FleetTwins.Abstractions.Commands.CommandDispatch> Received => [.. received];
 
     /// <summary>The next <paramref name="times"/> dispatches for <paramref name="twinId"/> fail.</summary>
     public void FailFor(string twinId, int times) => failures[twinId] = times;
@@ -133,7 +133,7 @@ public sealed class RecordingDispatcher : FleetTwins.Grains.Commands.ICommandDis
 
     public IReadOnlyList<string> ChannelsFor(string provider) => provider == "nobody" ? [] : [Channel];
 
-    public Task<FleetTwins.Grains.Commands.DispatchReceipt> DispatchAsync(string channel, FleetTwins.Grains.Commands.CommandDispatch dispatch, CancellationToken cancellationToken)
+    public Task<FleetTwins.Abstractions.Commands.DispatchReceipt> DispatchAsync(string channel, FleetTwins.Abstractions.Commands.CommandDispatch dispatch, CancellationToken cancellationToken)
     {
         if (failures.AddOrUpdate(dispatch.TwinId, -1, (_, left) => left - 1) >= 0)
         {
@@ -141,6 +141,6 @@ public sealed class RecordingDispatcher : FleetTwins.Grains.Commands.ICommandDis
         }
 
         received.Enqueue(dispatch);
-        return Task.FromResult(new FleetTwins.Grains.Commands.DispatchReceipt($"prov-{dispatch.CommandId}"));
+        return Task.FromResult(new FleetTwins.Abstractions.Commands.DispatchReceipt($"prov-{dispatch.CommandId}"));
     }
 }

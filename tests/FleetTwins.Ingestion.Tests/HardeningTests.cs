@@ -5,7 +5,7 @@ using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 using FleetTwins.Ingestion.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 

@@ -8,7 +8,7 @@ using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 using FsCheck;
 using FsCheck.Fluent;
 

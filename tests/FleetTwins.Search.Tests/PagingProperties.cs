@@ -12,28 +12,6 @@ public sealed class PagingProperties
 {
     public static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(200);
 
-    /// <summary>Every page in turn, by cursor, until the last.</summary>
-    public static async Task<List<VehicleSummary>> ReadAllPagesAsync(IFleetProjection projection, Filter filter, SortOrder sort, int limit)
-    {
-        const string filterText = "the filter";
-        var all = new List<VehicleSummary>();
-        PageCursor? after = null;
-        for (var pages = 0; pages < 1000; pages++)
-        {
-            var page = await projection.SearchAsync(new SearchQuery(filter, sort, limit, after), filterText, Generators.Now, CancellationToken.None);
-            Assert.True(page.Items.Count <= limit);
-            all.AddRange(page.Items);
-            if (page.NextCursor is null)
-            {
-                return all;
-            }
-
-            after = PageCursor.Decode(page.NextCursor, sort, filterText);
-        }
-
-        throw new InvalidOperationException("paging did not end");
-    }
-
     [Fact]
     public void Paging_reads_the_brute_force_answer_in_order()
     {
@@ -46,7 +24,7 @@ public sealed class PagingProperties
         {
             var projection = new InMemoryFleetProjection();
             projection.WriteAsync(c.fleet, [], CancellationToken.None).GetAwaiter().GetResult();
-            var paged = ReadAllPagesAsync(projection, c.filter, c.sort, c.limit).GetAwaiter().GetResult();
+            var paged = Paging.ReadAllPagesAsync(projection, c.filter, c.sort, c.limit).GetAwaiter().GetResult();
             Assert.Equal(BruteForce.Search(c.fleet, c.filter, c.sort, Generators.Now), paged.Select(v => v.Id).ToList());
         }).Check(Config);
     }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 
 namespace FleetTwins.Simulator;
 

@@ -30,7 +30,7 @@ public static class GrainsHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SnapshotOptions>, SnapshotOptionsValidator>());
         services.AddOptions<DispatchRetryOptions>().Bind(configuration.GetSection(DispatchRetryOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchRetryOptions>, DispatchRetryOptionsValidator>());
-        services.TryAddSingleton<FleetTwins.Grains.Commands.ICommandDispatcher, FleetTwins.Grains.Commands.NoCommandDispatcher>();
+        services.TryAddSingleton<FleetTwins.Abstractions.Commands.ICommandDispatcher, FleetTwins.Abstractions.Commands.NoCommandDispatcher>();
         services.TryAddSingleton<TwinMetrics>();
         services.TryAddSingleton<AliasLookup>();
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();

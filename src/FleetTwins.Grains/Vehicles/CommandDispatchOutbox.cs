@@ -1,6 +1,5 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Grains.Commands;
 using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using FleetTwins.Amqp;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Host.Webhooks;
@@ -54,7 +55,7 @@ public static class AmqpIngestion
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             try
             {
-                await using var connection = await AmqpConnections.Factory(configuration.GetRabbitMQConnectionString(), "fleettwins-health")
+                await using var connection = await AmqpConnectionFactory.For(configuration.GetRabbitMQConnectionString(), "fleettwins-health")
                     .CreateConnectionAsync(timeout.Token);
                 return HealthCheckResult.Healthy("rabbitmq answers");
             }

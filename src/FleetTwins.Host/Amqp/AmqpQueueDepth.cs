@@ -1,3 +1,4 @@
+using FleetTwins.Amqp;
 using FleetTwins.Ingestion.Telemetry;
 using FleetTwins.Host.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Streams;
@@ -26,7 +27,7 @@ public sealed class AmqpQueueDepth(IConfiguration configuration, IngestionMetric
             {
                 try
                 {
-                    connection ??= await AmqpConnections.Factory(configuration.GetRabbitMQConnectionString(), "fleettwins-queue-depth")
+                    connection ??= await AmqpConnectionFactory.For(configuration.GetRabbitMQConnectionString(), "fleettwins-queue-depth")
                         .CreateConnectionAsync(stoppingToken);
                     foreach (var queue in queues)
                     {

@@ -75,7 +75,7 @@ internal sealed class PostgresReachableCheck(NpgsqlDataSource dataSource) : IHea
 }
 
 /// <summary>Readiness of the embedded profile's data file: its one writer takes a statement within two seconds.</summary>
-internal sealed class SqliteWriterCheck(FleetTwins.Persistence.Sqlite.Storage.SqliteDatabase database) : IHealthCheck
+internal sealed class SqliteWriterCheck(FleetTwins.Sqlite.Storage.SqliteDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,9 +1,8 @@
 using FleetTwins.Grains.Hosting;
 using FleetTwins.Host.Amqp;
-using FleetTwins.Host.Commands;
 using FleetTwins.Host.Hosting.Profiles;
-using FleetTwins.Host.Notifications;
 using FleetTwins.Ingestion.Hosting;
+using FleetTwins.Outbound.Hosting;
 using Orleans.Configuration;
 
 namespace FleetTwins.Host.Hosting;
@@ -33,8 +32,11 @@ public static class SiloHosting
     public static WebApplicationBuilder AddFleetTwinsSilo(this WebApplicationBuilder builder)
     {
         var options = builder.GetFleetTwinsOptions();
-        builder.Services.AddFleetTwinsNotificationSinks(builder.Configuration);
-        builder.Services.AddFleetTwinsCommandDispatch(builder.Configuration);
+        var rabbitMQ = builder.Configuration.GetConnectionString(ConnectionStringNames.RabbitMQ) is { Length: > 0 }
+            ? builder.Configuration.GetRabbitMQConnectionString()
+            : null;
+        builder.Services.AddFleetTwinsNotificationSinks(builder.Configuration, rabbitMQ);
+        builder.Services.AddFleetTwinsCommandDispatch(builder.Configuration, rabbitMQ);
         builder.Services.AddFleetTwinsIngestion();
         var profile = builder.Services.Profile();
         builder.UseOrleans(silo =>

@@ -1,5 +1,5 @@
 using FleetTwins.Host.Hosting;
-using FleetTwins.Persistence.Postgres.Schema;
+using FleetTwins.Postgres.Schema;
 using Npgsql;
 using Orleans.Serialization;
 

@@ -1,3 +1,5 @@
+using FleetTwins.Sqlite.Projection;
+using FleetTwins.Postgres.Projection;
 using FleetTwins.Search.Projection;
 using Microsoft.Data.Sqlite;
 using Npgsql;

@@ -1,6 +1,6 @@
 using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Hosting.Profiles;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Webhooks;

@@ -9,7 +9,7 @@ using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 

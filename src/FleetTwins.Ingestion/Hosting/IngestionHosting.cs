@@ -1,4 +1,5 @@
 using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Ingestion.Routing;
 using FleetTwins.Ingestion.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class IngestionHosting
         services.TryAddSingleton(sp => new IngestionClock(sp.GetRequiredService<TimeProvider>(), FutureLimit.DefaultSkew));
         services.TryAddSingleton<IngestionMetrics>();
         services.TryAddSingleton<TwinEventRouter>();
+        services.TryAddSingleton<InversMessageReader>();
         return services;
     }
 }

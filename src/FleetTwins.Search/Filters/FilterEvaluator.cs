@@ -4,7 +4,7 @@ namespace FleetTwins.Search.Filters;
 
 /// <summary>
 /// What a filter means, over one summary: the reference semantics the in-memory projection uses and the
-/// PostgreSQL translation (<see cref="Projection.SqlFilter"/>) must agree with. Two-valued: a comparison with a field
+/// PostgreSQL translation (SqlFilter, in FleetTwins.Postgres) must agree with. Two-valued: a comparison with a field
 /// that is not set is false (also for <c>!=</c>), so <c>not</c> of it is true.
 /// </summary>
 public static class FilterEvaluator

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Delivery;
 using FleetTwins.Streaming.RabbitMQ.Options;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using FleetTwins.Streaming.RabbitMQ.Streams;
@@ -27,6 +28,7 @@ public static class RabbitMQStreamsSiloBuilderExtensions
         builder.Services.AddKeyedSingleton<IRabbitMQStreamMapper, TMapper>(name);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeliveryOutages>();
+        builder.Services.TryAddSingleton<IDeliveryOutages>(sp => sp.GetRequiredService<DeliveryOutages>());
         builder.Services.AddKeyedSingleton(name, (services, _) => new RabbitMQParkingLot(
             services.GetRequiredService<IOptionsMonitor<RabbitMQStreamOptions>>().Get(name),
             services.GetRequiredService<ILogger<RabbitMQParkingLot>>()));

@@ -1,3 +1,4 @@
+using FleetTwins.Amqp;
 using FleetTwins.Streaming.RabbitMQ.Options;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using Microsoft.Extensions.Logging;
@@ -100,7 +101,7 @@ public sealed class RabbitMQParkingLot : IAsyncDisposable
     /// <summary>A connection and confirmed channel of its own, for browsing or replaying.</summary>
     private async Task<OpenChannel> OpenAsync(CancellationToken cancellationToken)
     {
-        var conn = await AmqpConnections.Factory(options.ConnectionString, "fleettwins-parking").CreateConnectionAsync(cancellationToken);
+        var conn = await AmqpConnectionFactory.For(options.ConnectionString, "fleettwins-parking").CreateConnectionAsync(cancellationToken);
         var ch = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         await DeclareAsync(ch, cancellationToken);
         return new OpenChannel(conn, ch);

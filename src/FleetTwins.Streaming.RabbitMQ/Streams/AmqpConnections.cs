@@ -4,22 +4,9 @@ using RabbitMQ.Client.Events;
 
 namespace FleetTwins.Streaming.RabbitMQ.Streams;
 
-/// <summary>Connection set-up and the conversion of a delivery into a <see cref="RabbitMQMessage"/>.</summary>
+/// <summary>The conversion of a delivery into a <see cref="RabbitMQMessage"/> and back into message properties.</summary>
 public static class AmqpConnections
 {
-    /// <summary>
-    /// A factory for <paramref name="connectionString"/>. Automatic recovery is off: delivery tags belong to a channel,
-    /// so after a broker failure the receiver opens a new channel itself and lets unacknowledged messages come again.
-    /// </summary>
-    public static ConnectionFactory Factory(string connectionString, string clientName) => new()
-    {
-        Uri = new Uri(connectionString),
-        AutomaticRecoveryEnabled = false,
-        TopologyRecoveryEnabled = false,
-        ClientProvidedName = clientName,
-        RequestedHeartbeat = TimeSpan.FromSeconds(15),
-    };
-
     public static RabbitMQMessage ToMessage(string queue, BasicDeliverEventArgs delivery) => ToMessage(
         queue, delivery.BasicProperties, delivery.Body, delivery.Redelivered);
 

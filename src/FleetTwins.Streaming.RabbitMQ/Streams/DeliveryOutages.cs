@@ -1,3 +1,5 @@
+using FleetTwins.Abstractions.Delivery;
+
 namespace FleetTwins.Streaming.RabbitMQ.Streams;
 
 /// <summary>
@@ -5,11 +7,10 @@ namespace FleetTwins.Streaming.RabbitMQ.Streams;
 /// for a reason that passes. A message whose delivery kept failing while an outage was reported is handed back to
 /// the broker, to come again, rather than parked as poison; one that kept failing with no outage reported is parked.
 /// </summary>
-public sealed class DeliveryOutages(TimeProvider time)
+public sealed class DeliveryOutages(TimeProvider time) : IDeliveryOutages
 {
     private long lastReported = long.MinValue;
 
-    /// <summary>A delivery just failed because something it needs is unavailable.</summary>
     public void Report() => Interlocked.Exchange(ref lastReported, time.GetUtcNow().UtcTicks);
 
     /// <summary>Whether an outage was reported within <paramref name="window"/> before now.</summary>

@@ -1,3 +1,4 @@
+using FleetTwins.Amqp;
 using FleetTwins.Streaming.RabbitMQ.Options;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using FleetTwins.Amqp;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FleetTwins.Streaming.RabbitMQ.Options;
@@ -239,7 +240,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var conn = await AmqpConnections.Factory(options.ConnectionString, $"fleettwins-stream-{queue}").CreateConnectionAsync(cancellationToken);
+        var conn = await AmqpConnectionFactory.For(options.ConnectionString, $"fleettwins-stream-{queue}").CreateConnectionAsync(cancellationToken);
         try
         {
             var ch = await conn.CreateChannelAsync(cancellationToken: cancellationToken);

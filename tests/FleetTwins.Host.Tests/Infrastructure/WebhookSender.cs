@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 
 namespace FleetTwins.Host.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using FleetTwins.Host.Tests.Infrastructure;
-using FleetTwins.Persistence.Postgres.Schema;
+using FleetTwins.Postgres.Schema;
 using FleetTwins.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Operations;

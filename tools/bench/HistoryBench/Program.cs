@@ -9,7 +9,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 
 var (url, secret, key) = (args[0], args[1], args[2]);
 var (readings, pages, readers, seconds) = (int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), int.Parse(args[6]));

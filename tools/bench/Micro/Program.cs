@@ -8,7 +8,7 @@ using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args).ToList();
 // A benchmark that throws is reported by BenchmarkDotNet but not in the exit code: say so (the test command runs these).

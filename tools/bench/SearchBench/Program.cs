@@ -10,11 +10,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using FleetTwins.Postgres.Projection;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;
-using FleetTwins.Ingestion.Signatures;
+using FleetTwins.Signatures;
 using Npgsql;
 
 return args switch

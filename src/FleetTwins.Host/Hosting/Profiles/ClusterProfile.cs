@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using FleetTwins.Postgres.Projection;
 using FleetTwins.Abstractions;
-using FleetTwins.Persistence.Postgres.Hosting;
-using FleetTwins.Persistence.Postgres.Options;
+using FleetTwins.Postgres.Hosting;
+using FleetTwins.Postgres.Options;
 using FleetTwins.Search.Projection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
@@ -11,7 +12,7 @@ namespace FleetTwins.Host.Hosting.Profiles;
 
 /// <summary>
 /// Any number of silos on PostgreSQL: Orleans ADO.NET clustering and reminders (invariant <c>Npgsql</c>), grain state
-/// as a journal and snapshots in our batched storage (FleetTwins.Persistence.Postgres: many twins' records in one
+/// as a journal and snapshots in our batched storage (FleetTwins.Postgres: many twins' records in one
 /// statement and one commit, docs/PERFORMANCE.md), the fleet projection in a table, one connection pool for all of it. Readiness includes
 /// PostgreSQL; push endpoints need credentials; <c>FleetTwins:MigrateOnStart</c> applies <c>deploy/sql</c> first.
 /// </summary>

@@ -1,7 +1,8 @@
+using FleetTwins.Sqlite.Projection;
 using FleetTwins.Abstractions;
 using FleetTwins.Persistence.Hosting;
-using FleetTwins.Persistence.Sqlite.Hosting;
-using FleetTwins.Persistence.Sqlite.Options;
+using FleetTwins.Sqlite.Hosting;
+using FleetTwins.Sqlite.Options;
 using FleetTwins.Search.Projection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -10,7 +11,7 @@ namespace FleetTwins.Host.Hosting.Profiles;
 
 /// <summary>
 /// One silo in one process, nothing else to install: localhost clustering; grain state (journal and snapshots),
-/// reminders and the fleet projection in one SQLite file, <c>FleetTwins:DataPath</c> (FleetTwins.Persistence.Sqlite:
+/// reminders and the fleet projection in one SQLite file, <c>FleetTwins:DataPath</c> (FleetTwins.Sqlite:
 /// one writer, group commit, WAL); or, with <c>:memory:</c>, all of it in this process. The interactive API reference
 /// at <c>/scalar</c>. Push endpoints may run without credentials (they then answer 401 to every delivery, as the
 /// cluster profile would refuse to start).

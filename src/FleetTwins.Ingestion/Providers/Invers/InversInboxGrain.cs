@@ -1,8 +1,8 @@
+using FleetTwins.Abstractions.Delivery;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Ingestion.Routing;
 using FleetTwins.Ingestion.Telemetry;
-using FleetTwins.Streaming.RabbitMQ.Streams;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -22,7 +22,7 @@ public interface IInversInboxGrain : IGrainWithStringKey;
 /// </summary>
 [GrainType("invers-inbox")]
 [ImplicitStreamSubscription(InversParser.StreamNamespace)]
-public sealed class InversInboxGrain(TwinEventRouter router, DeliveryOutages outages, IngestionMetrics metrics, ILogger<InversInboxGrain> logger)
+public sealed class InversInboxGrain(TwinEventRouter router, IDeliveryOutages outages, IngestionMetrics metrics, ILogger<InversInboxGrain> logger)
     : Grain, IInversInboxGrain, IStreamSubscriptionObserver, IAsyncObserver<InversDelivery>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>

@@ -1,0 +1,81 @@
+using RabbitMQ.Client;
+
+namespace FleetTwins.Amqp;
+
+/// <summary>
+/// One lazily opened connection with a publisher-confirmed channel, used by one caller at a time; after a failure
+/// the channel is dropped and the next call opens a fresh one. <paramref name="declare"/> runs on every new channel.
+/// </summary>
+internal sealed class ConfirmedPublisher(string connectionString, string clientName, Func<IChannel, CancellationToken, Task>? declare = null)
+    : IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private IConnection? connection;
+    private IChannel? channel;
+
+    /// <summary>Runs <paramref name="publish"/> on the channel; its publishes return once the broker confirmed them.</summary>
+    public async Task PublishAsync(Func<IChannel, Task> publish, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await publish(await ChannelAsync(cancellationToken));
+        }
+        catch (global::RabbitMQ.Client.Exceptions.PublishReturnException)
+        {
+            throw; // the broker's answer to a mandatory publish nobody is bound for: the channel is fine
+        }
+        catch
+        {
+            await ResetAsync();
+            throw;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
+    {
+        if (channel is { IsOpen: true })
+        {
+            return channel;
+        }
+
+        await ResetAsync();
+        connection = await AmqpConnectionFactory.For(connectionString, clientName).CreateConnectionAsync(cancellationToken);
+        channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        if (declare is not null)
+        {
+            await declare(channel, cancellationToken);
+        }
+
+        return channel;
+    }
+
+    private async Task ResetAsync()
+    {
+        var (oldChannel, oldConnection) = (channel, connection);
+        (channel, connection) = (null, null);
+        try
+        {
+            if (oldChannel is not null)
+            {
+                await oldChannel.DisposeAsync();
+            }
+
+            if (oldConnection is not null)
+            {
+                await oldConnection.DisposeAsync();
+            }
+        }
+        catch (Exception)
+        {
+            // Already broken; a new connection follows on the next call.
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await ResetAsync();
+}
