@@ -4,6 +4,7 @@
 # `N passed, N failed[, N skipped]`. A project counts as failed — and is named — when `dotnet test` exits non-zero,
 # when its results are missing or show an aborted run (a crashed test host), or when it reports no test at all.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Schema"); the benchmarks then do not run.
+# Before the tests, `dotnet format --verify-no-changes` checks the conventions of .editorconfig (one result, pass or fail).
 # Services of their own: FLEETTWINS_SERVICES_DIR, FLEETTWINS_PG_PORT, FLEETTWINS_AMQP_PORT and
 # FLEETTWINS_RABBITMQ_DIST_PORT when all four are set (several suites on one machine), else the defaults below.
 set -uo pipefail
@@ -38,6 +39,18 @@ fi
 
 passed=0; failed=0; skipped=0
 problems=()
+
+# The conventions of .editorconfig (usings, namespaces, braces, naming, whitespace): `dotnet format` fixes what it reports.
+# Not in a filtered run, whose count must come from the tests it selected.
+if [ "$#" -eq 0 ]; then
+  echo "== dotnet format --verify-no-changes"
+  if dotnet format FleetTwins.sln --verify-no-changes --no-restore --severity warning -v q; then
+    passed=$((passed + 1))
+  else
+    problems+=("dotnet format: files differ from .editorconfig's conventions (run: dotnet format FleetTwins.sln)")
+    failed=$((failed + 1))
+  fi
+fi
 
 # One counter of a TRX file's <Counters .../> element (0 when absent).
 counter() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]*" | head -n 1 || true; }
