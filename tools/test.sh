@@ -44,7 +44,7 @@ problems=()
 # Not in a filtered run, whose count must come from the tests it selected.
 if [ "$#" -eq 0 ]; then
   echo "== dotnet format --verify-no-changes"
-  if dotnet format FleetTwins.sln --verify-no-changes --no-restore --severity warning -v q; then
+  if dotnet format FleetTwins.sln --verify-no-changes --no-restore --severity warn -v q; then
     passed=$((passed + 1))
   else
     problems+=("dotnet format: files differ from .editorconfig's conventions (run: dotnet format FleetTwins.sln)")
