@@ -16,7 +16,7 @@ using Orleans.Serialization.TypeSystem;
 namespace FleetTwins.Grains.Tests.Serialization;
 
 /// <summary>
-/// Grain state as the build before the aliases and the namespace move (878c12c) stored it: every provider fixture
+/// Grain state as the build before the aliases and the namespace move stored it: every provider fixture
 /// applied to one vehicle, a charger, an alert, an account, a rate limit and an alias, serialized by that build with
 /// Orleans' binary serializer (Fixtures/legacy-states-878c12c.json, payload = the bytes, expected = what that build
 /// read back, as JSON). The current build must read the same values from the same bytes.
@@ -101,7 +101,7 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
     {
         var state = NewSerializer(legacyNames: true).Deserialize<VehicleTwinState>(
             Convert.FromBase64String(Fixture["vehicle"]!["payload"]!.GetValue<string>()))!;
-        Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how 878c12c merged vehicles
+        Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how twins were merged before a twin kept one VIN
         var identity = new TwinIdentity($"legacy-{Guid.NewGuid():N}", state, fixture.Client, fixture.Clock, _ => Task.CompletedTask);
 
         var raised = new List<FleetTwins.Abstractions.Notifications.Notification>();
