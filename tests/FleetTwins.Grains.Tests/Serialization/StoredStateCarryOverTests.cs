@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Accounts;
 using FleetTwins.Grains.Alerts;
@@ -78,7 +80,7 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
     public void A_polymorphic_value_is_written_under_its_alias_not_its_type_name()
     {
         var bytes = NewSerializer(legacyNames: true).SerializeToArray<object>(new StateOfChargeReported(50));
-        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var text = Encoding.UTF8.GetString(bytes);
 
         Assert.Contains("ft.StateOfChargeReported", text);
         Assert.DoesNotContain("FleetTwins.Abstractions", text);
@@ -104,7 +106,7 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
         Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how twins were merged before a twin kept one VIN
         var identity = new TwinIdentity($"legacy-{Guid.NewGuid():N}", state, fixture.Client, fixture.Clock, _ => Task.CompletedTask);
 
-        var raised = new List<FleetTwins.Abstractions.Notifications.Notification>();
+        var raised = new List<Notification>();
         Assert.True(await identity.ReleaseExtraVinsAsync(raised));
 
         Assert.Equal([$"vin:{state.Vin}"], state.Aliases.Where(a => a.StartsWith("vin:", StringComparison.Ordinal)));
