@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
@@ -7,9 +8,9 @@ namespace FleetTwins.Grains.Tests;
 /// <summary>A live watcher of a twin that records every snapshot, notification and command change it is told of.</summary>
 public sealed class RecordingWatcher : IVehicleWatcher
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<VehicleTwin> seen = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Notification> notifications = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<VehicleCommand> commands = new();
+    private readonly ConcurrentQueue<VehicleTwin> seen = new();
+    private readonly ConcurrentQueue<Notification> notifications = new();
+    private readonly ConcurrentQueue<VehicleCommand> commands = new();
 
     public IReadOnlyList<VehicleTwin> Seen => [.. seen];
 

@@ -1,9 +1,9 @@
 using FleetTwins.Abstractions.Accounts;
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests;
 

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Commands;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Grains.Serialization;
 using FleetTwins.Grains.Telemetry;
@@ -30,7 +31,7 @@ public static class GrainsHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SnapshotOptions>, SnapshotOptionsValidator>());
         services.AddOptions<DispatchRetryOptions>().Bind(configuration.GetSection(DispatchRetryOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DispatchRetryOptions>, DispatchRetryOptionsValidator>());
-        services.TryAddSingleton<FleetTwins.Abstractions.Commands.ICommandDispatcher, FleetTwins.Abstractions.Commands.NoCommandDispatcher>();
+        services.TryAddSingleton<ICommandDispatcher, NoCommandDispatcher>();
         services.TryAddSingleton<TwinMetrics>();
         services.TryAddSingleton<AliasLookup>();
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();

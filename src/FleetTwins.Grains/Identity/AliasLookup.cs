@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using BitFaster.Caching.Lru;
 using FleetTwins.Abstractions.Identity;
 using FleetTwins.Abstractions.Vehicles;
 
@@ -11,10 +11,10 @@ namespace FleetTwins.Grains.Identity;
 /// </summary>
 public sealed class AliasLookup(IGrainFactory grains)
 {
-    /// <summary>Bounded: when full, the cache starts over rather than tracking recency on every hit.</summary>
+    /// <summary>Bounded: when full, the least recently used aliases make room.</summary>
     private const int CacheCapacity = 200_000;
 
-    private readonly ConcurrentDictionary<string, string> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentLru<string, string> cache = new(Environment.ProcessorCount, CacheCapacity, StringComparer.Ordinal);
 
     /// <summary>
     /// The twin <paramref name="alias"/> points at, or null when nobody has claimed it; from the cache unless
@@ -22,7 +22,7 @@ public sealed class AliasLookup(IGrainFactory grains)
     /// </summary>
     public async ValueTask<string?> FindAsync(string alias, bool fresh = false)
     {
-        if (!fresh && cache.TryGetValue(alias, out var twinId))
+        if (!fresh && cache.TryGet(alias, out var twinId))
         {
             return twinId;
         }
@@ -59,16 +59,8 @@ public sealed class AliasLookup(IGrainFactory grains)
         await FindAsync(alias, fresh) is { } twinId ? await grains.GetGrain<IVehicleTwinGrain>(twinId).GetAsync() : null;
 
     /// <summary>Records what an alias grain answered.</summary>
-    public void Remember(string alias, string twinId)
-    {
-        if (cache.Count >= CacheCapacity)
-        {
-            cache.Clear();
-        }
-
-        cache[alias] = twinId;
-    }
+    public void Remember(string alias, string twinId) => cache.AddOrUpdate(alias, twinId);
 
     /// <summary>Drops a cached answer that turned out to be stale (the alias moved or was unlinked).</summary>
-    public void Forget(string alias) => cache.TryRemove(alias, out _);
+    public void Forget(string alias) => cache.TryRemove(alias);
 }

@@ -1,7 +1,7 @@
 using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Grains.Delivery;
 using FleetTwins.Abstractions.RateLimits;
+using FleetTwins.Grains.Delivery;
 using Orleans.Runtime;
 
 namespace FleetTwins.Grains.RateLimits;

@@ -6,7 +6,7 @@ namespace FleetTwins.Grains.Serialization;
 
 /// <summary>
 /// Reads the type names of stored state written before the contracts carried <c>[Alias]</c> and before their
-/// namespaces matched the assembly (up to 878c12c: <c>FleetTwins.Events.DepartureTime,FleetTwins.Abstractions</c>,
+/// namespaces matched the assembly (then <c>FleetTwins.Events.DepartureTime,FleetTwins.Abstractions</c>,
 /// now <c>FleetTwins.Abstractions.Events.DepartureTime</c>, written as its alias). Orleans writes a type's name only
 /// where a field's runtime type differs from its declared one (a <c>List&lt;T&gt;</c> behind an
 /// <c>IReadOnlyList&lt;T&gt;</c>), so these names occur inside stored twins. Writing is left to the aliases.

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
@@ -142,7 +144,7 @@ public static class CommandLifecycle
     private static void RecordProviderOwn(List<VehicleCommand> commands, CommandStatusReported report, string source)
     {
         var key = $"{source}|{report.ProviderCommandId ?? $"{report.Command}|{report.At.UtcTicks}"}";
-        var id = "prv_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..24];
+        var id = "prv_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
         commands.Insert(0, new VehicleCommand
         {
             Id = id,

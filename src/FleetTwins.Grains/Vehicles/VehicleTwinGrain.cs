@@ -1,16 +1,16 @@
-using FleetTwins.Abstractions;
 using System.Diagnostics;
+using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Abstractions.Persistence;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Telemetry;
-using FleetTwins.Abstractions.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using FleetTwins.Abstractions.Persistence;
 using Orleans.Runtime;
 using Orleans.Serialization;
 
@@ -36,64 +36,42 @@ public sealed class VehicleTwinGrain(
     TwinMetrics metrics,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable, IIncomingGrainCallFilter
 {
-    /// <summary>The durable reminder that times commands out and announces a vehicle offline after the dwell time.</summary>
-    private const string CommandReminder = "timeouts";
-
-    /// <summary>The durable reminder that resumes outbox delivery after a crash, registered while the outbox is not empty.</summary>
-    private const string OutboxReminder = "outbox";
-
-    private static readonly TimeSpan MaxOutboxBackoff = TimeSpan.FromMinutes(1);
-
-    /// <summary>Live watchers; one that does not renew within a minute is dropped.</summary>
-    private readonly Orleans.Utilities.ObserverManager<IVehicleWatcher> watchers = new(TimeSpan.FromMinutes(1), logger);
-
-    /// <summary>One timer per activation, re-armed for each delivery attempt (a timer per attempt would pile up until deactivation).</summary>
-    private IGrainTimer? outboxTimer;
-
-    /// <summary>Writes a snapshot in the background once changes piled up, or a while after the first of them.</summary>
-    private IGrainTimer? snapshotTimer;
-    private bool snapshotScheduled;
+    private readonly ChangePublisher publisher = new(fleet, metrics, logger);
     private TwinPersistence persistence = null!;
+    private SnapshotSchedule snapshots = null!;
+    private NotificationOutbox outbox = null!;
     private CommandDispatchOutbox dispatch = null!;
-
-    /// <summary>How many history entries each command had when live watchers last heard of it.</summary>
-    private readonly Dictionary<string, int> commandsWatched = [];
+    private TimeoutReminder timeouts = null!;
     private bool discarded;
-    private bool outboxScheduled;
-    private bool outboxReminderRegistered;
-    private bool timeoutReminderRegistered;
-    private TimeSpan outboxBackoff = TimeSpan.FromSeconds(1);
-    private DateTimeOffset? outboxSince;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Twins stored before the identity rules (878c12c and earlier) may hold a second VIN: it is let go here, so that
-        // the next delivery of that VIN makes its own twin instead of being refused for ever.
+        timeouts = new TimeoutReminder(this, commandOptions.Value.CheckPeriod);
         persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value,
             ServiceProvider.GetService<ITwinSnapshotArchive>());
+        snapshots = new SnapshotSchedule(this, Id, persistence, snapshotOptions.Value, () => discarded, logger);
+        outbox = new NotificationOutbox(this, Id, () => State, sink, clock, metrics, logger, JournalDeliveredAsync);
         if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
         {
-            ScheduleSnapshot();
+            snapshots.Schedule();
         }
 
+        // Twins stored before a twin kept one VIN may hold a second: it is let go here, so that the next delivery of
+        // that VIN makes its own twin instead of being refused for ever.
         var raised = new List<Notification>();
         if (State.MergedInto is null && await Identity.ReleaseExtraVinsAsync(raised))
         {
             await SaveAsync(raised);
         }
 
-        ScheduleOutbox(TimeSpan.Zero);
+        outbox.Start();
         dispatch = new CommandDispatchOutbox(this, Id, () => State, dispatcher, dispatchOptions.Value, clock, metrics, logger, () => SaveAsync());
         dispatch.Start();
-        foreach (var command in State.Commands)
-        {
-            commandsWatched[command.Id] = command.History.Count;
-        }
+        publisher.Heard(State.Commands);
 
-        // Re-project on activation: repairs a projection row a crash kept from being written (same version: no-op).
         if (State.Exists && State.MergedInto is null)
         {
-            fleet.Publish(new FleetChange(State.ToSummary(Id), []));
+            publisher.Reproject(Id, State);
         }
     }
 
@@ -139,7 +117,7 @@ public sealed class VehicleTwinGrain(
         }
 
         await SaveAsync(raised);
-        await StartOutboxAsync();
+        outbox.Start();
         return (VehicleTwin?)State.ToSnapshot(Id);
     });
 
@@ -150,7 +128,7 @@ public sealed class VehicleTwinGrain(
             if (changed)
             {
                 await SaveAsync(raised);
-                await StartOutboxAsync();
+                outbox.Start();
             }
 
             if (kind != AliasYieldKind.Merged)
@@ -159,9 +137,7 @@ public sealed class VehicleTwinGrain(
             }
 
             // Its watchers follow the twin: they renew here, and are forwarded there, from now on.
-            var handOver = new TwinHandOver(State, [.. watchers], Id);
-            watchers.Clear();
-            return new AliasYield(kind, handOver, State.Vin);
+            return new AliasYield(kind, new TwinHandOver(State, publisher.HandOver(), Id), State.Vin);
         });
 
     /// <summary>The identity rules, working on this twin's state; absorbing a twin persists before its aliases are repointed.</summary>
@@ -169,7 +145,7 @@ public sealed class VehicleTwinGrain(
     {
         foreach (var watcher in handOver.Watchers)
         {
-            watchers.Subscribe(watcher, watcher);
+            publisher.Subscribe(watcher);
         }
 
         if (!State.Absorbed.Contains(handOver.TwinId))
@@ -200,7 +176,6 @@ public sealed class VehicleTwinGrain(
 
     public async Task<VehicleTwin?> SetChargingTargetAsync(double targetSoc, string source)
     {
-
         if (!State.Exists)
         {
             return null;
@@ -243,20 +218,19 @@ public sealed class VehicleTwinGrain(
         await persistence.AppendAsync(change, batch.DeliveryId, change.Now, snapshotFirst: identityMoved);
         logger.LogDebug("Applied {EventCount} events of {Provider} delivery {EventId} to {TwinId} (version {Version})",
             batch.Events.Count, batch.Source, batch.DeliveryId, Id, State.Version);
-        Publish(notificationsBefore);
-        ScheduleSnapshot();
+        publisher.Publish(Id, State, notificationsBefore);
+        snapshots.Schedule();
         if (State.OfflineSince is not null && !State.OfflineAnnounced)
         {
-            await EnsureTimeoutReminderAsync();
+            await timeouts.EnsureAsync();
         }
 
-        await StartOutboxAsync();
+        outbox.Start();
         return ApplyOutcome.Applied;
     }
 
     public async Task<VehicleCommand?> SendCommandAsync(CommandRequest request)
     {
-
         if (!State.Exists)
         {
             return null;
@@ -269,7 +243,7 @@ public sealed class VehicleTwinGrain(
         {
             command = dispatch.Enqueue(command);
             // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
-            await this.RunOrDeactivateAsync(EnsureTimeoutReminderAsync);
+            await this.RunOrDeactivateAsync(timeouts.EnsureAsync);
             await SaveAsync();
             dispatch.Start();
         }
@@ -279,7 +253,6 @@ public sealed class VehicleTwinGrain(
 
     public async Task<VehicleTwin?> SetNotificationThresholdsAsync(NotificationThresholds thresholds)
     {
-
         if (!State.Exists)
         {
             return null;
@@ -292,13 +265,13 @@ public sealed class VehicleTwinGrain(
 
     public Task WatchAsync(IVehicleWatcher watcher)
     {
-        watchers.Subscribe(watcher, watcher);
+        publisher.Subscribe(watcher);
         return Task.CompletedTask;
     }
 
     public Task UnwatchAsync(IVehicleWatcher watcher)
     {
-        watchers.Unsubscribe(watcher);
+        publisher.Unsubscribe(watcher);
         return Task.CompletedTask;
     }
 
@@ -306,31 +279,19 @@ public sealed class VehicleTwinGrain(
 
     public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() => Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
 
-    /// <summary>Times out open commands past their deadline; the reminder goes once no command is open.</summary>
+    /// <summary>
+    /// The outbox's reminder resumes its delivery; the timeouts' times out open commands past their deadline and announces
+    /// a vehicle offline after the dwell time, and goes once nothing is left to wait for.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == OutboxReminder)
+        if (reminderName == NotificationOutbox.Reminder)
         {
-            if (State.Outbox.Count > 0)
-            {
-                // Resumes delivery in an activation that has none scheduled (after a crash); one backing off keeps its backoff.
-                if (!outboxScheduled)
-                {
-                    ScheduleOutbox(TimeSpan.Zero);
-                }
-            }
-            else if (await this.GetReminder(OutboxReminder) is { } idle)
-            {
-                // Unregistered only once a tick finds nothing to deliver: a twin that raises notifications often
-                // keeps one registration instead of writing the reminder table twice per delivery.
-                await this.UnregisterReminder(idle);
-                outboxReminderRegistered = false;
-            }
-
+            await outbox.ReceiveReminderAsync();
             return;
         }
 
-        if (reminderName != CommandReminder)
+        if (reminderName != TimeoutReminder.Name)
         {
             return;
         }
@@ -338,11 +299,7 @@ public sealed class VehicleTwinGrain(
         if (State.MergedInto is not null)
         {
             // Its commands and its offline dwell moved with it to the twin it was merged into.
-            if (await this.GetReminder(CommandReminder) is { } stale)
-            {
-                await this.UnregisterReminder(stale);
-            }
-
+            await timeouts.StopAsync();
             return;
         }
 
@@ -354,105 +311,19 @@ public sealed class VehicleTwinGrain(
         if (expired || raised.Count > 0)
         {
             await SaveAsync(raised);
-            await StartOutboxAsync();
+            outbox.Start();
         }
 
         var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced);
-        if (!waiting && await this.GetReminder(CommandReminder) is { } reminder)
+        if (!waiting)
         {
-            await this.UnregisterReminder(reminder);
-            timeoutReminderRegistered = false;
+            await timeouts.StopAsync();
         }
     }
 
-    /// <summary>Registers the timeout reminder once per activation (each registration is a write to the reminder table).</summary>
-    private async Task EnsureTimeoutReminderAsync()
+    /// <summary>Journals what the sink took from the outbox; a failure deactivates the twin, whose next activation delivers from the outbox as journaled.</summary>
+    private async Task JournalDeliveredAsync(OutboxDelivered delivered)
     {
-        if (!timeoutReminderRegistered)
-        {
-            await this.RegisterOrUpdateReminder(CommandReminder, commandOptions.Value.CheckPeriod, commandOptions.Value.CheckPeriod);
-            timeoutReminderRegistered = true;
-        }
-    }
-
-    /// <summary>
-    /// Delivers at once. The durable outbox reminder, which resumes delivery after a crash, is registered only once a
-    /// delivery failed (the sink is down): the usual path, a notification taken by the sink within milliseconds, writes
-    /// no reminder. A crash in those milliseconds leaves the notification in the journaled outbox until the twin's
-    /// next activation (docs/RELIABILITY.md).
-    /// </summary>
-    private Task StartOutboxAsync()
-    {
-        if (State.Outbox.Count > 0 && !outboxScheduled)
-        {
-            ScheduleOutbox(TimeSpan.Zero);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task EnsureOutboxReminderAsync()
-    {
-        if (!outboxReminderRegistered)
-        {
-            await this.RegisterOrUpdateReminder(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-            outboxReminderRegistered = true;
-        }
-    }
-
-    private void ScheduleOutbox(TimeSpan dueTime)
-    {
-        ReportOutbox();
-        if (State.Outbox.Count == 0)
-        {
-            ReleaseIdleTimer(ref outboxTimer, outboxScheduled);
-            return;
-        }
-
-        outboxTimer ??= this.RegisterGrainTimer(DeliverOutboxAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
-        outboxTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        outboxScheduled = true;
-    }
-
-    /// <summary>Hands the outbox to the sink; on success removes what was taken, on failure retries with backoff.</summary>
-    private async Task DeliverOutboxAsync(CancellationToken cancellationToken)
-    {
-        outboxScheduled = false;
-        var batch = State.Outbox.Take(500).ToList();
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        using (var activity = FleetTwinsActivities.StartPublish(batch, Id))
-        {
-            try
-            {
-                await sink.PublishAsync(batch, cancellationToken);
-                metrics.Published(batch.Count, delivered: true);
-            }
-            catch (Exception e)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-                metrics.Published(batch.Count, delivered: false);
-                logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, Id, outboxBackoff);
-                ScheduleOutbox(outboxBackoff);
-                try
-                {
-                    await EnsureOutboxReminderAsync();
-                }
-                catch (Exception reminderFailure)
-                {
-                    logger.LogDebug(reminderFailure, "The outbox reminder of {TwinId} could not be registered; the timer keeps retrying", Id);
-                }
-                outboxBackoff = TimeSpan.FromTicks(Math.Min(outboxBackoff.Ticks * 2, MaxOutboxBackoff.Ticks));
-                return;
-            }
-        }
-
-        outboxBackoff = TimeSpan.FromSeconds(1);
-        var delivered = new OutboxDelivered([.. batch.Select(n => n.Id)]);
         State.Replay(Id, delivered, notificationOptions.Value);
         try
         {
@@ -460,35 +331,19 @@ public sealed class VehicleTwinGrain(
         }
         catch
         {
-            Discard(); // the outbox as journaled is what the next activation delivers from
+            Discard();
             throw;
         }
 
-        ScheduleSnapshot();
-        ScheduleOutbox(TimeSpan.Zero); // reports the outbox, and delivers the rest if any is left
-    }
-
-    /// <summary>The outbox gauges: its depth, and since when it has not been empty (as this activation saw it).</summary>
-    private void ReportOutbox()
-    {
-        outboxSince = State.Outbox.Count == 0 ? null : outboxSince ?? clock.GetUtcNow();
-        metrics.Outbox(Id, State.Outbox.Count, outboxSince ?? default);
+        snapshots.Schedule();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        metrics.Outbox(Id, 0, default); // counted again by whichever silo activates it next
-        if (!discarded && persistence?.Unsnapshotted > 0)
+        outbox?.Unreport();
+        if (snapshots is not null)
         {
-            try
-            {
-                await persistence.SnapshotAsync();
-                await persistence.ReportCoveredAsync();
-            }
-            catch (Exception e)
-            {
-                logger.LogDebug(e, "Snapshot of {TwinId} at deactivation failed; the next activation replays its journal", Id);
-            }
+            await snapshots.FlushAsync();
         }
     }
 
@@ -515,7 +370,7 @@ public sealed class VehicleTwinGrain(
             throw;
         }
 
-        Publish(notificationsBefore);
+        publisher.Publish(Id, State, notificationsBefore);
     }
 
     /// <summary>
@@ -526,111 +381,5 @@ public sealed class VehicleTwinGrain(
     {
         discarded = true;
         DeactivateOnIdle();
-    }
-
-    private void ScheduleSnapshot()
-    {
-        if (persistence.Unsnapshotted == 0)
-        {
-            ReleaseIdleTimer(ref snapshotTimer, snapshotScheduled);
-            return;
-        }
-
-        if (snapshotScheduled && !persistence.SnapshotDue)
-        {
-            return;
-        }
-
-        snapshotTimer ??= this.RegisterGrainTimer(SnapshotInBackgroundAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
-        snapshotTimer.Change(persistence.SnapshotDue ? TimeSpan.Zero : snapshotOptions.Value.SnapshotInterval, Timeout.InfiniteTimeSpan);
-        snapshotScheduled = true;
-    }
-
-    /// <summary>
-    /// A timer with nothing left to do is disposed rather than kept for the next burst: an active twin holds one only
-    /// while it has something to write or deliver (a timer and its queue entry are ~0.4 KB of a twin's heap).
-    /// </summary>
-    private static void ReleaseIdleTimer(ref IGrainTimer? timer, bool scheduled)
-    {
-        if (!scheduled && timer is not null)
-        {
-            timer.Dispose();
-            timer = null;
-        }
-    }
-
-    /// <summary>The background snapshot; a failure only delays it (the journal holds every change meanwhile).</summary>
-    private async Task SnapshotInBackgroundAsync(CancellationToken cancellationToken)
-    {
-        snapshotScheduled = false;
-        if (discarded)
-        {
-            return;
-        }
-
-        try
-        {
-            await persistence.SnapshotAsync();
-            await persistence.ReportCoveredAsync();
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Snapshot of {TwinId} failed; the journal holds its changes, retrying later", Id);
-        }
-
-        ScheduleSnapshot();
-    }
-
-    /// <summary>
-    /// Tells the fleet (search projection, fleet-wide watch) and live watchers about the persisted change: the new
-    /// state, then each new notification, oldest first.
-    /// </summary>
-    private void Publish(string? newestNotificationBefore)
-    {
-        var raised = State.Notifications.Count == 0 || State.Notifications[0].Id == newestNotificationBefore
-            ? []
-            : State.Notifications.TakeWhile(n => n.Id != newestNotificationBefore).Reverse().ToList();
-        foreach (var notification in raised)
-        {
-            metrics.Raised(notification.Type);
-        }
-
-        fleet.Publish(new FleetChange(State.ToSummary(Id), raised, Removed: State.MergedInto is not null));
-        if (watchers.Count == 0)
-        {
-            return;
-        }
-
-        var snapshot = State.ToSnapshot(Id);
-        watchers.Notify(w => w.OnTwinChanged(snapshot));
-        foreach (var notification in raised)
-        {
-            watchers.Notify(w => w.OnNotification(notification));
-        }
-
-        PublishCommands();
-    }
-
-    /// <summary>Tells live watchers about each command that moved or gained a history entry since they last heard.</summary>
-    private void PublishCommands()
-    {
-        foreach (var command in State.Commands)
-        {
-            if (commandsWatched.GetValueOrDefault(command.Id) != command.History.Count)
-            {
-                commandsWatched[command.Id] = command.History.Count;
-                watchers.Notify(w => w.OnCommandChanged(command));
-            }
-        }
-
-        if (commandsWatched.Count > State.Commands.Count)
-        {
-            var kept = State.Commands.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var pruned in commandsWatched.Keys.Where(id => !kept.Contains(id)).ToList())
-            {
-                commandsWatched.Remove(pruned);
-            }
-        }
     }
 }

@@ -59,7 +59,7 @@ public sealed class DeliveryLogTests
     }
 
     /// <summary>
-    /// What the DeliveryLog before fingerprints (915c059^: <c>[Id(0)] List&lt;string&gt; Recent</c>, nothing else) wrote
+    /// What the DeliveryLog before fingerprints (<c>[Id(0)] List&lt;string&gt; Recent</c>, nothing else) wrote
     /// for the ids "old-1" and "old-2", byte by byte in Orleans' wire format — written out by hand, not produced by
     /// the class under test, so a change that stops it reading old state cannot also change the fixture.
     /// </summary>

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Queries;
-using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Fleet;
 

@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Accounts;
 using FleetTwins.Grains.Alerts;
@@ -16,7 +18,7 @@ using Orleans.Serialization.TypeSystem;
 namespace FleetTwins.Grains.Tests.Serialization;
 
 /// <summary>
-/// Grain state as the build before the aliases and the namespace move (878c12c) stored it: every provider fixture
+/// Grain state as the build before the aliases and the namespace move stored it: every provider fixture
 /// applied to one vehicle, a charger, an alert, an account, a rate limit and an alias, serialized by that build with
 /// Orleans' binary serializer (Fixtures/legacy-states-878c12c.json, payload = the bytes, expected = what that build
 /// read back, as JSON). The current build must read the same values from the same bytes.
@@ -78,7 +80,7 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
     public void A_polymorphic_value_is_written_under_its_alias_not_its_type_name()
     {
         var bytes = NewSerializer(legacyNames: true).SerializeToArray<object>(new StateOfChargeReported(50));
-        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var text = Encoding.UTF8.GetString(bytes);
 
         Assert.Contains("ft.StateOfChargeReported", text);
         Assert.DoesNotContain("FleetTwins.Abstractions", text);
@@ -101,10 +103,10 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
     {
         var state = NewSerializer(legacyNames: true).Deserialize<VehicleTwinState>(
             Convert.FromBase64String(Fixture["vehicle"]!["payload"]!.GetValue<string>()))!;
-        Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how 878c12c merged vehicles
+        Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how twins were merged before a twin kept one VIN
         var identity = new TwinIdentity($"legacy-{Guid.NewGuid():N}", state, fixture.Client, fixture.Clock, _ => Task.CompletedTask);
 
-        var raised = new List<FleetTwins.Abstractions.Notifications.Notification>();
+        var raised = new List<Notification>();
         Assert.True(await identity.ReleaseExtraVinsAsync(raised));
 
         Assert.Equal([$"vin:{state.Vin}"], state.Aliases.Where(a => a.StartsWith("vin:", StringComparison.Ordinal)));

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Grains.Telemetry;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Telemetry;
 
 namespace FleetTwins.Grains.Tests.Telemetry;
 

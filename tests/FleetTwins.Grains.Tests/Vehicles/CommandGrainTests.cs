@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Vehicles;
@@ -70,15 +71,15 @@ public sealed class ChargerCommandTests(ClusterFixture fixture)
     [Fact]
     public async Task Charger_command_is_confirmed_by_the_providers_charging_command_event()
     {
-        var charger = fixture.Client.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>($"telematica:{Guid.NewGuid():N}");
+        var charger = fixture.Client.GetGrain<IChargerGrain>($"telematica:{Guid.NewGuid():N}");
         Assert.Null(await charger.SendCommandAsync(new CommandRequest("START_CHARGING", "{}", null)));
         var now = fixture.Clock.GetUtcNow();
-        await charger.ApplyAsync(new TwinEventBatch<FleetTwins.Abstractions.Chargers.ChargerEvent>($"d-{Guid.NewGuid():N}", Sources.Telematica,
-            [new FleetTwins.Abstractions.Chargers.ChargerCommandReported("STOP_CHARGING", "RESULT_CONFIRMED", true, "ok", "job-0") { At = now }]));
+        await charger.ApplyAsync(new TwinEventBatch<ChargerEvent>($"d-{Guid.NewGuid():N}", Sources.Telematica,
+            [new ChargerCommandReported("STOP_CHARGING", "RESULT_CONFIRMED", true, "ok", "job-0") { At = now }]));
 
         var sent = await charger.SendCommandAsync(new CommandRequest("START_CHARGING", "{}", null));
-        await charger.ApplyAsync(new TwinEventBatch<FleetTwins.Abstractions.Chargers.ChargerEvent>($"d-{Guid.NewGuid():N}", Sources.Telematica,
-            [new FleetTwins.Abstractions.Chargers.ChargerCommandReported("START_CHARGING", "RESULT_CONFIRMED", true, "Charger command executed", "job-1") { At = now.AddSeconds(5) }]));
+        await charger.ApplyAsync(new TwinEventBatch<ChargerEvent>($"d-{Guid.NewGuid():N}", Sources.Telematica,
+            [new ChargerCommandReported("START_CHARGING", "RESULT_CONFIRMED", true, "Charger command executed", "job-1") { At = now.AddSeconds(5) }]));
 
         var commands = await charger.GetCommandsAsync();
         var command = Assert.Single(commands, c => c.ReportedBy is null);

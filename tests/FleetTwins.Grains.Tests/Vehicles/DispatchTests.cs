@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
@@ -114,7 +115,7 @@ public sealed class DispatchTests(ClusterFixture fixture)
     [Fact]
     public async Task Notifications_raised_by_the_reminder_reach_live_watchers_and_the_metrics_like_a_deliverys()
     {
-        var raised = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var raised = new ConcurrentQueue<string>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Grains.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace FleetTwins.Grains.Vehicles;
+
+/// <summary>
+/// A vehicle twin's notification outbox: hands the notifications its state keeps in <see cref="VehicleTwinState.Outbox"/>
+/// to the <see cref="INotificationSink"/> at once, retries with backoff while the sink is down, and lets the twin journal
+/// what the sink took (<see cref="OutboxDelivered"/>). The durable <see cref="Reminder"/>, which resumes delivery after a
+/// crash, is registered only once a delivery failed: the usual path, a notification taken by the sink within
+/// milliseconds, writes no reminder. A crash in those milliseconds leaves the notification in the journaled outbox
+/// until the twin's next activation (docs/RELIABILITY.md).
+/// </summary>
+internal sealed class NotificationOutbox(
+    IGrainBase grain, string twinId, Func<VehicleTwinState> state, INotificationSink sink, TimeProvider clock,
+    TwinMetrics metrics, ILogger logger, Func<OutboxDelivered, Task> delivered)
+{
+    /// <summary>The durable reminder that resumes delivery after a crash, registered while the outbox is not empty.</summary>
+    public const string Reminder = "outbox";
+
+    /// <summary>The most notifications handed to the sink in one call.</summary>
+    private const int BatchSize = 500;
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    /// <summary>One timer per activation, re-armed for each delivery attempt (a timer per attempt would pile up until deactivation).</summary>
+    private IGrainTimer? timer;
+    private bool scheduled;
+    private bool reminderRegistered;
+    private TimeSpan backoff = FirstBackoff;
+    private DateTimeOffset? nonEmptySince;
+
+    private VehicleTwinState State => state();
+
+    /// <summary>Delivers what the outbox holds, soon (after activation or a change that raised notifications); a no-op while a delivery is scheduled.</summary>
+    public void Start()
+    {
+        if (State.Outbox.Count > 0 && !scheduled)
+        {
+            Schedule(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
+    /// A tick of <see cref="Reminder"/>: resumes delivery in an activation that has none scheduled (after a crash; one
+    /// backing off keeps its backoff), or unregisters the reminder once it finds nothing to deliver.
+    /// </summary>
+    public async Task ReceiveReminderAsync()
+    {
+        if (State.Outbox.Count > 0)
+        {
+            Start();
+        }
+        else if (await grain.GetReminder(Reminder) is { } idle)
+        {
+            // Unregistered only once a tick finds nothing to deliver: a twin that raises notifications often
+            // keeps one registration instead of writing the reminder table twice per delivery.
+            await grain.UnregisterReminder(idle);
+            reminderRegistered = false;
+        }
+    }
+
+    /// <summary>Stops counting this twin's outbox in the gauges: whichever silo activates it next counts it again.</summary>
+    public void Unreport() => metrics.Outbox(twinId, 0, default);
+
+    private void Schedule(TimeSpan dueTime)
+    {
+        Report();
+        if (State.Outbox.Count == 0)
+        {
+            // Disposed rather than kept for the next burst: a twin holds a timer (~0.4 KB with its queue entry) only while it has work.
+            if (!scheduled && timer is not null)
+            {
+                timer.Dispose();
+                timer = null;
+            }
+
+            return;
+        }
+
+        timer ??= grain.RegisterGrainTimer(DeliverAsync,
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+        timer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        scheduled = true;
+    }
+
+    /// <summary>Hands the outbox to the sink; on success the twin journals what was taken, on failure it is retried with backoff.</summary>
+    private async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        scheduled = false;
+        var batch = State.Outbox.Take(BatchSize).ToList();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        using (var activity = FleetTwinsActivities.StartPublish(batch, twinId))
+        {
+            try
+            {
+                await sink.PublishAsync(batch, cancellationToken);
+                metrics.Published(batch.Count, delivered: true);
+            }
+            catch (Exception e)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                metrics.Published(batch.Count, delivered: false);
+                logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, twinId, backoff);
+                Schedule(backoff);
+                await EnsureReminderAsync();
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                return;
+            }
+        }
+
+        backoff = FirstBackoff;
+        await delivered(new OutboxDelivered([.. batch.Select(n => n.Id)]));
+        Schedule(TimeSpan.Zero); // reports the outbox, and delivers the rest if any is left
+    }
+
+    /// <summary>Registers the reminder once per activation; a failure leaves the retries to the timer.</summary>
+    private async Task EnsureReminderAsync()
+    {
+        if (reminderRegistered)
+        {
+            return;
+        }
+
+        try
+        {
+            await grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
+            reminderRegistered = true;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "The outbox reminder of {TwinId} could not be registered; the timer keeps retrying", twinId);
+        }
+    }
+
+    /// <summary>The outbox gauges: its depth, and since when it has not been empty (as this activation saw it).</summary>
+    private void Report()
+    {
+        nonEmptySince = State.Outbox.Count == 0 ? null : nonEmptySince ?? clock.GetUtcNow();
+        metrics.Outbox(twinId, State.Outbox.Count, nonEmptySince ?? default);
+    }
+}

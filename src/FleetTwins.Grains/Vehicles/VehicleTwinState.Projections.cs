@@ -1,0 +1,92 @@
+using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Abstractions.Vehicles;
+
+namespace FleetTwins.Grains.Vehicles;
+
+/// <summary>The views of a vehicle twin's state: the twin the query APIs serve, and the summary row fleet search sees.</summary>
+public sealed partial class VehicleTwinState
+{
+    /// <summary>The snapshot the query APIs serve.</summary>
+    public VehicleTwin ToSnapshot(string id) => new()
+    {
+        Id = id,
+        Vin = Vin,
+        Aliases = [.. Aliases],
+        Online = Connectivity?.Online ?? false,
+        Connectivity = Connectivity,
+        LastSeenAt = LastSeenAt,
+        StateOfCharge = StateOfCharge,
+        EnergyRemaining = EnergyRemaining,
+        Range = Range,
+        Odometer = Odometer,
+        Location = Location,
+        Motion = Motion,
+        Charging = Charging,
+        Plug = Plug,
+        ChargingTarget = ChargingTarget,
+        ChargingDetails = ChargingDetails,
+        DepartureTimes = DepartureTimes,
+        Tires = new Dictionary<string, Measurement>(Tires),
+        OemAlerts = [.. OemAlerts.Values.OrderByDescending(a => a.At)],
+        ActiveAlerts = [.. ActiveAlerts()],
+        Geofences = [.. Geofences.Values.Where(g => g.Inside).OrderBy(g => g.Name, StringComparer.Ordinal)],
+        Alarms = [.. Alarms],
+        Trips = [.. Trips],
+        CurrentTrip = CurrentTrip,
+        Rental = Rental,
+        MasterData = MasterData,
+        CommandReports = [.. CommandReports],
+        Status = new Dictionary<string, StatusReading>(Status),
+        NotificationThresholds = Thresholds,
+        AliasHistory = [.. AliasHistory],
+        CreatedAt = CreatedAt ?? default,
+        UpdatedAt = UpdatedAt,
+        Version = Version,
+    };
+
+    /// <summary>The flat row fleet search and the fleet-wide watch see.</summary>
+    public VehicleSummary ToSummary(string id)
+    {
+        var online = Connectivity?.Online ?? false;
+        var alerts = 0;
+        var high = 0;
+        foreach (var alert in ActiveAlerts())
+        {
+            alerts++;
+            if (alert.Severity is { } severity
+                && (severity.Equals("HIGH", StringComparison.OrdinalIgnoreCase) || severity.Equals("CRITICAL", StringComparison.OrdinalIgnoreCase)))
+            {
+                high++;
+            }
+        }
+
+        return new()
+        {
+            Id = id,
+            Version = Version,
+            Vin = Vin,
+            Make = MasterData?.Make,
+            Model = MasterData?.Model,
+            Online = online,
+            LastSeenAt = VehicleSummary.Micros(LastSeenAt),
+            OfflineSince = online ? null : VehicleSummary.Micros(Connectivity?.At ?? LastSeenAt ?? CreatedAt),
+            Soc = StateOfCharge?.Value,
+            Charging = Charging?.State,
+            Plug = Plug?.State,
+            Latitude = Location?.Latitude,
+            Longitude = Location?.Longitude,
+            Odometer = Odometer?.Value,
+            Range = Range?.Value,
+            Rental = Rental?.InRental ?? false,
+            Alerts = alerts,
+            HighAlerts = high,
+            UpdatedAt = VehicleSummary.Micros(UpdatedAt),
+        };
+    }
+
+    private IEnumerable<ActiveAlert> ActiveAlerts() =>
+        OemAlerts.Values.Where(a => a.Active)
+            .Select(a => new ActiveAlert(a.Code, "oem", a.Severity, a.MappedMessage ?? a.Message, a.At, a.Source))
+            .Concat(CustomAlerts.Values.Where(a => a.Kind == "custom"))
+            .OrderByDescending(a => a.At);
+}
