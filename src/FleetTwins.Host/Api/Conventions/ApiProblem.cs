@@ -15,8 +15,6 @@ public abstract class ApiProblem(int status, string title, string? detail, IDict
 
     public int? StatusCode => problem.StatusCode;
 
-    public ProblemDetails ProblemDetails => problem.ProblemDetails;
-
     public Task ExecuteAsync(HttpContext httpContext) => problem.ExecuteAsync(httpContext);
 
     /// <summary>Documents an answer of <paramref name="status"/> with this body, unless the endpoint documents that status already.</summary>
