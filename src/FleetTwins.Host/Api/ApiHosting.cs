@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api;
@@ -48,8 +49,7 @@ public static class ApiHosting
         var context = status.HttpContext;
         if (context.Request.Path.StartsWithSegments("/webhooks"))
         {
-            await WebhookEndpoints.WriteErrorAsync(context, context.Response.StatusCode,
-                Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(context.Response.StatusCode));
+            await WebhookEndpoints.WriteErrorAsync(context, context.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.Response.StatusCode));
             return;
         }
 

@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Vehicles;
-using Microsoft.AspNetCore.Mvc;
+using FleetTwins.Host.Api.Conventions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetTwins.Host.Api;
 
@@ -69,27 +72,21 @@ public static partial class CommandEndpoints
 
     public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder routes)
     {
-        var commands = routes.MapGroup("/api/vehicles/{id}/commands").WithTags("Commands");
-        commands.MapPost("/", SendAsync).WithName("SendCommand")
-            .WithSummary("Records a command as PENDING (202) and dispatches it to the provider serving the vehicle; the same idempotency key answers the same command (409 with other arguments).")
-            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireAuthorization(ApiScopes.Command);
-        commands.MapGet("/", ListAsync).WithName("ListCommands")
-            .WithSummary("The vehicle's commands with their history, newest first.")
-            .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        commands.MapGet("/{commandId}", GetAsync).WithName("GetCommand")
-            .Produces<CommandView>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        var commands = routes.MapApiGroup("/api/vehicles/{id}/commands", "Commands");
+        commands.MapPost("/", SendAsync).WithName("SendCommand").RequireAuthorization(ApiScopes.Command).WithBodyLimit(MaxBodyBytes)
+            .WithSummary("Records a command as PENDING (202) and dispatches it to the provider serving the vehicle; the same idempotency key answers the same command (409 with other arguments).");
+        commands.MapGet("/", ListAsync).WithName("ListCommands").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("The vehicle's commands with their history, newest first.");
+        commands.MapGet("/{commandId}", GetAsync).WithName("GetCommand").RequireAuthorization(ApiScopes.Read);
 
-        var chargerCommands = routes.MapGroup("/api/chargers/{id}/commands").WithTags("Commands");
-        chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand")
-            .Produces<CommandView>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).RequireAuthorization(ApiScopes.Command);
-        chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands")
-            .Produces<IEnumerable<CommandView>>().ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        var chargerCommands = routes.MapApiGroup("/api/chargers/{id}/commands", "Commands");
+        chargerCommands.MapPost("/", SendToChargerAsync).WithName("SendChargerCommand").RequireAuthorization(ApiScopes.Command).WithBodyLimit(MaxBodyBytes);
+        chargerCommands.MapGet("/", ListChargerAsync).WithName("ListChargerCommands").RequireAuthorization(ApiScopes.Read);
         return routes;
     }
 
-    private static async Task<IResult> SendAsync(string id, SendCommandRequest request, IGrainFactory grains)
+    private static async Task<Results<Accepted<CommandView>, BadRequestProblem, NotFoundProblem, ConflictProblem>> SendAsync(string id,
+        SendCommandRequest request, IGrainFactory grains)
     {
         if (Validate(id, request) is { } invalid)
         {
@@ -101,7 +98,8 @@ public static partial class CommandEndpoints
         return command is null ? NotFound(id) : Answer(command, asked, $"/api/vehicles/{id}/commands/{command.Id}");
     }
 
-    private static async Task<IResult> SendToChargerAsync(string id, SendCommandRequest request, IGrainFactory grains)
+    private static async Task<Results<Accepted<CommandView>, BadRequestProblem, NotFoundProblem, ConflictProblem>> SendToChargerAsync(string id,
+        SendCommandRequest request, IGrainFactory grains)
     {
         if (Validate(id, request) is { } invalid)
         {
@@ -109,30 +107,29 @@ public static partial class CommandEndpoints
         }
 
         var asked = Asked(request);
-        var command = await grains.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>(id).SendCommandAsync(asked);
-        return command is null
-            ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
-            : Answer(command, asked, $"/api/chargers/{id}/commands");
+        var command = await grains.GetGrain<IChargerGrain>(id).SendCommandAsync(asked);
+        return command is null ? NoSuchCharger(id) : Answer(command, asked, $"/api/chargers/{id}/commands");
     }
 
     private static CommandRequest Asked(SendCommandRequest request) =>
         new(request.Command!, request.Arguments is { ValueKind: JsonValueKind.Object } a ? a.GetRawText() : "{}", request.IdempotencyKey, request.Provider);
 
     /// <summary>202 with the command; 409 when the idempotency key found a command that asked for something else.</summary>
-    private static IResult Answer(VehicleCommand command, CommandRequest asked, string location) => command.Answers(asked)
+    private static Results<Accepted<CommandView>, BadRequestProblem, NotFoundProblem, ConflictProblem> Answer(VehicleCommand command,
+        CommandRequest asked, string location) => command.Answers(asked)
         ? TypedResults.Accepted(location, CommandView.From(command))
-        : TypedResults.Problem(statusCode: 409, title: "Idempotency key reused", detail: IdempotencyConflict(command));
+        : new ConflictProblem("Idempotency key reused", IdempotencyConflict(command));
 
-    private static async Task<IResult> ListChargerAsync(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<IEnumerable<CommandView>>, BadRequestProblem, NotFoundProblem>> ListChargerAsync(string id, IGrainFactory grains)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
+            return InvalidId();
         }
 
-        var charger = grains.GetGrain<FleetTwins.Abstractions.Chargers.IChargerGrain>(id);
+        var charger = grains.GetGrain<IChargerGrain>(id);
         return await charger.GetAsync() is null
-            ? TypedResults.Problem(statusCode: 404, title: "No such charger", detail: $"No charger twin has the id '{id}'.")
+            ? NoSuchCharger(id)
             : TypedResults.Ok((await charger.GetCommandsAsync()).Select(CommandView.From));
     }
 
@@ -156,7 +153,7 @@ public static partial class CommandEndpoints
 
         if (request.Arguments is { ValueKind: JsonValueKind.Object } arguments)
         {
-            if (System.Text.Encoding.UTF8.GetByteCount(arguments.GetRawText()) > MaxArgumentsBytes)
+            if (Encoding.UTF8.GetByteCount(arguments.GetRawText()) > MaxArgumentsBytes)
             {
                 return ("Invalid arguments", $"arguments must be at most {MaxArgumentsBytes} bytes of JSON.");
             }
@@ -177,14 +174,14 @@ public static partial class CommandEndpoints
             : null;
     }
 
-    private static IResult? Validate(string id, SendCommandRequest request) =>
-        Problem(id, request) is var (title, detail) ? Invalid(title, detail) : null;
+    private static BadRequestProblem? Validate(string id, SendCommandRequest request) =>
+        Problem(id, request) is var (title, detail) ? new BadRequestProblem(title, detail) : null;
 
-    private static async Task<IResult> ListAsync(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<IEnumerable<CommandView>>, BadRequestProblem, NotFoundProblem>> ListAsync(string id, IGrainFactory grains)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
+            return InvalidId();
         }
 
         var vehicle = grains.GetGrain<IVehicleTwinGrain>(id);
@@ -193,20 +190,22 @@ public static partial class CommandEndpoints
             : TypedResults.Ok((await vehicle.GetCommandsAsync()).Select(CommandView.From));
     }
 
-    private static async Task<IResult> GetAsync(string id, string commandId, IGrainFactory grains)
+    private static async Task<Results<Ok<CommandView>, BadRequestProblem, NotFoundProblem>> GetAsync(string id, string commandId, IGrainFactory grains)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            return Invalid("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
+            return InvalidId();
         }
 
         var command = (await grains.GetGrain<IVehicleTwinGrain>(id).GetCommandsAsync()).FirstOrDefault(c => c.Id == commandId);
         return command is null
-            ? TypedResults.Problem(statusCode: 404, title: "No such command", detail: $"Vehicle '{id}' has no command '{commandId}'.")
+            ? new NotFoundProblem("No such command", $"Vehicle '{id}' has no command '{commandId}'.")
             : TypedResults.Ok(CommandView.From(command));
     }
 
-    private static IResult Invalid(string title, string detail) => TypedResults.Problem(statusCode: 400, title: title, detail: detail);
+    private static BadRequestProblem InvalidId() => new("Invalid twin id", "A twin id is letters, digits or '-', '_', '.', ':'.");
 
-    private static IResult NotFound(string id) => TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin has the id '{id}'.");
+    private static NotFoundProblem NotFound(string id) => new("No such vehicle", $"No vehicle twin has the id '{id}'.");
+
+    private static NotFoundProblem NoSuchCharger(string id) => new("No such charger", $"No charger twin has the id '{id}'.");
 }

@@ -1,7 +1,10 @@
+using System.Globalization;
 using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Host.Api.Conventions;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetTwins.Host.Api;
 
@@ -16,14 +19,11 @@ public static class FleetEndpoints
 
     public static IEndpointRouteBuilder MapFleetEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/vehicles", SearchAsync).WithTags("Fleet").WithName("SearchVehicles")
-            .WithSummary("Fleet search: vehicles matching the filter, sorted, a page at a time.")
-            .Produces<SearchResponse>().ProducesProblem(400).ProducesProblem(429)
-            .RequireAuthorization(ApiScopes.Read);
-        routes.MapGet("/api/fleet/aggregates", AggregateAsync).WithTags("Fleet").WithName("FleetAggregates")
-            .WithSummary("Count, online ratio, average SOC and count by charging state of the vehicles matching the filter.")
-            .Produces<FleetAggregates>().ProducesProblem(400).ProducesProblem(429)
-            .RequireAuthorization(ApiScopes.Read);
+        var fleet = routes.MapApiGroup("/api", "Fleet");
+        fleet.MapGet("/vehicles", SearchAsync).WithName("SearchVehicles").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("Fleet search: vehicles matching the filter, sorted, a page at a time.");
+        fleet.MapGet("/fleet/aggregates", AggregateAsync).WithName("FleetAggregates").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("Count, online ratio, average SOC and count by charging state of the vehicles matching the filter.");
         return routes;
     }
 
@@ -41,27 +41,31 @@ public static class FleetEndpoints
         return new SearchQuery(parsed, order, limit ?? SearchQuery.DefaultLimit, after);
     }
 
-    public static IResult InvalidFilter(FilterException e) => TypedResults.Problem(statusCode: 400, title: "Invalid filter",
-        detail: e.Message, extensions: new Dictionary<string, object?> { ["position"] = e.Position });
+    public static BadRequestProblem InvalidFilter(FilterException e) =>
+        new("Invalid filter", e.Message, new Dictionary<string, object?> { ["position"] = e.Position });
 
-    /// <summary>A search over its budget as problem details: 400 too costly for one request, 429 (with Retry-After) the key's budget spent.</summary>
-    public static IResult? OverBudget(HttpContext context, SearchCharge charge)
+    /// <summary>
+    /// Charges a search to the caller's budget and runs it when the budget allows; else problem details: 400 too
+    /// costly for one request, 429 (with Retry-After) the key's budget spent.
+    /// </summary>
+    private static async Task<Results<Ok<T>, BadRequestProblem, TooManyRequestsProblem>> WithinBudgetAsync<T>(HttpContext context, SearchBudget budget,
+        Filter filter, Func<Task<T>> search, CancellationToken cancellationToken)
     {
-        if (charge.Status == 200)
+        var charge = await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, filter, cancellationToken);
+        switch (charge.Status)
         {
-            return null;
+            case StatusCodes.Status200OK:
+                return TypedResults.Ok(await search());
+            case StatusCodes.Status429TooManyRequests:
+                context.Response.Headers.RetryAfter = charge.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return new TooManyRequestsProblem("Search budget spent", charge.Problem!);
+            default:
+                return new BadRequestProblem("Search too costly", charge.Problem!);
         }
-
-        if (charge.Status == 429)
-        {
-            context.Response.Headers.RetryAfter = charge.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return TypedResults.Problem(statusCode: charge.Status, title: charge.Status == 429 ? "Search budget spent" : "Search too costly", detail: charge.Problem);
     }
 
-    private static async Task<IResult> SearchAsync(string? filter, string? sort, int? limit, string? cursor,
-        IFleetProjection projection, SearchBudget budget, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SearchResponse>, BadRequestProblem, TooManyRequestsProblem>> SearchAsync(string? filter, string? sort, int? limit,
+        string? cursor, IFleetProjection projection, SearchBudget budget, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         SearchQuery query;
         try
@@ -74,20 +78,18 @@ public static class FleetEndpoints
         }
         catch (ArgumentException e)
         {
-            return TypedResults.Problem(statusCode: 400, title: "Invalid search", detail: e.Message);
+            return new BadRequestProblem("Invalid search", e.Message);
         }
 
-        if (OverBudget(context, await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, query.Filter, cancellationToken)) is { } refused)
+        return await WithinBudgetAsync(context, budget, query.Filter, async () =>
         {
-            return refused;
-        }
-
-        var page = await projection.SearchAsync(query, filter, clock.GetUtcNow(), cancellationToken);
-        return TypedResults.Ok(new SearchResponse(page.Items, page.NextCursor));
+            var page = await projection.SearchAsync(query, filter, clock.GetUtcNow(), cancellationToken);
+            return new SearchResponse(page.Items, page.NextCursor);
+        }, cancellationToken);
     }
 
-    private static async Task<IResult> AggregateAsync(string? filter, IFleetProjection projection, SearchBudget budget, HttpContext context,
-        TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<FleetAggregates>, BadRequestProblem, TooManyRequestsProblem>> AggregateAsync(string? filter,
+        IFleetProjection projection, SearchBudget budget, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         Filter parsed;
         try
@@ -99,11 +101,6 @@ public static class FleetEndpoints
             return InvalidFilter(e);
         }
 
-        if (OverBudget(context, await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, parsed, cancellationToken)) is { } refused)
-        {
-            return refused;
-        }
-
-        return TypedResults.Ok(await projection.AggregateAsync(parsed, clock.GetUtcNow(), cancellationToken));
+        return await WithinBudgetAsync(context, budget, parsed, () => projection.AggregateAsync(parsed, clock.GetUtcNow(), cancellationToken), cancellationToken);
     }
 }

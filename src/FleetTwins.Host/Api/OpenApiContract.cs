@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -9,8 +10,8 @@ namespace FleetTwins.Host.Api;
 
 /// <summary>
 /// What the OpenAPI document says beyond what ASP.NET Core infers: optional fields optional, strings and numbers typed
-/// as they are written, the push endpoints' request schemas, signature headers and answers without the API-key scheme,
-/// 401/403 on every API operation, and <c>text/event-stream</c> on the watches.
+/// as they are written, and the push endpoints' request schemas, signature headers and answers without the API-key scheme.
+/// The query API's operations say what they answer themselves (their typed results and <see cref="Conventions.ApiConventions"/>).
 /// </summary>
 internal static class OpenApiContract
 {
@@ -65,44 +66,31 @@ internal static class OpenApiContract
         property.IsGetNullable || property.IsSetNullable || property.ShouldSerialize is not null
         || Nullable.GetUnderlyingType(property.PropertyType) is not null;
 
-    /// <summary>The answers and content of each kind of operation.</summary>
+    /// <summary>
+    /// The descriptions an endpoint gives its answers (which scope a 403 lacks, what a stream carries), where the
+    /// generator writes only the reason phrase; and a push endpoint's security, headers, body and answers, which its
+    /// handler (reading the raw body) cannot declare.
+    /// </summary>
     public static Task TransformOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var path = context.Description.RelativePath ?? "";
         operation.Responses ??= new OpenApiResponses();
+        foreach (var produced in context.Description.ActionDescriptor.EndpointMetadata.OfType<IProducesResponseTypeMetadata>())
+        {
+            if (produced.Description is { } description
+                && operation.Responses.TryGetValue(produced.StatusCode.ToString(CultureInfo.InvariantCulture), out var answer) && answer is OpenApiResponse response)
+            {
+                response.Description = description;
+            }
+        }
+
+        var path = context.Description.RelativePath ?? "";
         if (path.StartsWith("webhooks/", StringComparison.Ordinal))
         {
             Webhook(operation, path, context.Document);
-            return Task.CompletedTask;
-        }
-
-        if (path.StartsWith("api/", StringComparison.Ordinal))
-        {
-            var scope = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null)
-                ?? ApiScopes.Read;
-            operation.Responses.TryAdd("401", Problem("No API key, or one that is not configured (Authorization: Bearer <key>)."));
-            operation.Responses.TryAdd("403", Problem($"The API key lacks the `{scope}` scope this operation needs."));
-            if (path.EndsWith("/watch", StringComparison.Ordinal) && operation.Responses.TryGetValue("200", out var ok) && ok is OpenApiResponse stream)
-            {
-                stream.Description = "Server-Sent Events, one per change (event: twin, notification, command, ...; data: its JSON), with comment heart-beats; `Last-Event-ID` resumes.";
-                stream.Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["text/event-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                };
-            }
         }
 
         return Task.CompletedTask;
     }
-
-    private static OpenApiResponse Problem(string description) => new()
-    {
-        Description = description,
-        Content = new Dictionary<string, OpenApiMediaType>
-        {
-            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails") },
-        },
-    };
 
     /// <summary>A push endpoint: signed, not keyed; its provider's body; every answer <c>{"status", "message"}</c>.</summary>
     private static void Webhook(OpenApiOperation operation, string path, OpenApiDocument? document)

@@ -31,12 +31,6 @@ public static class OpenApiHosting
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
             return Task.CompletedTask;
-        }).AddOperationTransformer((operation, context, _) =>
-        {
-            // What the middleware in front of every endpoint may answer (Hosting/RateLimits, the allow-lists).
-            operation.Responses ??= new OpenApiResponses();
-            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests for this credential; retry after the Retry-After seconds." });
-            return Task.CompletedTask;
         }).AddOperationTransformer(OpenApiContract.TransformOperationAsync).AddSchemaTransformer(OpenApiContract.TransformSchemaAsync));
         return builder;
     }

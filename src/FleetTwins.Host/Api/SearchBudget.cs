@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using FleetTwins.Host.Hosting;
@@ -37,7 +38,7 @@ public sealed class SearchBudget(IOptions<SearchBudgetOptions> options, IFleetPr
             }));
 
     /// <summary>Charges the caller for a search with <paramref name="filter"/>.</summary>
-    public async ValueTask<SearchCharge> ChargeAsync(ClaimsPrincipal user, System.Net.IPAddress? address, Filter filter, CancellationToken cancellationToken)
+    public async ValueTask<SearchCharge> ChargeAsync(ClaimsPrincipal user, IPAddress? address, Filter filter, CancellationToken cancellationToken)
     {
         var conditions = Math.Max(1, filter.Conditions);
         var rows = Math.Max(1, await projection.EstimateRowsAsync(cancellationToken));

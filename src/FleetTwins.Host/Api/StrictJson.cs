@@ -6,7 +6,7 @@ namespace FleetTwins.Host.Api;
 /// <summary>
 /// Text that enters through an API body is valid Unicode without control characters, checked once where the JSON is
 /// read: a string with an escaped unpaired surrogate (<c>"\ud800"</c>) cannot be written back out, so stored it broke
-/// every later answer that showed it (issue 17, F1). Webhook payloads are held to the same by their parsers.
+/// every later answer that showed it. Webhook payloads are held to the same by their parsers.
 /// </summary>
 public static class StrictJson
 {

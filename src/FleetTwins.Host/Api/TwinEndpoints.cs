@@ -3,8 +3,10 @@ using FleetTwins.Abstractions.Accounts;
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.RateLimits;
-using FleetTwins.Grains.Identity;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Identity;
+using FleetTwins.Host.Api.Conventions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetTwins.Host.Api;
 
@@ -13,26 +15,22 @@ public static class TwinEndpoints
 {
     public static IEndpointRouteBuilder MapTwinEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/vehicles/resolve", ResolveAsync).WithTags("Vehicles").WithName("ResolveVehicle")
-            .WithSummary("The vehicle twin an identifier belongs to: ?vin=, ?imei= or ?provider=&id=.")
-            .Produces<VehicleTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        routes.MapGet("/api/chargers/{id}", (string id, HttpContext context, IGrainFactory grains) =>
-            ServeAsync(context, id, "charger", () => grains.GetGrain<IChargerGrain>(id).GetAsync())).WithTags("Chargers").WithName("GetCharger")
-            .Produces<ChargerTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        routes.MapGet("/api/alerts/{id}", (string id, HttpContext context, IGrainFactory grains) =>
-            ServeAsync(context, id, "alert", () => grains.GetGrain<IAlertGrain>(id).GetAsync())).WithTags("Alerts").WithName("GetAlert")
-            .Produces<AlertTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        routes.MapGet("/api/accounts/{id}", (string id, HttpContext context, IGrainFactory grains) =>
-            ServeAsync(context, id, "account", () => grains.GetGrain<IAccountGrain>(id).GetAsync())).WithTags("Accounts").WithName("GetAccount")
-            .Produces<AccountTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        routes.MapGet("/api/rate-limits/{id}", (string id, HttpContext context, IGrainFactory grains) =>
-            ServeAsync(context, id, "rate-limit", () => grains.GetGrain<IRateLimitGrain>(id).GetAsync())).WithTags("RateLimits").WithName("GetRateLimits")
-            .Produces<RateLimitTwin>().Produces(304).ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        routes.MapApiGroup("/api/vehicles", "Vehicles").MapGet("/resolve", ResolveAsync).WithName("ResolveVehicle").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("The vehicle twin an identifier belongs to: ?vin=, ?imei= or ?provider=&id=.");
+        routes.MapApiGroup("/api/chargers", "Chargers").MapGet("/{id}", (string id, IGrainFactory grains) =>
+            ServeAsync(id, "charger", () => grains.GetGrain<IChargerGrain>(id).GetAsync())).WithName("GetCharger").RequireAuthorization(ApiScopes.Read);
+        routes.MapApiGroup("/api/alerts", "Alerts").MapGet("/{id}", (string id, IGrainFactory grains) =>
+            ServeAsync(id, "alert", () => grains.GetGrain<IAlertGrain>(id).GetAsync())).WithName("GetAlert").RequireAuthorization(ApiScopes.Read);
+        routes.MapApiGroup("/api/accounts", "Accounts").MapGet("/{id}", (string id, IGrainFactory grains) =>
+            ServeAsync(id, "account", () => grains.GetGrain<IAccountGrain>(id).GetAsync())).WithName("GetAccount").RequireAuthorization(ApiScopes.Read);
+        routes.MapApiGroup("/api/rate-limits", "RateLimits").MapGet("/{id}", (string id, IGrainFactory grains) =>
+            ServeAsync(id, "rate-limit", () => grains.GetGrain<IRateLimitGrain>(id).GetAsync())).WithName("GetRateLimits").RequireAuthorization(ApiScopes.Read);
         return routes;
     }
 
     /// <summary><c>?vin=</c>, <c>?imei=</c> or <c>?provider=&amp;id=</c>: the twin that identifier belongs to.</summary>
-    private static async Task<IResult> ResolveAsync(string? vin, string? imei, string? provider, string? id, HttpContext context, AliasLookup aliases, IGrainFactory grains)
+    private static async Task<Results<ConditionalOk<VehicleTwin>, BadRequestProblem, NotFoundProblem>> ResolveAsync(string? vin, string? imei,
+        string? provider, string? id, AliasLookup aliases)
     {
         var alias = (vin, imei, provider, id) switch
         {
@@ -43,26 +41,26 @@ public static class TwinEndpoints
         };
         if (alias is null || !VehicleIds.IsValidTwinId(alias))
         {
-            return TypedResults.Problem(statusCode: 400, title: "Invalid query",
-                detail: "Give exactly one of vin, imei, or provider with id; identifiers are letters, digits, '-', '_', '.' and ':'.");
+            return new BadRequestProblem("Invalid query",
+                "Give exactly one of vin, imei, or provider with id; identifiers are letters, digits, '-', '_', '.' and ':'.");
         }
 
         var twin = await aliases.ResolveTwinAsync(alias);
         return twin is null
-            ? TypedResults.Problem(statusCode: 404, title: "No such vehicle", detail: $"No vehicle twin is known as '{alias}'.")
-            : ConditionalGet.Serve(context, twin);
+            ? new NotFoundProblem("No such vehicle", $"No vehicle twin is known as '{alias}'.")
+            : new ConditionalOk<VehicleTwin>(twin);
     }
 
-    private static async Task<IResult> ServeAsync<T>(HttpContext context, string id, string kind, Func<Task<T?>> get) where T : class, IVersionedTwin
+    private static async Task<Results<ConditionalOk<T>, BadRequestProblem, NotFoundProblem>> ServeAsync<T>(string id, string kind, Func<Task<T?>> get)
+        where T : class, IVersionedTwin
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            return TypedResults.Problem(statusCode: 400, title: $"Invalid {kind} id",
-                detail: $"An id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
+            return new BadRequestProblem($"Invalid {kind} id", $"An id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'.");
         }
 
         return await get() is { } twin
-            ? ConditionalGet.Serve(context, twin)
-            : TypedResults.Problem(statusCode: 404, title: $"No such {kind}", detail: $"No {kind} twin has the id '{id}'.");
+            ? new ConditionalOk<T>(twin)
+            : new NotFoundProblem($"No such {kind}", $"No {kind} twin has the id '{id}'.");
     }
 }

@@ -1,8 +1,8 @@
-using System.Text.Json;
+using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Host.Api.Conventions;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Search.Filters;
-using FleetTwins.Abstractions.Vehicles;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetTwins.Host.Api;
 
@@ -16,36 +16,29 @@ public static class WatchEndpoints
 {
     public static IEndpointRouteBuilder MapWatchEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/vehicles/{id}/watch", WatchVehicleAsync).WithTags("Vehicles").WithName("WatchVehicle")
-            .WithSummary("Server-Sent Events of one vehicle twin: twin, notification, command, dropped.")
-            .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404)
-            .RequireAuthorization(ApiScopes.Read);
-        routes.MapGet("/api/fleet/watch", WatchFleetAsync).WithTags("Fleet").WithName("WatchFleet")
-            .WithSummary("Server-Sent Events of every vehicle matching the filter: vehicle, notification, left, dropped.")
-            .Produces(200, contentType: "text/event-stream").ProducesProblem(400)
-            .RequireAuthorization(ApiScopes.Read);
+        routes.MapApiGroup("/api/vehicles", "Vehicles").MapGet("/{id}/watch", WatchVehicleAsync).WithName("WatchVehicle").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("Server-Sent Events of one vehicle twin: twin, notification, command, dropped.");
+        routes.MapApiGroup("/api/fleet", "Fleet").MapGet("/watch", WatchFleet).WithName("WatchFleet").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("Server-Sent Events of every vehicle matching the filter: vehicle, notification, left, dropped.");
         return routes;
     }
 
-    private static async Task WatchVehicleAsync(string id, HttpContext context, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    private static async Task<Results<EventStream, BadRequestProblem, NotFoundProblem>> WatchVehicleAsync(string id, IGrainFactory grains,
+        CancellationToken cancellationToken)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
-            await VehicleEndpoints.InvalidId(id).ExecuteAsync(context);
-            return;
+            return VehicleEndpoints.InvalidId(id);
         }
 
         var vehicle = grains.GetGrain<IVehicleTwinGrain>(id);
-        if (await vehicle.GetAsync() is not { } current)
-        {
-            await VehicleEndpoints.NotFound(id).ExecuteAsync(context);
-            return;
-        }
-
-        await StreamAsync(context, VehicleWatch.RunAsync(grains, vehicle, current, context.RequestAborted), json.Value.SerializerOptions);
+        return await vehicle.GetAsync() is { } current
+            ? new EventStream(VehicleWatch.RunAsync(grains, vehicle, current, cancellationToken))
+            : VehicleEndpoints.NotFound(id);
     }
 
-    private static async Task WatchFleetAsync(string? filter, HttpContext context, IGrainFactory grains, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    private static Results<EventStream, BadRequestProblem> WatchFleet(string? filter, IGrainFactory grains, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         Filter parsed;
         try
@@ -54,39 +47,9 @@ public static class WatchEndpoints
         }
         catch (FilterException e)
         {
-            await FleetEndpoints.InvalidFilter(e).ExecuteAsync(context);
-            return;
+            return FleetEndpoints.InvalidFilter(e);
         }
 
-        await StreamAsync(context, FleetWatch.RunAsync(grains, parsed, clock, context.RequestAborted), json.Value.SerializerOptions);
-    }
-
-    /// <summary>An event's data as the REST API shows it (a command with its arguments as JSON).</summary>
-    private static string Serialize(object data, JsonSerializerOptions options) => data is FleetTwins.Abstractions.Commands.VehicleCommand command
-        ? JsonSerializer.Serialize(CommandEndpoints.CommandView.From(command), options)
-        : JsonSerializer.Serialize(data, data.GetType(), options);
-
-    private static async Task StreamAsync(HttpContext context, IAsyncEnumerable<WatchEvent> events, JsonSerializerOptions options)
-    {
-        var aborted = context.RequestAborted;
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers["X-Accel-Buffering"] = "no";
-        try
-        {
-            await context.Response.Body.FlushAsync(aborted);
-            await foreach (var e in events.WithCancellation(aborted))
-            {
-                var frame = e.Name == WatchEvent.KeepAlive
-                    ? ": keep-alive\n\n"
-                    : $"event: {e.Name}\ndata: {Serialize(e.Data!, options)}\n\n";
-                await context.Response.WriteAsync(frame, aborted);
-                await context.Response.Body.FlushAsync(aborted);
-            }
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            // The watcher went away.
-        }
+        return new EventStream(FleetWatch.RunAsync(grains, parsed, clock, cancellationToken));
     }
 }

@@ -1,14 +1,25 @@
 using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
-using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Abstractions.History;
 using FleetTwins.Grpc.V1;
-using FleetTwins.Search.Queries;
-using VehicleTwin = FleetTwins.Abstractions.Vehicles.VehicleTwin;
+using FleetTwins.Host.Api;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using FleetAggregates = FleetTwins.Search.Queries.FleetAggregates;
+using Measurement = FleetTwins.Abstractions.Vehicles.Measurement;
+using ProtoAggregates = FleetTwins.Grpc.V1.FleetAggregates;
 using ProtoCommand = FleetTwins.Grpc.V1.Command;
+using ProtoMeasurement = FleetTwins.Grpc.V1.Measurement;
 using ProtoNotification = FleetTwins.Grpc.V1.Notification;
+using ProtoStateReading = FleetTwins.Grpc.V1.StateReading;
+using ProtoSummary = FleetTwins.Grpc.V1.VehicleSummary;
+using ProtoTrackPoint = FleetTwins.Grpc.V1.TrackPoint;
+using ProtoTransition = FleetTwins.Grpc.V1.CommandTransition;
 using ProtoVehicle = FleetTwins.Grpc.V1.Vehicle;
+using StateReading = FleetTwins.Abstractions.Vehicles.StateReading;
+using TrackPoint = FleetTwins.Abstractions.History.TrackPoint;
+using VehicleSummary = FleetTwins.Abstractions.Fleet.VehicleSummary;
+using VehicleTwin = FleetTwins.Abstractions.Vehicles.VehicleTwin;
 
 namespace FleetTwins.Host.Grpc;
 
@@ -52,9 +63,9 @@ internal static class ProtoMapping
         return vehicle;
     }
 
-    public static FleetTwins.Grpc.V1.VehicleSummary ToProto(this FleetTwins.Abstractions.Fleet.VehicleSummary v)
+    public static ProtoSummary ToProto(this VehicleSummary v)
     {
-        var summary = new FleetTwins.Grpc.V1.VehicleSummary
+        var summary = new ProtoSummary
         {
             Id = v.Id,
             Version = v.Version,
@@ -79,9 +90,9 @@ internal static class ProtoMapping
         return summary;
     }
 
-    public static FleetTwins.Grpc.V1.FleetAggregates ToProto(this FleetTwins.Search.Queries.FleetAggregates a)
+    public static ProtoAggregates ToProto(this FleetAggregates a)
     {
-        var aggregates = new FleetTwins.Grpc.V1.FleetAggregates { Count = a.Count, Online = a.Online };
+        var aggregates = new ProtoAggregates { Count = a.Count, Online = a.Online };
         if (a.OnlineRatio is { } ratio) aggregates.OnlineRatio = ratio;
         if (a.AverageSoc is { } soc) aggregates.AverageSoc = soc;
         foreach (var (state, count) in a.ByCharging)
@@ -97,7 +108,7 @@ internal static class ProtoMapping
         {
             Id = c.Id,
             Command_ = c.Command,
-            Arguments = Struct(FleetTwins.Host.Api.CommandEndpoints.CommandView.ArgumentsJson(c)),
+            Arguments = Struct(CommandEndpoints.CommandView.ArgumentsJson(c)),
             Status = c.Status.ToString(),
             CreatedAt = Time(c.CreatedAt),
             UpdatedAt = Time(c.UpdatedAt),
@@ -107,20 +118,20 @@ internal static class ProtoMapping
             Provider = c.Provider ?? "",
             ReportedBy = c.ReportedBy ?? "",
         };
-        command.History.AddRange(c.History.Select(h => new FleetTwins.Grpc.V1.CommandTransition
+        command.History.AddRange(c.History.Select(h => new ProtoTransition
         {
             Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source, Channel = h.Channel ?? "", Attempt = h.Attempt ?? 0,
         }));
         return command;
     }
 
-    public static ProtoNotification ToProto(this FleetTwins.Host.Api.NotificationView n) => new()
+    public static ProtoNotification ToProto(this NotificationView n) => new()
     {
         Id = n.Id, Type = n.Type, TwinId = n.TwinId, At = Time(n.At), Reason = n.Reason,
         Data = n.Data.ValueKind == JsonValueKind.Object ? Struct(n.Data.GetRawText()) : new Struct(),
     };
 
-    public static HistoryItem ToProto(this FleetTwins.Abstractions.History.HistoryPoint p)
+    public static HistoryItem ToProto(this HistoryPoint p)
     {
         var item = new HistoryItem
         {
@@ -136,9 +147,9 @@ internal static class ProtoMapping
         return item;
     }
 
-    public static FleetTwins.Grpc.V1.Trip ToProto(this FleetTwins.Abstractions.History.TripRecord t)
+    public static Trip ToProto(this TripRecord t)
     {
-        var trip = new FleetTwins.Grpc.V1.Trip { Id = t.Id, Source = t.Source, StartedAt = Time(t.StartedAt), EndedAt = Time(t.EndedAt), Positions = t.Positions };
+        var trip = new Trip { Id = t.Id, Source = t.Source, StartedAt = Time(t.StartedAt), EndedAt = Time(t.EndedAt), Positions = t.Positions };
         if (t.DistanceKm is { } distance) trip.DistanceKm = distance;
         if (t.EnergyUsedKwh is { } energy) trip.EnergyUsedKwh = energy;
         if (t.SocStart is { } start) trip.SocStart = start;
@@ -147,7 +158,7 @@ internal static class ProtoMapping
         return trip;
     }
 
-    public static FleetTwins.Grpc.V1.TrackPoint ToProto(this FleetTwins.Abstractions.History.TrackPoint p) =>
+    public static ProtoTrackPoint ToProto(this TrackPoint p) =>
         new() { Latitude = p.Latitude, Longitude = p.Longitude, At = Time(p.At) };
 
     /// <summary>A JSON object's text as a <see cref="Google.Protobuf.WellKnownTypes.Struct"/>.</summary>
@@ -158,11 +169,11 @@ internal static class ProtoMapping
 
     private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 
-    private static FleetTwins.Grpc.V1.Measurement? Reading(FleetTwins.Abstractions.Vehicles.Measurement? m) =>
-        m is null ? null : new FleetTwins.Grpc.V1.Measurement { Value = m.Value, Unit = m.Unit, At = Time(m.At), Source = m.Source, Extra = Extra(m.Extra) };
+    private static ProtoMeasurement? Reading(Measurement? m) =>
+        m is null ? null : new ProtoMeasurement { Value = m.Value, Unit = m.Unit, At = Time(m.At), Source = m.Source, Extra = Extra(m.Extra) };
 
-    private static FleetTwins.Grpc.V1.StateReading? State(FleetTwins.Abstractions.Vehicles.StateReading? s) =>
-        s is null ? null : new FleetTwins.Grpc.V1.StateReading { State = s.State, At = Time(s.At), Source = s.Source, Extra = Extra(s.Extra) };
+    private static ProtoStateReading? State(StateReading? s) =>
+        s is null ? null : new ProtoStateReading { State = s.State, At = Time(s.At), Source = s.Source, Extra = Extra(s.Extra) };
 
     /// <summary>A reading's <c>extra</c> (a JSON object's text), or null when it has none.</summary>
     private static Struct? Extra(string? json) => json is null ? null : Struct(json);

@@ -1,18 +1,22 @@
 using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
+using FleetTwins.Abstractions.History;
+using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Identity;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Watching;
-using FleetTwins.Grains.Identity;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
-using FleetTwins.Abstractions.Vehicles;
+using Google.Protobuf.WellKnownTypes;
 using global::Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using ProtoCommand = FleetTwins.Grpc.V1.Command;
 using ProtoVehicle = FleetTwins.Grpc.V1.Vehicle;
+using VehicleSummary = FleetTwins.Abstractions.Fleet.VehicleSummary;
 
 namespace FleetTwins.Host.Grpc;
 
@@ -26,7 +30,7 @@ public sealed class VehicleTwinsService(
     IFleetProjection projection,
     SearchBudget budget,
     TimeProvider clock,
-    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : VehicleTwins.VehicleTwinsBase
+    IOptions<JsonOptions> json) : VehicleTwins.VehicleTwinsBase
 {
     private JsonSerializerOptions Json => json.Value.SerializerOptions;
 
@@ -100,7 +104,7 @@ public sealed class VehicleTwinsService(
     }
 
     [Authorize(Policy = ApiScopes.Read)]
-    public override async Task<FleetTwins.Grpc.V1.FleetAggregates> GetFleetAggregates(GetFleetAggregatesRequest request, ServerCallContext context)
+    public override async Task<FleetAggregates> GetFleetAggregates(GetFleetAggregatesRequest request, ServerCallContext context)
     {
         var filter = Invalid(() => FilterParser.Parse(request.Filter));
         await ChargeAsync(filter, context);
@@ -139,10 +143,10 @@ public sealed class VehicleTwinsService(
         {
             var message = e.Data switch
             {
-                FleetTwins.Abstractions.Fleet.VehicleSummary v => new FleetWatchEvent { Vehicle = v.ToProto() },
+                VehicleSummary v => new FleetWatchEvent { Vehicle = v.ToProto() },
                 NotificationView n => new FleetWatchEvent { Notification = n.ToProto() },
                 FleetWatch.Left left => new FleetWatchEvent { Left = left.Id },
-                FleetWatch.Ready ready => new FleetWatchEvent { Ready = new Ready { Since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(ready.Since) } },
+                FleetWatch.Ready ready => new FleetWatchEvent { Ready = new Ready { Since = Timestamp.FromDateTime(ready.Since) } },
                 WatchSession.DroppedCount d => new FleetWatchEvent { Dropped = new Dropped { Dropped_ = d.Dropped } },
                 _ => null,
             };
@@ -158,7 +162,7 @@ public sealed class VehicleTwinsService(
     {
         RequireTwinId(request.VehicleId, "vehicle_id");
         var reading = HistoryParameters.Reading(request.Reading)
-            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"reading is one of {string.Join(", ", FleetTwins.Abstractions.History.HistoryReadings.All)}."));
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"reading is one of {string.Join(", ", HistoryReadings.All)}."));
         var window = Window(request.From, request.To, request.Limit);
         if (!HistoryParameters.TryHistoryCursor(request.Cursor is { Length: > 0 } c ? c : null, out var after))
         {
@@ -166,12 +170,12 @@ public sealed class VehicleTwinsService(
         }
 
         await RequireVehicleAsync(request.VehicleId);
-        var page = await grains.GetGrain<FleetTwins.Abstractions.History.IVehicleHistoryGrain>(request.VehicleId)
-            .GetHistoryAsync(new FleetTwins.Abstractions.History.HistoryQuery(reading, window.From, window.To, window.Limit, after));
+        var page = await grains.GetGrain<IVehicleHistoryGrain>(request.VehicleId)
+            .GetHistoryAsync(new HistoryQuery(reading, window.From, window.To, window.Limit, after));
         var response = new GetHistoryResponse { NextCursor = page.Next is { } next ? HistoryParameters.Cursor(next) : "" };
         if (page.RetainedFrom is { } retained)
         {
-            response.RetainedFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(retained);
+            response.RetainedFrom = Timestamp.FromDateTimeOffset(retained);
         }
 
         response.Items.AddRange(page.Items.Select(p => p.ToProto()));
@@ -189,8 +193,8 @@ public sealed class VehicleTwinsService(
         }
 
         await RequireVehicleAsync(request.VehicleId);
-        var history = grains.GetGrain<FleetTwins.Abstractions.History.IVehicleHistoryGrain>(request.VehicleId);
-        var page = await history.ListTripsAsync(new FleetTwins.Abstractions.History.TripQuery(window.From, window.To, window.Limit, after));
+        var history = grains.GetGrain<IVehicleHistoryGrain>(request.VehicleId);
+        var page = await history.ListTripsAsync(new TripQuery(window.From, window.To, window.Limit, after));
         var response = new ListTripsResponse { NextCursor = page.Next is { } next ? HistoryParameters.Cursor(next) : "" };
         foreach (var trip in page.Items)
         {
@@ -207,7 +211,7 @@ public sealed class VehicleTwinsService(
     }
 
     /// <summary>The window and limit of a history request, checked as REST checks them.</summary>
-    private HistoryParameters.Window Window(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, int limit)
+    private HistoryParameters.Window Window(Timestamp? from, Timestamp? to, int limit)
     {
         var (window, error) = HistoryParameters.Check(from?.ToDateTimeOffset(), to?.ToDateTimeOffset(),
             limit == 0 ? HistoryParameters.DefaultLimit : limit, clock.GetUtcNow());

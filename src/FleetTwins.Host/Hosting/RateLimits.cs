@@ -30,7 +30,7 @@ public static class RateLimits
     }
 
     /// <summary>A token bucket per key with the given limit (none when its rate is 0).</summary>
-    public static RateLimitPartition<string> Bucket(string key, RateLimitOptions limit) =>
+    public static RateLimitPartition<string> Bucket(string key, RateLimitBucketOptions limit) =>
         limit.PermitsPerSecond <= 0
             ? RateLimitPartition.GetNoLimiter(key)
             : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions

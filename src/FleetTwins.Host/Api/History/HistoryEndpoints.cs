@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using FleetTwins.Abstractions.History;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Host.Api.Conventions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetTwins.Host.Api.History;
 
@@ -71,21 +73,18 @@ public static class HistoryEndpoints
 
     public static IEndpointRouteBuilder MapHistoryEndpoints(this IEndpointRouteBuilder routes)
     {
-        var vehicles = routes.MapGroup("/api/vehicles").WithTags("History");
-        vehicles.MapGet("/{id}/history", GetHistoryAsync).WithName("GetVehicleHistory")
-            .WithSummary("Accepted readings of one kind (reading=stateOfCharge, location, ...) in source-time order, each applied or late; keyset paging (limit ≤ 1000, cursor).")
-            .Produces<HistoryAnswer>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        vehicles.MapGet("/{id}/trips", ListTripsAsync).WithName("ListVehicleTrips")
-            .WithSummary("Trips that started in from..to, with distance, energy and SOC used and the number of positions; keyset paging.")
-            .Produces<TripsAnswer>().ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
-        vehicles.MapGet("/{id}/trips/{tripId}/track", GetTrackAsync).WithName("GetTripTrack")
-            .WithSummary("A trip's track: the positions received between its start and end, as a GeoJSON LineString Feature (limit ≤ 10000, cursor).")
-            .Produces<TrackFeature>(contentType: "application/geo+json").ProducesProblem(400).ProducesProblem(404).RequireAuthorization(ApiScopes.Read);
+        var vehicles = routes.MapApiGroup("/api/vehicles", "History");
+        vehicles.MapGet("/{id}/history", GetHistoryAsync).WithName("GetVehicleHistory").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("Accepted readings of one kind (reading=stateOfCharge, location, ...) in source-time order, each applied or late; keyset paging (limit ≤ 1000, cursor).");
+        vehicles.MapGet("/{id}/trips", ListTripsAsync).WithName("ListVehicleTrips").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("Trips that started in from..to, with distance, energy and SOC used and the number of positions; keyset paging.");
+        vehicles.MapGet("/{id}/trips/{tripId}/track", GetTrackAsync).WithName("GetTripTrack").RequireAuthorization(ApiScopes.Read)
+            .WithSummary("A trip's track: the positions received between its start and end, as a GeoJSON LineString Feature (limit ≤ 10000, cursor).");
         return routes;
     }
 
-    private static async Task<IResult> GetHistoryAsync(string id, string? reading, string? from, string? to, string? limit, string? cursor,
-        IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Ok<HistoryAnswer>, BadRequestProblem, NotFoundProblem>> GetHistoryAsync(string id, string? reading,
+        string? from, string? to, string? limit, string? cursor, IGrainFactory grains, TimeProvider clock)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -118,8 +117,8 @@ public static class HistoryEndpoints
             page.Next is { } next ? HistoryParameters.Cursor(next) : null, page.RetainedFrom));
     }
 
-    private static async Task<IResult> ListTripsAsync(string id, string? from, string? to, string? limit, string? cursor, IGrainFactory grains,
-        TimeProvider clock)
+    private static async Task<Results<Ok<TripsAnswer>, BadRequestProblem, NotFoundProblem>> ListTripsAsync(string id, string? from, string? to,
+        string? limit, string? cursor, IGrainFactory grains, TimeProvider clock)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -147,7 +146,8 @@ public static class HistoryEndpoints
             page.Next is { } next ? HistoryParameters.Cursor(next) : null));
     }
 
-    private static async Task<IResult> GetTrackAsync(string id, string tripId, string? limit, string? cursor, IGrainFactory grains)
+    private static async Task<Results<GeoJson<TrackFeature>, BadRequestProblem, NotFoundProblem>> GetTrackAsync(string id, string tripId, string? limit,
+        string? cursor, IGrainFactory grains)
     {
         if (!VehicleIds.IsValidTwinId(id))
         {
@@ -171,22 +171,23 @@ public static class HistoryEndpoints
 
         if (await grains.GetGrain<IVehicleHistoryGrain>(id).GetTrackAsync(tripId, count, after) is not { } track)
         {
-            return TypedResults.Problem(statusCode: 404, title: "No such trip", detail: $"The history of '{id}' holds no trip '{tripId}'.");
+            return new NotFoundProblem("No such trip", $"The history of '{id}' holds no trip '{tripId}'.");
         }
 
         var feature = new TrackFeature(
             new LineString([.. track.Points.Select(p => new[] { p.Longitude, p.Latitude })]),
             new TrackProperties(id, TripItem.From(track.Trip), [.. track.Points.Select(p => p.At)],
                 track.Next is { } next ? HistoryParameters.Cursor(next) : null));
-        return TypedResults.Json(feature, contentType: "application/geo+json");
+        return new GeoJson<TrackFeature>(feature);
     }
 
     /// <summary><c>GET /api/vehicles/{id}?asOf=</c>: the twin rebuilt as it was then, with the same ETag rules.</summary>
-    internal static async Task<IResult> GetAsOfAsync(string id, string asOf, HttpContext context, IGrainFactory grains, TimeProvider clock)
+    internal static async Task<Results<ConditionalOk<VehicleTwin>, BadRequestProblem, NotFoundProblem>> GetAsOfAsync(string id, string asOf,
+        IGrainFactory grains, TimeProvider clock)
     {
         if (HistoryParameters.ParseTime(asOf) is not { } at)
         {
-            return Invalid($"asOf is not an ISO 8601 time such as 2026-11-30T10:00:00Z.");
+            return Invalid("asOf is not an ISO 8601 time such as 2026-11-30T10:00:00Z.");
         }
 
         if (at > clock.GetUtcNow() + TimeSpan.FromMinutes(5))
@@ -197,17 +198,17 @@ public static class HistoryEndpoints
         var answer = await grains.GetGrain<IVehicleHistoryGrain>(id).GetAsOfAsync(at);
         if (answer.Twin is { } twin)
         {
-            return ConditionalGet.Serve(context, twin);
+            return new ConditionalOk<VehicleTwin>(twin);
         }
 
-        return TypedResults.Problem(statusCode: 404, title: "No such vehicle then", detail: answer.RetainedFrom is { } retained && at < retained
+        return new NotFoundProblem("No such vehicle then", answer.RetainedFrom is { } retained && at < retained
             ? $"The history of '{id}' starts at {retained:O}; {at:O} is before it."
             : $"No vehicle twin had the id '{id}' at {at:O}.");
     }
 
     /// <summary><c>GET /api/vehicles/{id}/notifications?from=&amp;to=&amp;limit=&amp;cursor=</c>: notifications in a window, oldest first.</summary>
-    internal static async Task<IResult> GetNotificationsAsync(string id, string? from, string? to, string? limit, string? cursor, IGrainFactory grains,
-        TimeProvider clock)
+    internal static async Task<Results<Ok<NotificationsAnswer>, Ok<IEnumerable<NotificationView>>, BadRequestProblem, NotFoundProblem>>
+        GetNotificationsAsync(string id, string? from, string? to, string? limit, string? cursor, IGrainFactory grains, TimeProvider clock)
     {
         var (window, error) = HistoryParameters.Check(from, to, limit, clock.GetUtcNow());
         if (window is null)
@@ -230,5 +231,5 @@ public static class HistoryEndpoints
             page.Next is { } next ? HistoryParameters.Cursor(next) : null));
     }
 
-    private static IResult Invalid(string detail) => TypedResults.Problem(statusCode: 400, title: "Invalid history query", detail: detail);
+    private static BadRequestProblem Invalid(string detail) => new("Invalid history query", detail);
 }

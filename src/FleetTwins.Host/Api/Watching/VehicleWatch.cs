@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
 
@@ -61,7 +62,7 @@ public static class VehicleWatch
             return Task.CompletedTask;
         }
 
-        public Task OnCommandChanged(FleetTwins.Abstractions.Commands.VehicleCommand command)
+        public Task OnCommandChanged(VehicleCommand command)
         {
             session.Post("command", command);
             return Task.CompletedTask;

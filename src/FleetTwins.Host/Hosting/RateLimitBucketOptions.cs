@@ -1,7 +1,7 @@
 namespace FleetTwins.Host.Hosting;
 
 /// <summary>A token bucket: a sustained rate and a burst on top of it; 0 permits per second switches it off.</summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitBucketOptions
 {
     public int PermitsPerSecond { get; set; }
 
