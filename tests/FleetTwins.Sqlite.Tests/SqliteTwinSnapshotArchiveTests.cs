@@ -65,7 +65,7 @@ public sealed class SqliteTwinSnapshotArchiveTests
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE snapshot_archive; PRAGMA user_version = 1;"; // as issue 20's build wrote it
+            command.CommandText = "DROP TABLE snapshot_archive; PRAGMA user_version = 1;"; // as a data file from before the snapshot archive was
             command.ExecuteNonQuery();
         }
 

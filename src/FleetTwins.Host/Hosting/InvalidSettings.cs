@@ -16,7 +16,7 @@ public sealed class InvalidSettingsException(IReadOnlyList<string> failures) : E
 
 /// <summary>
 /// Start-up with settings that cannot work ends with one line per wrong setting on standard error and exit code 1,
-/// before anything listens, never with a stack trace (C2 in issue 17).
+/// before anything listens, never with a stack trace.
 /// </summary>
 public static class InvalidSettings
 {

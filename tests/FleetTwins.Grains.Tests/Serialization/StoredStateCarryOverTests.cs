@@ -20,7 +20,7 @@ namespace FleetTwins.Grains.Tests.Serialization;
 /// <summary>
 /// Grain state as the build before the aliases and the namespace move stored it: every provider fixture
 /// applied to one vehicle, a charger, an alert, an account, a rate limit and an alias, serialized by that build with
-/// Orleans' binary serializer (Fixtures/legacy-states-878c12c.json, payload = the bytes, expected = what that build
+/// Orleans' binary serializer (Fixtures/legacy-states-before-aliases.json, payload = the bytes, expected = what that build
 /// read back, as JSON). The current build must read the same values from the same bytes.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -29,7 +29,7 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly JsonObject Fixture =
-        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-878c12c.json")))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-before-aliases.json")))!.AsObject();
 
     private static Serializer NewSerializer(bool legacyNames)
     {

@@ -40,10 +40,10 @@ public sealed class ClusterProfileTests
         var settings = database.ClusterSettings(migrate: true);
         await using (var first = await HostProcess.StartAsync(settings))
         {
-            // The schema is there now; put in the row 878c12c wrote for its twin "legacy-car".
+            // The schema is there now; put in the row a build before stable aliases wrote for its twin "legacy-car".
         }
 
-        var fixture = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-878c12c.json")))!;
+        var fixture = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-before-aliases.json")))!;
         var legacy = fixture["vehicle"]!;
         var expected = legacy["expected"]!;
         var vin = expected["vin"]!.GetValue<string>();
@@ -63,7 +63,7 @@ public sealed class ClusterProfileTests
             using var twin = JsonDocument.Parse(await silo.Http.GetStringAsync("/api/vehicles/legacy-car"));
             Assert.Equal(vin, twin.RootElement.GetProperty("vin").GetString());
             Assert.Equal(expected["odometer"]!["value"]!.GetValue<double>(), twin.RootElement.GetProperty("odometer").GetProperty("value").GetDouble());
-            // 878c12c merged vehicles with different VINs into it: the twin keeps its own VIN and lets the others go (one change).
+            // That build merged vehicles with different VINs into it: the twin keeps its own VIN and lets the others go (one change).
             Assert.Equal([$"vin:{vin}"], twin.RootElement.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()).Where(a => a!.StartsWith("vin:")));
             loaded = twin.RootElement.GetProperty("version").GetInt64();
             Assert.Equal(expected["version"]!.GetValue<long>() + 1, loaded);

@@ -5,7 +5,7 @@ using FleetTwins.Host.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Security;
 
-/// <summary>Errors answered outside an endpoint keep the shape of the path they are under (issue 17, F3).</summary>
+/// <summary>Errors answered outside an endpoint keep the shape of the path they are under.</summary>
 public sealed class ErrorShapeTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using FleetTwins.Host.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Security;
 
-/// <summary>Behind a trusted proxy on loopback, with no API keys: only this machine's own clients are served (issue 17, F12).</summary>
+/// <summary>Behind a trusted proxy on loopback, with no API keys: only this machine's own clients are served.</summary>
 public sealed class ForwardedClientTests
 {
     private static async Task<HttpStatusCode> GetAsync(HostProcess host, string path, string? forwardedFor)

@@ -11,7 +11,7 @@ using Grpc.Net.Client;
 namespace FleetTwins.Host.Tests.Security;
 
 /// <summary>
-/// The findings of the outside attack on the embedded host (issue 17), each replayed against a real host with keys and
+/// The findings of an outside attack on the embedded host, each replayed against a real host with keys and
 /// provider secrets: what broke a twin, leaked a 500, replayed a delivery or froze a reading is refused or harmless.
 /// </summary>
 public sealed class OutsideAttackTests(KeyedHostFixture fixture) : IClassFixture<KeyedHostFixture>

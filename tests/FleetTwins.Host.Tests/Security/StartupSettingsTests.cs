@@ -7,7 +7,7 @@ namespace FleetTwins.Host.Tests.Security;
 
 /// <summary>
 /// Settings that cannot work stop the host at start-up with one readable line each and exit code 1, never a stack
-/// trace, instead of starting cleanly and failing requests later (issue 17, C1 and C2).
+/// trace, instead of starting cleanly and failing requests later.
 /// </summary>
 public sealed class StartupSettingsTests
 {

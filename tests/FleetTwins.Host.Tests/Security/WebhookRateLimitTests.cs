@@ -6,7 +6,7 @@ using FleetTwins.Host.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Security;
 
-/// <summary>A provider's rate limit is spent by signed deliveries only, whatever the case of its path (issue 17, F5).</summary>
+/// <summary>A provider's rate limit is spent by signed deliveries only, whatever the case of its path.</summary>
 public sealed class WebhookRateLimitTests
 {
     [Fact]
