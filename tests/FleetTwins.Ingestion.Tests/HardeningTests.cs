@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace FleetTwins.Ingestion.Tests;
 
-/// <summary>What an outside attack found in the parsers: future readings, typed paths, label values, replays.</summary>
+/// <summary>What an outside attack on the parsers tried: future readings, typed paths, label values, replays.</summary>
 public sealed class HardeningTests
 {
     private static readonly DateTimeOffset Far = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);

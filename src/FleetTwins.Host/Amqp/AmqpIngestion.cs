@@ -1,7 +1,7 @@
 using FleetTwins.Amqp;
 using FleetTwins.Host.Hosting;
+using FleetTwins.Ingestion.Options;
 using FleetTwins.Ingestion.Providers.Invers;
-using FleetTwins.Host.Webhooks;
 using FleetTwins.Streaming.RabbitMQ.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using FleetTwins.Streaming.RabbitMQ.Streams;

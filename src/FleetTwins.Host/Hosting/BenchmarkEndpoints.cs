@@ -1,10 +1,15 @@
 using System.Diagnostics;
+using FleetTwins.Abstractions.Events;
+using FleetTwins.Host.Webhooks;
+using FleetTwins.Ingestion.Webhooks;
 
 namespace FleetTwins.Host.Hosting;
 
 /// <summary>
 /// With <c>Benchmark:FloorEndpoints</c> only: <c>GET /benchmark/process</c>, this process's CPU time and managed
-/// allocations so far, which the benchmarks read before and after a phase to report CPU and bytes per event.
+/// allocations so far, which the benchmarks read before and after a phase to report CPU and bytes per event; and
+/// <c>POST /webhooks/floor/volteras/{eventType}</c>, the webhook benchmark's floor (tools/bench/webhook.sh): the
+/// same body read and signature check as a Volteras delivery, no parse, no twin.
 /// </summary>
 public static class BenchmarkEndpoints
 {
@@ -25,6 +30,8 @@ public static class BenchmarkEndpoints
                     gen2Collections = GC.CollectionCount(2),
                 });
             }).AllowAnonymous().ExcludeFromDescription();
+            app.MapPost("/webhooks/floor/volteras/{eventType}", (HttpRequest request, SignedWebhookIngestion signed, CancellationToken ct) =>
+                signed.VerifyOnlyAsync(Sources.Volteras, request.Delivery(), ct).Answer()).AllowAnonymous().ExcludeFromDescription();
         }
 
         return app;

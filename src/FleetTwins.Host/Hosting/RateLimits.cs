@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using FleetTwins.Host.Webhooks;
+using FleetTwins.Ingestion.Webhooks;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public static class RateLimits
     {
         builder.Services.AddOptions<RateLimitsOptions>().Bind(builder.Configuration.GetSection(RateLimitsOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RateLimitsOptions>, RateLimitsOptionsValidator>();
-        builder.Services.AddSingleton<WebhookRateLimiter>();
+        builder.Services.AddSingleton<IPushRateLimit, WebhookRateLimiter>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitsOptions>>((limiter, options) =>
         {

@@ -1,5 +1,6 @@
 using FleetTwins.Host.Hosting;
 using FleetTwins.Host.Hosting.Profiles;
+using FleetTwins.Ingestion.Options;
 using FleetTwins.Signatures;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using FleetTwins.Host.Hosting;
+using FleetTwins.Ingestion.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Webhooks;
@@ -8,12 +9,11 @@ namespace FleetTwins.Host.Webhooks;
 /// One token bucket per push provider (<c>RateLimits:Webhooks</c>), taken from only once a delivery's signature or
 /// token is valid, and keyed by the provider the endpoint serves, not by how its path was spelled.
 /// </summary>
-public sealed class WebhookRateLimiter(IOptions<RateLimitsOptions> options) : IDisposable
+public sealed class WebhookRateLimiter(IOptions<RateLimitsOptions> options) : IPushRateLimit, IDisposable
 {
     private readonly PartitionedRateLimiter<string> limiter =
         PartitionedRateLimiter.Create<string, string>(provider => RateLimits.Bucket(provider, options.Value.Webhooks));
 
-    /// <summary>Null when the delivery may go ahead, else the seconds the provider should wait.</summary>
     public int? RetryAfterSeconds(string provider)
     {
         using var lease = limiter.AttemptAcquire(provider);

@@ -138,9 +138,6 @@ public static class Json
         _ => throw Wrong(name, "a string"),
     };
 
-    public static double RequiredNumber(this JsonElement obj, string name) =>
-        obj.OptionalNumber(name) ?? throw Missing(name, "a number");
-
     public static double? OptionalNumber(this JsonElement obj, string name) => obj.Optional(name) switch
     {
         null => null,

@@ -14,9 +14,9 @@ public static class MeasuredRouting
     /// rethrown, as is any other failure, for the caller to answer.
     /// </summary>
     public static async Task<RouteResult> RouteMeasuredAsync(this TwinEventRouter router, IngestionMetrics metrics,
-        string provider, string deliveryId, ParseOutcome.Accepted accepted)
+        string deliveryId, string provider, ParseOutcome.Accepted accepted)
     {
-        using var activity = IngestionActivities.StartIngest(provider, deliveryId, accepted.EventType);
+        using var activity = IngestionActivities.StartIngest(deliveryId, provider, accepted.EventType);
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -24,7 +24,7 @@ public readonly record struct RouteResult(int Applied, int Duplicates)
 /// </summary>
 public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
 {
-    public async Task<RouteResult> RouteAsync(string deliveryId, string source, IReadOnlyList<Routed> deliveries)
+    public async Task<RouteResult> RouteAsync(string deliveryId, string provider, IReadOnlyList<Routed> deliveries)
     {
         int applied = 0, duplicates = 0;
         void Count(ApplyOutcome outcome)
@@ -38,11 +38,11 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
             switch (delivery)
             {
                 case ForVehicle vehicle:
-                    Count((await ApplyToVehicleAsync(deliveryId, source, vehicle.Identity, vehicle.Events)).Outcome);
+                    Count((await ApplyToVehicleAsync(deliveryId, provider, vehicle.Identity, vehicle.Events)).Outcome);
                     break;
                 case ForCharger charger:
                     Count(await grains.GetGrain<IChargerGrain>(charger.ChargerId)
-                        .ApplyAsync(new TwinEventBatch<ChargerEvent>(deliveryId, source, charger.Events)));
+                        .ApplyAsync(new TwinEventBatch<ChargerEvent>(deliveryId, provider, charger.Events)));
                     break;
                 case ForAlert alert:
                     string? vehicleId = null;
@@ -50,12 +50,12 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
                     {
                         var link = new AlertLinked(alert.AlertId, alert.Update.Status is "ACTIVE", alert.Update.Severity,
                             alert.Update.Definition?.Name, alert.Update.Muted) { At = alert.Update.At };
-                        (vehicleId, var outcome) = await ApplyToVehicleAsync(deliveryId, source, identity, [link]);
+                        (vehicleId, var outcome) = await ApplyToVehicleAsync(deliveryId, provider, identity, [link]);
                         Count(outcome);
                     }
 
                     Count(await grains.GetGrain<IAlertGrain>(alert.AlertId)
-                        .ApplyAsync(new TwinEventBatch<AlertEvent>(deliveryId, source, [alert.Update]), vehicleId));
+                        .ApplyAsync(new TwinEventBatch<AlertEvent>(deliveryId, provider, [alert.Update]), vehicleId));
                     break;
                 case ForAccount account:
                     var vehicleIds = new Dictionary<string, string>();
@@ -68,11 +68,11 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
                     }
 
                     Count(await grains.GetGrain<IAccountGrain>(account.AccountId)
-                        .ApplyAsync(new TwinEventBatch<AccountEvent>(deliveryId, source, [account.Event]), vehicleIds));
+                        .ApplyAsync(new TwinEventBatch<AccountEvent>(deliveryId, provider, [account.Event]), vehicleIds));
                     break;
                 case ForRateLimit limit:
                     Count(await grains.GetGrain<IRateLimitGrain>($"{limit.Provider}:{limit.Domain}:{limit.ObjectId}")
-                        .ApplyAsync(new TwinEventBatch<RateLimitUpdated>(deliveryId, source, [limit.Update]), limit.Domain, limit.ObjectId));
+                        .ApplyAsync(new TwinEventBatch<RateLimitUpdated>(deliveryId, provider, [limit.Update]), limit.Domain, limit.ObjectId));
                     break;
             }
         }
@@ -91,7 +91,7 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
     /// VIN unless it holds another; else a new twin keyed by the VIN, or by the first alias.
     /// </summary>
     private async Task<(string TwinId, ApplyOutcome Outcome)> ApplyToVehicleAsync(
-        string deliveryId, string source, VehicleIdentity identity, IReadOnlyList<VehicleEvent> events)
+        string deliveryId, string provider, VehicleIdentity identity, IReadOnlyList<VehicleEvent> events)
     {
         var names = identity.AllAliases.ToList();
         if (names.Count == 0)
@@ -99,7 +99,7 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
             throw new ArgumentException("A vehicle identity needs a VIN or at least one alias.", nameof(identity));
         }
 
-        var batch = new TwinEventBatch<VehicleEvent>(deliveryId, source, events);
+        var batch = new TwinEventBatch<VehicleEvent>(deliveryId, provider, events);
         var refused = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {

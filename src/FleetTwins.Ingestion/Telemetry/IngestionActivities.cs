@@ -7,7 +7,7 @@ namespace FleetTwins.Ingestion.Telemetry;
 public static class IngestionActivities
 {
     /// <summary>Starts the span of one delivery (null when nobody listens).</summary>
-    public static Activity? StartIngest(string provider, string deliveryId, string eventType)
+    public static Activity? StartIngest(string deliveryId, string provider, string eventType)
     {
         var activity = FleetTwinsActivities.Source.StartActivity("ingest", ActivityKind.Internal);
         activity?.SetTag("fleettwins.provider", provider);

@@ -43,7 +43,7 @@ public sealed class InversInboxGrain(TwinEventRouter router, IDeliveryOutages ou
     {
         try
         {
-            return await router.RouteMeasuredAsync(metrics, Sources.Invers, item.DeliveryId, item.Accepted);
+            return await router.RouteMeasuredAsync(metrics, item.DeliveryId, Sources.Invers, item.Accepted);
         }
         catch (Exception e) when (TransientFailure.Is(e))
         {

@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using FleetTwins.Ingestion.Options;
 using Microsoft.Extensions.Options;
 
-namespace FleetTwins.Host.Webhooks;
+namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>A webhook body in pooled memory, and the in-flight budget it holds: dispose once the body is parsed.</summary>
 public sealed class WebhookBody : IDisposable
@@ -20,21 +21,18 @@ public sealed class WebhookBody : IDisposable
         Memory = buffer.AsMemory(0, length);
     }
 
-    private WebhookBody(int status, string refusal)
+    private WebhookBody(PushOutcome refusal)
     {
         provider = "";
-        Status = status;
         Refusal = refusal;
     }
 
     public ReadOnlyMemory<byte> Memory { get; private set; }
 
-    /// <summary>Why the body was not read (413 too large, 503 too many bytes in flight), or null.</summary>
-    public string? Refusal { get; }
+    /// <summary>Why the body was not read (too large, or too many bytes in flight), or null.</summary>
+    public PushOutcome? Refusal { get; }
 
-    public int Status { get; }
-
-    internal static WebhookBody Refused(int status, string refusal) => new(status, refusal);
+    internal static WebhookBody Refused(PushOutcome refusal) => new(refusal);
 
     public void Dispose()
     {
@@ -65,18 +63,15 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
     private readonly ArrayPool<byte> pool = ArrayPool<byte>.Shared;
     private long inFlight;
 
-    /// <summary>Bytes held by bodies being read or parsed now.</summary>
-    public long InFlightBytes => Interlocked.Read(ref inFlight);
-
-    public async Task<WebhookBody> ReadAsync(HttpContext context, string provider)
+    public async Task<WebhookBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken)
     {
         var limit = limits.MaxBodyBytes;
-        if (context.Request.ContentLength > limit)
+        if (delivery.ContentLength > limit)
         {
-            return WebhookBody.Refused(413, TooLarge());
+            return WebhookBody.Refused(TooLarge());
         }
 
-        var buffer = pool.Rent((int)Math.Min(context.Request.ContentLength is > 0 and var announced ? announced : FirstBuffer, FirstBuffer));
+        var buffer = pool.Rent((int)Math.Min(delivery.ContentLength is > 0 and var announced ? announced : FirstBuffer, FirstBuffer));
         if (!Reserve(provider, buffer.Length))
         {
             pool.Return(buffer);
@@ -95,10 +90,10 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
                     {
                         // Full at the limit: one more byte means too large.
                         var probe = new byte[1];
-                        if (await context.Request.Body.ReadAsync(probe, context.RequestAborted) > 0)
+                        if (await delivery.Body.ReadAsync(probe, cancellationToken) > 0)
                         {
                             Return(provider, buffer);
-                            return WebhookBody.Refused(413, TooLarge());
+                            return WebhookBody.Refused(TooLarge());
                         }
 
                         break;
@@ -119,7 +114,7 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
                     continue;
                 }
 
-                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(filled, capacity - filled), context.RequestAborted);
+                var read = await delivery.Body.ReadAsync(buffer.AsMemory(filled, capacity - filled), cancellationToken);
                 if (read == 0)
                 {
                     break;
@@ -136,7 +131,7 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
 
         return new WebhookBody(this, provider, buffer, filled);
 
-        string TooLarge() => $"body larger than {limit} bytes";
+        PushOutcome TooLarge() => new PushOutcome.TooLarge($"body larger than {limit} bytes");
     }
 
     internal void Return(string provider, byte[] buffer)
@@ -168,5 +163,5 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
     private StrongBox<long> Held(string provider) => byProvider.GetOrAdd(provider, static _ => new StrongBox<long>());
 
     private static WebhookBody Busy() =>
-        WebhookBody.Refused(503, "too many webhook bytes in flight; retry later");
+        WebhookBody.Refused(new PushOutcome.Busy("too many webhook bytes in flight; retry later"));
 }

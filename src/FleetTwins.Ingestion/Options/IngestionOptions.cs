@@ -1,4 +1,6 @@
-namespace FleetTwins.Host.Webhooks;
+using FleetTwins.Ingestion.Parsing;
+
+namespace FleetTwins.Ingestion.Options;
 
 /// <summary>The <c>Ingestion</c> configuration section: secrets, tokens and limits of the push endpoints (INVERS over AMQP: <c>Amqp/InversOptions</c>).</summary>
 public sealed class IngestionOptions
@@ -18,7 +20,7 @@ public sealed class IngestionOptions
     /// How far ahead of this host's clock a provider's timestamp may be: a later one is refused (400, or parked for
     /// AMQP), as it would otherwise stay the newest reading until that date.
     /// </summary>
-    public TimeSpan MaxFutureSkew { get; set; } = FleetTwins.Ingestion.Parsing.FutureLimit.DefaultSkew;
+    public TimeSpan MaxFutureSkew { get; set; } = FutureLimit.DefaultSkew;
 
     /// <summary><c>Ingestion__Telematica__Secrets__N</c>: the Svix secrets of the Telematica endpoint.</summary>
     public SignedWebhookOptions Telematica { get; set; } = new();

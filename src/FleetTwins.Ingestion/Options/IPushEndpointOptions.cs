@@ -1,4 +1,4 @@
-namespace FleetTwins.Host.Webhooks;
+namespace FleetTwins.Ingestion.Options;
 
 /// <summary>A push endpoint: served unless disabled, and in the cluster profile only with credentials to check.</summary>
 public interface IPushEndpointOptions
@@ -8,7 +8,7 @@ public interface IPushEndpointOptions
 
     /// <summary>
     /// <c>Ingestion__{Provider}__AllowedSources__N</c>: the addresses or CIDR ranges deliveries may come from
-    /// (the client address, as <see cref="Hosting.ForwardedAddresses"/> establishes it); none: any.
+    /// (the client address, as the host establishes it behind its proxies); none: any.
     /// </summary>
     List<string> AllowedSources { get; }
 

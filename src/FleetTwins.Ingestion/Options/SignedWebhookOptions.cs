@@ -1,4 +1,4 @@
-namespace FleetTwins.Host.Webhooks;
+namespace FleetTwins.Ingestion.Options;
 
 /// <summary>A Svix-signed provider: one or more <c>whsec_</c> secrets (several during rotation).</summary>
 public sealed class SignedWebhookOptions : IPushEndpointOptions

@@ -1,4 +1,4 @@
-namespace FleetTwins.Host.Webhooks;
+namespace FleetTwins.Ingestion.Options;
 
 /// <summary>The GPS tracker push endpoint.</summary>
 public sealed class TrackerOptions : IPushEndpointOptions
