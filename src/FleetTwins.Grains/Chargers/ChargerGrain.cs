@@ -35,7 +35,8 @@ public sealed class ChargerState
                 var report = new ChargerCommandReport(command.Action, command.Code, command.Success, command.Message, command.JobId, command.At, batch.Source);
                 CommandLifecycle.ApplyReport(Commands, new CommandStatusReported(command.JobId, command.Action,
                     command.Success ? (command.Code?.Contains("CONFIRMED", StringComparison.OrdinalIgnoreCase) == true ? "CONFIRMED" : "EXECUTED") : "FAILED",
-                    command.Message) { At = command.At }, batch.Source);
+                    command.Message)
+                { At = command.At }, batch.Source);
                 var index = command.JobId is null ? -1 : commands.FindIndex(c => c.JobId == command.JobId);
                 if (index >= 0)
                 {

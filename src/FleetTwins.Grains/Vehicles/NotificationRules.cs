@@ -23,8 +23,13 @@ public static class NotificationRules
     /// <summary>Alarm kinds (tracker, INVERS) and the notification each raises.</summary>
     private static readonly Dictionary<string, string> AlarmTypes = new(StringComparer.Ordinal)
     {
-        ["overspeed"] = "overspeed", ["geofence_enter"] = "geofence-entered", ["geofence_exit"] = "geofence-left",
-        ["fuel_drain"] = "fuel-drain", ["sos"] = "sos", ["tampering"] = "tampering", ["power_cut"] = "power-cut",
+        ["overspeed"] = "overspeed",
+        ["geofence_enter"] = "geofence-entered",
+        ["geofence_exit"] = "geofence-left",
+        ["fuel_drain"] = "fuel-drain",
+        ["sos"] = "sos",
+        ["tampering"] = "tampering",
+        ["power_cut"] = "power-cut",
         ["smoke_detected"] = "smoke-detected",
     };
 

@@ -98,7 +98,8 @@ public sealed partial class VehicleTwinState
                 break;
             case OemAlertReported alert:
                 SetIfNotOlder(OemAlerts, alert.Code, at, r => r.At, () => new OemAlert(alert.Code, alert.Active, alert.Severity,
-                    alert.Message, alert.MappedCode, alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source) { Extra = e.Extra });
+                    alert.Message, alert.MappedCode, alert.MappedMessage, alert.Component, alert.RecommendedAction, alert.Type, at, source)
+                { Extra = e.Extra });
                 break;
             case ChargingStateReported charging:
                 Charging = Newer(Charging?.At, at) ? new StateReading(charging.State, at, source) { Extra = e.Extra } : Charging;
@@ -196,7 +197,8 @@ public sealed partial class VehicleTwinState
             data.CurrentLimitAmps ?? previous?.CurrentLimitAmps,
             data.PortDoorOpen ?? previous?.PortDoorOpen,
             data.PortLatch ?? previous?.PortLatch,
-            data.At, source) { Extra = data.Extra ?? previous?.Extra };
+            data.At, source)
+        { Extra = data.Extra ?? previous?.Extra };
     }
 
     private void ApplyCommandReport(CommandStatusReported command, string source)
@@ -301,7 +303,8 @@ public sealed partial class VehicleTwinState
         MasterData = new MasterData(
             master.Make ?? previous?.Make, master.Model ?? previous?.Model, master.Nickname ?? previous?.Nickname,
             master.Registration ?? previous?.Registration, master.Year ?? previous?.Year, master.Country ?? previous?.Country,
-            master.EngineType ?? previous?.EngineType, master.At, source) { Extra = master.Extra ?? previous?.Extra };
+            master.EngineType ?? previous?.EngineType, master.At, source)
+        { Extra = master.Extra ?? previous?.Extra };
     }
 
     private static void AppendBounded<T>(List<T> list, T item)
