@@ -1,9 +1,16 @@
 using FleetTwins.Host.Api;
 using FleetTwins.Host.Fleet;
 using FleetTwins.Host.Grpc;
-using FleetTwins.Host.Hosting;
-using FleetTwins.Host.Schema;
 using FleetTwins.Host.Webhooks;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
 return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
 {

@@ -1,11 +1,19 @@
 using FleetTwins.Amqp;
-using FleetTwins.Host.Hosting;
 using FleetTwins.Ingestion.Options;
 using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Streaming.RabbitMQ.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Amqp;
 

@@ -1,8 +1,15 @@
-using FleetTwins.Host.Hosting;
-using FleetTwins.Host.Hosting.Profiles;
 using FleetTwins.Ingestion.Options;
 using FleetTwins.Signatures;
 using Microsoft.Extensions.Options;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Webhooks;
 

@@ -32,7 +32,7 @@ public sealed class EmbeddedDataFileTests
     public async Task An_in_memory_data_path_warns_that_nothing_survives_a_restart()
     {
         await using var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["FleetTwins__DataPath"] = ":memory:" });
-        Assert.Contains("warn: FleetTwins.Host.Hosting.Profiles.HostingProfile", host.Output);
+        Assert.Contains("warn: FleetTwins.Host.Profiles.HostingProfile", host.Output);
         Assert.Contains("nothing survives a restart", host.Output);
     }
 }

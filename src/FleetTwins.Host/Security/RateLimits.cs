@@ -4,8 +4,16 @@ using FleetTwins.Host.Webhooks;
 using FleetTwins.Ingestion.Webhooks;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Security;
 
 /// <summary>
 /// Request rate limits per credential: each API key has its own bucket (requests without a valid key share one

@@ -4,8 +4,16 @@ using FleetTwins.Search.Projection;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orleans.Serialization;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Schema;
+namespace FleetTwins.Host.Migrate;
 
 /// <summary>
 /// <c>migrate --from-sqlite FILE</c>: copies an embedded data file into the cluster's PostgreSQL (schema applied first) —

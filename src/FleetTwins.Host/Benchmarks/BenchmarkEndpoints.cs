@@ -2,8 +2,16 @@ using System.Diagnostics;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Host.Webhooks;
 using FleetTwins.Ingestion.Webhooks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Benchmarks;
 
 /// <summary>
 /// With <c>Benchmark:FloorEndpoints</c> only: <c>GET /benchmark/process</c>, this process's CPU time and managed

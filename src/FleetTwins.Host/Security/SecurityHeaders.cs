@@ -1,4 +1,12 @@
-namespace FleetTwins.Host.Hosting;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
+namespace FleetTwins.Host.Security;
 
 /// <summary>
 /// Headers that keep browsers from misusing our answers: no content sniffing, no framing, no referrer, nothing

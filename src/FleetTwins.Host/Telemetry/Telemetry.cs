@@ -5,8 +5,16 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Dashboard;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Telemetry;
 
 /// <summary>
 /// Metrics, traces and the Orleans dashboard. Metrics (ours on the meter <c>FleetTwins</c>, Orleans' own, ASP.NET

@@ -1,6 +1,14 @@
 using Microsoft.Extensions.Options;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Security;
 
 /// <summary>Refuses a bucket with a negative rate or burst at start-up.</summary>
 public sealed class RateLimitsOptionsValidator : IValidateOptions<RateLimitsOptions>

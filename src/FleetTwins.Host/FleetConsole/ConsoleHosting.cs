@@ -1,6 +1,14 @@
 using Microsoft.Extensions.FileProviders;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.FleetConsole;
 
 /// <summary>
 /// The fleet console at <c>/console/</c>: the page built from <c>src/FleetTwins.Console</c> and copied next to the

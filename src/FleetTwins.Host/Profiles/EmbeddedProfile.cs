@@ -6,8 +6,16 @@ using FleetTwins.Sqlite.Options;
 using FleetTwins.Search.Projection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting.Profiles;
+namespace FleetTwins.Host.Profiles;
 
 /// <summary>
 /// One silo in one process, nothing else to install: localhost clustering; grain state (journal and snapshots),

@@ -1,11 +1,18 @@
 using FleetTwins.Grains.Hosting;
 using FleetTwins.Host.Amqp;
-using FleetTwins.Host.Hosting.Profiles;
 using FleetTwins.Ingestion.Hosting;
 using FleetTwins.Outbound.Hosting;
 using Orleans.Configuration;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Silo;
 
 /// <summary>Co-hosts the Orleans silo: what every profile shares, then the profile's clustering, storage and reminders.</summary>
 public static class SiloHosting

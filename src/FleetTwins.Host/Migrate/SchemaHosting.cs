@@ -1,9 +1,16 @@
-using FleetTwins.Host.Hosting;
 using FleetTwins.Postgres.Schema;
 using Npgsql;
 using Orleans.Serialization;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Schema;
+namespace FleetTwins.Host.Migrate;
 
 /// <summary>The <c>migrate</c> command (the migration at start-up is the cluster profile's: <c>FleetTwins:MigrateOnStart</c>).</summary>
 public static class SchemaHosting

@@ -1,8 +1,16 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 using IPNetwork = System.Net.IPNetwork;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Security;
 
 /// <summary>
 /// The client address behind a reverse proxy: <c>X-Forwarded-For</c> is believed only from the proxies listed in

@@ -1,7 +1,15 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Settings;
 
 /// <summary>Settings found wrong while the host is composed, each failure one line naming the setting and its value.</summary>
 public sealed class InvalidSettingsException(IReadOnlyList<string> failures) : Exception(string.Join("; ", failures))

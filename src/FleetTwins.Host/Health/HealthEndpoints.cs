@@ -3,8 +3,16 @@ using FleetTwins.Host.Amqp;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Health;
 
 /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (silo active, storage reachable).</summary>
 public static class HealthEndpoints

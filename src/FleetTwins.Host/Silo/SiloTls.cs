@@ -1,7 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Silo;
 
 /// <summary>
 /// Mutual TLS between silos and on the gateway when <c>FleetTwins:Silo:Tls:CertificatePath</c> is set (see

@@ -1,6 +1,14 @@
 using Microsoft.AspNetCore.Hosting;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting;
+namespace FleetTwins.Host.Settings;
 
 /// <summary>
 /// REST and webhooks on <c>Kestrel:Endpoints:Http</c>, gRPC (HTTP/2 cleartext) on <c>Kestrel:Endpoints:Grpc</c>,

@@ -7,8 +7,16 @@ using FleetTwins.Postgres.Options;
 using FleetTwins.Search.Projection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting.Profiles;
+namespace FleetTwins.Host.Profiles;
 
 /// <summary>
 /// Any number of silos on PostgreSQL: Orleans ADO.NET clustering and reminders (invariant <c>Npgsql</c>), grain state

@@ -1,6 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Migrate;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Silo;
+using FleetTwins.Host.Telemetry;
 
-namespace FleetTwins.Host.Hosting.Profiles;
+namespace FleetTwins.Host.Profiles;
 
 /// <summary>
 /// Everything that differs between the embedded and the cluster profile, each profile in one file: where state
