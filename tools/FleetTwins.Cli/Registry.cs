@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace FleetTwins.Cli;
 
 /// <summary>A fleet registry as operators keep it: CSV with a header <c>id,vin,aliases</c>, aliases separated by <c>|</c>.</summary>
@@ -6,16 +8,17 @@ public static class Registry
     /// <summary>One row, with its line number for messages.</summary>
     public sealed record Row(int Line, string Id, string? Vin, IReadOnlyList<string> Aliases);
 
+    /// <summary>The rows of the file at <paramref name="path"/>; <see cref="InvalidDataException"/> when it has no header with an id column.</summary>
     public static IReadOnlyList<Row> Read(string path)
     {
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0)
         {
-            throw new UsageException($"{path} is empty; it needs a header line id,vin,aliases");
+            throw new InvalidDataException($"{path} is empty; it needs a header line id,vin,aliases");
         }
 
         var header = Cells(lines[0]).Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int Column(string name) => header.IndexOf(name) is var i and >= 0 ? i : throw new UsageException($"{path}: the header has no '{name}' column");
+        int Column(string name) => header.IndexOf(name) is var i and >= 0 ? i : throw new InvalidDataException($"{path}: the header has no '{name}' column");
         var (id, vin, aliases) = (Column("id"), header.IndexOf("vin"), header.IndexOf("aliases"));
         var rows = new List<Row>();
         for (var n = 1; n < lines.Length; n++)
@@ -38,7 +41,7 @@ public static class Registry
     private static List<string> Cells(string line)
     {
         var cells = new List<string>();
-        var cell = new System.Text.StringBuilder();
+        var cell = new StringBuilder();
         var quoted = false;
         for (var i = 0; i < line.Length; i++)
         {

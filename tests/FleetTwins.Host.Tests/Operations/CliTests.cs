@@ -76,7 +76,7 @@ public sealed class CliTests
         Assert.Contains("403", forbidden.Error);
         var usage = await RunAsync(host, "resolve");
         Assert.Equal(2, usage.ExitCode);
-        Assert.Contains("usage: fleettwins", usage.Error);
+        Assert.Contains("Usage:\n  fleettwins resolve [options]", usage.Error);
     }
 
     [Fact]
@@ -141,6 +141,15 @@ public sealed class CliTests
 
     private static Process StartWithKey(HostProcess host, string key, string[] args)
     {
+        var start = StartInfo(args);
+        start.Environment["FLEETTWINS_URL"] = $"http://127.0.0.1:{host.HttpPort}";
+        start.Environment["FLEETTWINS_API_KEY"] = key;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>The CLI as built beside these tests (same configuration and framework), its output redirected.</summary>
+    internal static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var cli = Path.Combine(HostProcess.RepositoryRoot, "tools", "FleetTwins.Cli", "bin", testOutput.Parent!.Name, testOutput.Name, "FleetTwins.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -150,8 +159,6 @@ public sealed class CliTests
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["FLEETTWINS_URL"] = $"http://127.0.0.1:{host.HttpPort}";
-        start.Environment["FLEETTWINS_API_KEY"] = key;
-        return Process.Start(start)!;
+        return start;
     }
 }
