@@ -26,11 +26,11 @@ public static class Verbs
     public static readonly Option<bool> Json = new("--json") { Description = "Print the API's own JSON instead of tables" };
 
     public static RootCommand Create() =>
-        new("fleettwins: read, search and watch FleetTwins twins, send commands, replay parked messages, drive the simulator.")
+        new("fleettwins: read, search and watch FleetTwins twins, send commands, replay parked messages, register a fleet.")
         {
             TwinCommands.Get(), TwinCommands.Resolve(), SearchCommands.Search(), SearchCommands.Watch(),
             HistoryCommands.History(), HistoryCommands.Trips(), SendCommand.Create(), ParkedCommands.Create(),
-            TwinCommands.Link(), TwinCommands.Unlink(), ImportCommand.Create(), SimulateCommand.Create(),
+            TwinCommands.Link(), TwinCommands.Unlink(), ImportCommand.Create(),
         };
 
     /// <summary>Runs a command line: a wrong one prints what is wrong and the usage on stderr and exits 2.</summary>

@@ -5,7 +5,7 @@ namespace FleetTwins.Host.Tests.Operations;
 /// <summary><c>tools/FleetTwins.Cli</c>'s command line alone: help, completions and wrong command lines, no host needed.</summary>
 public sealed class CliCommandLineTests
 {
-    private static readonly string[] Verbs = ["get", "resolve", "search", "watch", "history", "trips", "command", "parked", "link", "unlink", "import", "simulate"];
+    private static readonly string[] Verbs = ["get", "resolve", "search", "watch", "history", "trips", "command", "parked", "link", "unlink", "import"];
 
     [Fact]
     public async Task Help_lists_every_verb_with_its_description()
