@@ -1,16 +1,15 @@
 using FleetTwins.Host.Api;
-using FleetTwins.Host.Fleet;
-using FleetTwins.Host.Grpc;
-using FleetTwins.Host.Webhooks;
 using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.Fleet;
 using FleetTwins.Host.FleetConsole;
+using FleetTwins.Host.Grpc;
 using FleetTwins.Host.Health;
 using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
 using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
 using FleetTwins.Host.Silo;
 using FleetTwins.Host.Telemetry;
+using FleetTwins.Host.Webhooks;
 
 return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
 {

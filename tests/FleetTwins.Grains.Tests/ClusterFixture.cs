@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Persistence;
-using FleetTwins.Abstractions.Commands;
 using FleetTwins.Grains.Hosting;
 using FleetTwins.Grains.Vehicles;
 using FleetTwins.Ingestion.Hosting;
@@ -16,7 +16,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 
 namespace FleetTwins.Grains.Tests;

@@ -5,8 +5,8 @@ using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
-using FleetTwins.Signatures;
 using FleetTwins.Ingestion.Telemetry;
+using FleetTwins.Signatures;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FleetTwins.Ingestion.Tests;

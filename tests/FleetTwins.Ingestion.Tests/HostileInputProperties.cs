@@ -7,7 +7,6 @@ using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
-using FleetTwins.Ingestion.Routing;
 using FleetTwins.Signatures;
 using FsCheck;
 using FsCheck.Fluent;

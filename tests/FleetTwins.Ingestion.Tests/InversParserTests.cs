@@ -42,7 +42,10 @@ public sealed class InversParserTests
         var status = vehicle.Events.OfType<DeviceStatusReported>().ToDictionary(s => s.Name, s => s.Value);
         Assert.Equal(new Dictionary<string, string>
         {
-            ["driving_enabled"] = "false", ["central_lock"] = "LOCKED", ["cellular_signal_quality"] = "4", ["some_future_property"] = "(object)",
+            ["driving_enabled"] = "false",
+            ["central_lock"] = "LOCKED",
+            ["cellular_signal_quality"] = "4",
+            ["some_future_property"] = "(object)",
         }, status);
         Assert.Equal("""{"value":{"nested":true}}""", vehicle.Events.OfType<DeviceStatusReported>().Single(s => s.Name == "some_future_property").Extra);
     }

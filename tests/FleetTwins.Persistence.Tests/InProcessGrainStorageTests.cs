@@ -1,6 +1,5 @@
 using FleetTwins.Persistence.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 

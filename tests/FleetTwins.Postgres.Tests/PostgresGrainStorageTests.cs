@@ -1,12 +1,11 @@
+using FleetTwins.Postgres.Options;
 using FleetTwins.Postgres.Schema;
 using FleetTwins.Postgres.Storage;
-using FleetTwins.Postgres.Options;
 using FleetTwins.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 

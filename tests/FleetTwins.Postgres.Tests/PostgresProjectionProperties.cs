@@ -1,8 +1,7 @@
 using FleetTwins.Postgres.Projection;
 using FleetTwins.Search.Filters;
-using FleetTwins.Search.Projection;
-using FleetTwins.Search.Tests;
 using FleetTwins.Search.Queries;
+using FleetTwins.Search.Tests;
 using FsCheck;
 using FsCheck.Fluent;
 using Npgsql;

@@ -1,8 +1,6 @@
-using FleetTwins.Sqlite.Projection;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
-using FleetTwins.Search.Projection;
-using FleetTwins.Search.Queries;
+using FleetTwins.Sqlite.Projection;
 
 namespace FleetTwins.Sqlite.Tests;
 

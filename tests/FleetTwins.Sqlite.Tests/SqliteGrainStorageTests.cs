@@ -1,5 +1,4 @@
 using FleetTwins.Sqlite.Storage;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace FleetTwins.Sqlite.Tests;

@@ -1,6 +1,4 @@
 using FleetTwins.Sqlite.Reminders;
-using Orleans;
-using Orleans.Runtime;
 
 namespace FleetTwins.Sqlite.Tests;
 

@@ -3,7 +3,6 @@ using FleetTwins.Streaming.RabbitMQ.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Orleans.TestingHost;

@@ -1,7 +1,6 @@
 using System.Text;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using Orleans.Providers.Streams.Common;
-using Orleans.Runtime;
 
 namespace FleetTwins.Streaming.RabbitMQ.Tests;
 

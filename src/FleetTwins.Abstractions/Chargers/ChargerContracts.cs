@@ -1,4 +1,3 @@
-using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 

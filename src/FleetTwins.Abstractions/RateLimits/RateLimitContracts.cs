@@ -1,4 +1,3 @@
-using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Events;
 
 namespace FleetTwins.Abstractions.RateLimits;

@@ -2,7 +2,6 @@ using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
-using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Alerts;
 

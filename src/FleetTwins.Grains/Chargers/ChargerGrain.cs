@@ -5,7 +5,6 @@ using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Chargers;
 

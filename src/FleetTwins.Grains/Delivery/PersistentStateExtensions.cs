@@ -1,5 +1,4 @@
 using FleetTwins.Abstractions.Events;
-using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Delivery;
 

@@ -54,24 +54,95 @@ public static class HistoryPoints
     public static IEnumerable<((string Reading, string? Key), DateTimeOffset At)> Newest(VehicleTwinState state)
     {
         (string, string?) Kind(string reading, string? key = null) => (reading, key);
-        if (state.StateOfCharge is { } soc) yield return (Kind(HistoryReadings.StateOfCharge), soc.At);
-        if (state.EnergyRemaining is { } energy) yield return (Kind(HistoryReadings.EnergyRemaining), energy.At);
-        if (state.Range is { } range) yield return (Kind(HistoryReadings.Range), range.At);
-        if (state.Odometer is { } odometer) yield return (Kind(HistoryReadings.Odometer), odometer.At);
-        if (state.Location is { } location) yield return (Kind(HistoryReadings.Location), location.At);
-        if (state.Motion is { } motion) yield return (Kind(HistoryReadings.Motion), motion.At);
-        if (state.Charging is { } charging) yield return (Kind(HistoryReadings.Charging), charging.At);
-        if (state.Plug is { } plug) yield return (Kind(HistoryReadings.Plug), plug.At);
-        if (state.DepartureTimes is { } departures) yield return (Kind(HistoryReadings.DepartureTimes), departures.At);
-        if (state.ChargingDetails is { } details) yield return (Kind(HistoryReadings.ChargingDetails), details.At);
-        if (state.ChargingTarget is { } target) yield return (Kind(HistoryReadings.ChargingTarget), target.At);
-        if (state.Connectivity is { } connectivity) yield return (Kind(HistoryReadings.Connectivity), connectivity.At);
-        if (state.MasterData is { } master) yield return (Kind(HistoryReadings.MasterData), master.At);
-        if (state.Rental is { } rental) yield return (Kind(HistoryReadings.Rental), rental.At);
-        foreach (var (position, tire) in state.Tires) yield return (Kind(HistoryReadings.Tires, position), tire.At);
-        foreach (var (code, alert) in state.OemAlerts) yield return (Kind(HistoryReadings.OemAlerts, code), alert.At);
-        foreach (var (id, alert) in state.CustomAlerts) yield return (Kind(HistoryReadings.Alerts, id), alert.At);
-        foreach (var (name, status) in state.Status) yield return (Kind(HistoryReadings.Status, name), status.At);
+        if (state.StateOfCharge is { } soc)
+        {
+            yield return (Kind(HistoryReadings.StateOfCharge), soc.At);
+        }
+
+        if (state.EnergyRemaining is { } energy)
+        {
+            yield return (Kind(HistoryReadings.EnergyRemaining), energy.At);
+        }
+
+        if (state.Range is { } range)
+        {
+            yield return (Kind(HistoryReadings.Range), range.At);
+        }
+
+        if (state.Odometer is { } odometer)
+        {
+            yield return (Kind(HistoryReadings.Odometer), odometer.At);
+        }
+
+        if (state.Location is { } location)
+        {
+            yield return (Kind(HistoryReadings.Location), location.At);
+        }
+
+        if (state.Motion is { } motion)
+        {
+            yield return (Kind(HistoryReadings.Motion), motion.At);
+        }
+
+        if (state.Charging is { } charging)
+        {
+            yield return (Kind(HistoryReadings.Charging), charging.At);
+        }
+
+        if (state.Plug is { } plug)
+        {
+            yield return (Kind(HistoryReadings.Plug), plug.At);
+        }
+
+        if (state.DepartureTimes is { } departures)
+        {
+            yield return (Kind(HistoryReadings.DepartureTimes), departures.At);
+        }
+
+        if (state.ChargingDetails is { } details)
+        {
+            yield return (Kind(HistoryReadings.ChargingDetails), details.At);
+        }
+
+        if (state.ChargingTarget is { } target)
+        {
+            yield return (Kind(HistoryReadings.ChargingTarget), target.At);
+        }
+
+        if (state.Connectivity is { } connectivity)
+        {
+            yield return (Kind(HistoryReadings.Connectivity), connectivity.At);
+        }
+
+        if (state.MasterData is { } master)
+        {
+            yield return (Kind(HistoryReadings.MasterData), master.At);
+        }
+
+        if (state.Rental is { } rental)
+        {
+            yield return (Kind(HistoryReadings.Rental), rental.At);
+        }
+
+        foreach (var (position, tire) in state.Tires)
+        {
+            yield return (Kind(HistoryReadings.Tires, position), tire.At);
+        }
+
+        foreach (var (code, alert) in state.OemAlerts)
+        {
+            yield return (Kind(HistoryReadings.OemAlerts, code), alert.At);
+        }
+
+        foreach (var (id, alert) in state.CustomAlerts)
+        {
+            yield return (Kind(HistoryReadings.Alerts, id), alert.At);
+        }
+
+        foreach (var (name, status) in state.Status)
+        {
+            yield return (Kind(HistoryReadings.Status, name), status.At);
+        }
     }
 
     private static HistoryPoint Point(string reading, string? key, VehicleEvent e, string source, double? value = null, string? unit = null,

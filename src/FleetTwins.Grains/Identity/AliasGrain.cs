@@ -1,6 +1,5 @@
 using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Identity;
-using Orleans.Runtime;
 
 namespace FleetTwins.Grains.Identity;
 

@@ -1,6 +1,5 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Fleet;
-using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.Logging;

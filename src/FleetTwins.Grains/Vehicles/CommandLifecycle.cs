@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Grains.Vehicles;
 

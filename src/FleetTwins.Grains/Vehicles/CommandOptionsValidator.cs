@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Orleans.Hosting;
 
 namespace FleetTwins.Grains.Vehicles;
 

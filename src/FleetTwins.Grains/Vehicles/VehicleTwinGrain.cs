@@ -11,7 +11,6 @@ using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 using Orleans.Serialization;
 
 namespace FleetTwins.Grains.Vehicles;

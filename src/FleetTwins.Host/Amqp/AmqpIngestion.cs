@@ -1,19 +1,8 @@
 using FleetTwins.Amqp;
-using FleetTwins.Ingestion.Options;
-using FleetTwins.Ingestion.Providers.Invers;
-using FleetTwins.Streaming.RabbitMQ.Hosting;
-using FleetTwins.Streaming.RabbitMQ.Parking;
-using FleetTwins.Streaming.RabbitMQ.Streams;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
+using FleetTwins.Ingestion.Options;
+using FleetTwins.Streaming.RabbitMQ.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FleetTwins.Host.Amqp;
 

@@ -1,16 +1,7 @@
 using FleetTwins.Amqp;
-using FleetTwins.Ingestion.Telemetry;
-using FleetTwins.Streaming.RabbitMQ.Streams;
-using RabbitMQ.Client;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
+using FleetTwins.Ingestion.Telemetry;
+using RabbitMQ.Client;
 
 namespace FleetTwins.Host.Amqp;
 

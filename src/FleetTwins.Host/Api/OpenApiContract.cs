@@ -137,7 +137,10 @@ internal static class OpenApiContract
 
     private static OpenApiParameter Header(string name, string description, bool required) => new()
     {
-        Name = name, In = ParameterLocation.Header, Required = required, Description = description,
+        Name = name,
+        In = ParameterLocation.Header,
+        Required = required,
+        Description = description,
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
@@ -202,7 +205,8 @@ internal static class OpenApiContract
                 ["metricType"] = Text("STATE_OF_CHARGE, ENERGY_REMAINING, LOCATION, ODOMETER, RANGE, TIRES, OEM_ALERT, CHARGING_STATE, DEPARTURE_TIMES, OTHER_CHARGING_DATA, OTHER_LOCATION_DATA."),
                 ["vehicle"] = new OpenApiSchema
                 {
-                    Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true,
+                    Type = JsonSchemaType.Object,
+                    AdditionalPropertiesAllowed = true,
                     Properties = new Dictionary<string, IOpenApiSchema> { ["id"] = Text("Volteras' vehicle id."), ["vin"] = Text("The VIN, when known.") },
                 },
                 ["timestamp"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },

@@ -1,14 +1,5 @@
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
 using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
+using Microsoft.OpenApi;
 
 namespace FleetTwins.Host.Api;
 

@@ -2,14 +2,6 @@ using System.Diagnostics;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Host.Webhooks;
 using FleetTwins.Ingestion.Webhooks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Benchmarks;
 

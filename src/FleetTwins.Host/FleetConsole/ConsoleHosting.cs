@@ -1,12 +1,4 @@
 using Microsoft.Extensions.FileProviders;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.FleetConsole;
 

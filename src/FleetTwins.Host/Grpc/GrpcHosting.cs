@@ -1,15 +1,6 @@
 using FleetTwins.Grains.Delivery;
 using global::Grpc.Core;
 using global::Grpc.Core.Interceptors;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Grpc;
 

@@ -58,7 +58,12 @@ internal static class ProtoMapping
 
         vehicle.ActiveAlerts.AddRange(twin.ActiveAlerts.Select(a => new ActiveAlert
         {
-            Id = a.Id, Kind = a.Kind, Severity = a.Severity ?? "", Title = a.Title ?? "", At = Time(a.At), Source = a.Source,
+            Id = a.Id,
+            Kind = a.Kind,
+            Severity = a.Severity ?? "",
+            Title = a.Title ?? "",
+            At = Time(a.At),
+            Source = a.Source,
         }));
         return vehicle;
     }
@@ -77,24 +82,72 @@ internal static class ProtoMapping
             HighAlerts = v.HighAlerts,
             UpdatedAt = Time(v.UpdatedAt),
         };
-        if (v.Vin is { } vin) summary.Vin = vin;
-        if (v.Make is { } make) summary.Make = make;
-        if (v.Model is { } model) summary.Model = model;
-        if (v.Soc is { } soc) summary.Soc = soc;
-        if (v.Charging is { } charging) summary.Charging = charging;
-        if (v.Plug is { } plug) summary.Plug = plug;
-        if (v.Latitude is { } latitude) summary.Latitude = latitude;
-        if (v.Longitude is { } longitude) summary.Longitude = longitude;
-        if (v.Odometer is { } odometer) summary.Odometer = odometer;
-        if (v.Range is { } range) summary.Range = range;
+        if (v.Vin is { } vin)
+        {
+            summary.Vin = vin;
+        }
+
+        if (v.Make is { } make)
+        {
+            summary.Make = make;
+        }
+
+        if (v.Model is { } model)
+        {
+            summary.Model = model;
+        }
+
+        if (v.Soc is { } soc)
+        {
+            summary.Soc = soc;
+        }
+
+        if (v.Charging is { } charging)
+        {
+            summary.Charging = charging;
+        }
+
+        if (v.Plug is { } plug)
+        {
+            summary.Plug = plug;
+        }
+
+        if (v.Latitude is { } latitude)
+        {
+            summary.Latitude = latitude;
+        }
+
+        if (v.Longitude is { } longitude)
+        {
+            summary.Longitude = longitude;
+        }
+
+        if (v.Odometer is { } odometer)
+        {
+            summary.Odometer = odometer;
+        }
+
+        if (v.Range is { } range)
+        {
+            summary.Range = range;
+        }
+
         return summary;
     }
 
     public static ProtoAggregates ToProto(this FleetAggregates a)
     {
         var aggregates = new ProtoAggregates { Count = a.Count, Online = a.Online };
-        if (a.OnlineRatio is { } ratio) aggregates.OnlineRatio = ratio;
-        if (a.AverageSoc is { } soc) aggregates.AverageSoc = soc;
+        if (a.OnlineRatio is { } ratio)
+        {
+            aggregates.OnlineRatio = ratio;
+        }
+
+        if (a.AverageSoc is { } soc)
+        {
+            aggregates.AverageSoc = soc;
+        }
+
         foreach (var (state, count) in a.ByCharging)
         {
             aggregates.ByCharging[state] = count;
@@ -120,14 +173,23 @@ internal static class ProtoMapping
         };
         command.History.AddRange(c.History.Select(h => new ProtoTransition
         {
-            Status = h.Status.ToString(), At = Time(h.At), Reason = h.Reason ?? "", Source = h.Source, Channel = h.Channel ?? "", Attempt = h.Attempt ?? 0,
+            Status = h.Status.ToString(),
+            At = Time(h.At),
+            Reason = h.Reason ?? "",
+            Source = h.Source,
+            Channel = h.Channel ?? "",
+            Attempt = h.Attempt ?? 0,
         }));
         return command;
     }
 
     public static ProtoNotification ToProto(this NotificationView n) => new()
     {
-        Id = n.Id, Type = n.Type, TwinId = n.TwinId, At = Time(n.At), Reason = n.Reason,
+        Id = n.Id,
+        Type = n.Type,
+        TwinId = n.TwinId,
+        At = Time(n.At),
+        Reason = n.Reason,
         Data = n.Data.ValueKind == JsonValueKind.Object ? Struct(n.Data.GetRawText()) : new Struct(),
     };
 
@@ -135,26 +197,75 @@ internal static class ProtoMapping
     {
         var item = new HistoryItem
         {
-            Reading = p.Reading, At = Time(p.At), Source = p.Source, DeliveryId = p.DeliveryId ?? "",
-            Applied = p.Applied, ReceivedAt = Time(p.ReceivedAt), Sequence = p.Sequence,
+            Reading = p.Reading,
+            At = Time(p.At),
+            Source = p.Source,
+            DeliveryId = p.DeliveryId ?? "",
+            Applied = p.Applied,
+            ReceivedAt = Time(p.ReceivedAt),
+            Sequence = p.Sequence,
         };
-        if (p.Key is { } key) item.Key = key;
-        if (p.Value is { } value) item.Value = value;
-        if (p.Unit is { } unit) item.Unit = unit;
-        if (p.State is { } state) item.State = state;
-        if (p.Latitude is { } latitude) item.Latitude = latitude;
-        if (p.Longitude is { } longitude) item.Longitude = longitude;
+        if (p.Key is { } key)
+        {
+            item.Key = key;
+        }
+
+        if (p.Value is { } value)
+        {
+            item.Value = value;
+        }
+
+        if (p.Unit is { } unit)
+        {
+            item.Unit = unit;
+        }
+
+        if (p.State is { } state)
+        {
+            item.State = state;
+        }
+
+        if (p.Latitude is { } latitude)
+        {
+            item.Latitude = latitude;
+        }
+
+        if (p.Longitude is { } longitude)
+        {
+            item.Longitude = longitude;
+        }
+
         return item;
     }
 
     public static Trip ToProto(this TripRecord t)
     {
         var trip = new Trip { Id = t.Id, Source = t.Source, StartedAt = Time(t.StartedAt), EndedAt = Time(t.EndedAt), Positions = t.Positions };
-        if (t.DistanceKm is { } distance) trip.DistanceKm = distance;
-        if (t.EnergyUsedKwh is { } energy) trip.EnergyUsedKwh = energy;
-        if (t.SocStart is { } start) trip.SocStart = start;
-        if (t.SocEnd is { } end) trip.SocEnd = end;
-        if (t.SocStart - t.SocEnd is { } used) trip.SocUsed = used;
+        if (t.DistanceKm is { } distance)
+        {
+            trip.DistanceKm = distance;
+        }
+
+        if (t.EnergyUsedKwh is { } energy)
+        {
+            trip.EnergyUsedKwh = energy;
+        }
+
+        if (t.SocStart is { } start)
+        {
+            trip.SocStart = start;
+        }
+
+        if (t.SocEnd is { } end)
+        {
+            trip.SocEnd = end;
+        }
+
+        if (t.SocStart - t.SocEnd is { } used)
+        {
+            trip.SocUsed = used;
+        }
+
         return trip;
     }
 

@@ -1,16 +1,9 @@
 using System.Text.Json;
 using FleetTwins.Host.Amqp;
+using FleetTwins.Host.Silo;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Health;
 

@@ -1,14 +1,7 @@
+using FleetTwins.Host.Settings;
 using FleetTwins.Postgres.Schema;
 using Npgsql;
 using Orleans.Serialization;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Migrate;
 

@@ -1,17 +1,8 @@
-using FleetTwins.Sqlite.Projection;
 using FleetTwins.Postgres.Projection;
-using FleetTwins.Search.Projection;
+using FleetTwins.Sqlite.Projection;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orleans.Serialization;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Migrate;
 

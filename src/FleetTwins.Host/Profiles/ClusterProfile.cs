@@ -1,20 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
-using FleetTwins.Postgres.Projection;
 using FleetTwins.Abstractions;
-using FleetTwins.Postgres.Hosting;
-using FleetTwins.Postgres.Options;
-using FleetTwins.Search.Projection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Configuration;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
 using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
 using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
+using FleetTwins.Postgres.Hosting;
+using FleetTwins.Postgres.Projection;
+using FleetTwins.Search.Projection;
+using Orleans.Configuration;
 
 namespace FleetTwins.Host.Profiles;
 

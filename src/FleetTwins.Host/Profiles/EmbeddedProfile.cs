@@ -1,19 +1,12 @@
-using FleetTwins.Sqlite.Projection;
 using FleetTwins.Abstractions;
+using FleetTwins.Host.Health;
+using FleetTwins.Host.Settings;
 using FleetTwins.Persistence.Hosting;
+using FleetTwins.Search.Projection;
 using FleetTwins.Sqlite.Hosting;
 using FleetTwins.Sqlite.Options;
-using FleetTwins.Search.Projection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using FleetTwins.Sqlite.Projection;
 using Scalar.AspNetCore;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Profiles;
 

@@ -1,12 +1,3 @@
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
-
 namespace FleetTwins.Host.Settings;
 
 /// <summary>Reads FleetTwins settings from the standard configuration stack.</summary>

@@ -1,11 +1,3 @@
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 namespace FleetTwins.Host.Settings;
 
 /// <summary>Names under <c>ConnectionStrings</c> that the cluster profile reads.</summary>

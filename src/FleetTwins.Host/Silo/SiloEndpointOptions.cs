@@ -1,11 +1,3 @@
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Telemetry;
 namespace FleetTwins.Host.Silo;
 
 /// <summary>Where this silo listens for other silos and for Orleans clients.</summary>

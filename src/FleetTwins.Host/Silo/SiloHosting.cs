@@ -1,16 +1,11 @@
 using FleetTwins.Grains.Hosting;
 using FleetTwins.Host.Amqp;
+using FleetTwins.Host.Profiles;
+using FleetTwins.Host.Settings;
+using FleetTwins.Host.Telemetry;
 using FleetTwins.Ingestion.Hosting;
 using FleetTwins.Outbound.Hosting;
 using Orleans.Configuration;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Silo;
 

@@ -1,13 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Silo;
 

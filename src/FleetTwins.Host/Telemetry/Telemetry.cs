@@ -1,18 +1,11 @@
 using FleetTwins.Grains.Telemetry;
 using FleetTwins.Host.Api;
+using FleetTwins.Host.Security;
 using FleetTwins.Streaming.RabbitMQ.Streams;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Dashboard;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
 
 namespace FleetTwins.Host.Telemetry;
 

@@ -1,15 +1,9 @@
-using FleetTwins.Ingestion.Options;
-using FleetTwins.Signatures;
-using Microsoft.Extensions.Options;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
 using FleetTwins.Host.Profiles;
 using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
+using FleetTwins.Ingestion.Options;
+using FleetTwins.Signatures;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Webhooks;
 

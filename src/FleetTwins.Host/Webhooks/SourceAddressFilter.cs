@@ -1,14 +1,6 @@
+using FleetTwins.Host.Security;
 using FleetTwins.Ingestion.Options;
 using FleetTwins.Ingestion.Webhooks;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Webhooks;
 

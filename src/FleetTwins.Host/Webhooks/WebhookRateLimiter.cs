@@ -1,15 +1,7 @@
 using System.Threading.RateLimiting;
+using FleetTwins.Host.Security;
 using FleetTwins.Ingestion.Webhooks;
 using Microsoft.Extensions.Options;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Webhooks;
 

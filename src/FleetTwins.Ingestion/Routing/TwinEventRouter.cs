@@ -29,7 +29,14 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
         int applied = 0, duplicates = 0;
         void Count(ApplyOutcome outcome)
         {
-            if (outcome == ApplyOutcome.Applied) applied++; else duplicates++;
+            if (outcome == ApplyOutcome.Applied)
+            {
+                applied++;
+            }
+            else
+            {
+                duplicates++;
+            }
         }
 
         // In order: a delivery's vehicles come before the account or alert that refers to them.
@@ -49,7 +56,8 @@ public sealed class TwinEventRouter(IGrainFactory grains, AliasLookup aliases)
                     if (alert.Vehicle is { } identity)
                     {
                         var link = new AlertLinked(alert.AlertId, alert.Update.Status is "ACTIVE", alert.Update.Severity,
-                            alert.Update.Definition?.Name, alert.Update.Muted) { At = alert.Update.At };
+                            alert.Update.Definition?.Name, alert.Update.Muted)
+                        { At = alert.Update.At };
                         (vehicleId, var outcome) = await ApplyToVehicleAsync(deliveryId, provider, identity, [link]);
                         Count(outcome);
                     }

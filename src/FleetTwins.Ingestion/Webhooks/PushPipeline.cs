@@ -1,8 +1,8 @@
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Signatures;
 using FleetTwins.Ingestion.Telemetry;
+using FleetTwins.Signatures;
 using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Ingestion.Webhooks;

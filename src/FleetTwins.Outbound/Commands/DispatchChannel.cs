@@ -23,7 +23,14 @@ public static class DispatchBody
         using var arguments = Arguments(d.ArgumentsJson);
         return JsonSerializer.SerializeToUtf8Bytes(new
         {
-            d.CommandId, d.TwinId, d.Provider, d.ProviderVehicleId, d.Command, Arguments = arguments.RootElement, d.IdempotencyKey, d.CreatedAt,
+            d.CommandId,
+            d.TwinId,
+            d.Provider,
+            d.ProviderVehicleId,
+            d.Command,
+            Arguments = arguments.RootElement,
+            d.IdempotencyKey,
+            d.CreatedAt,
         }, JsonSerializerOptions.Web);
     }
 

@@ -23,7 +23,10 @@ public sealed class RabbitMQDispatchChannel(string connectionString, string exch
     {
         var properties = new BasicProperties
         {
-            Persistent = true, MessageId = dispatch.CommandId, Type = dispatch.Command, ContentType = "application/json",
+            Persistent = true,
+            MessageId = dispatch.CommandId,
+            Type = dispatch.Command,
+            ContentType = "application/json",
             Timestamp = new AmqpTimestamp(dispatch.CreatedAt.ToUnixTimeSeconds()),
         };
         var body = DispatchBody.Serialize(dispatch);

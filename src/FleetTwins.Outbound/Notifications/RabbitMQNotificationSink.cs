@@ -29,7 +29,10 @@ public sealed class RabbitMQNotificationSink(string connectionString, ILogger<Ra
                     var body = JsonSerializer.SerializeToUtf8Bytes(new { n.Id, n.Type, n.TwinId, n.At, n.Reason, Data = data.RootElement }, JsonSerializerOptions.Web);
                     var properties = new BasicProperties
                     {
-                        Persistent = true, MessageId = n.Id, Type = n.Type, ContentType = "application/json",
+                        Persistent = true,
+                        MessageId = n.Id,
+                        Type = n.Type,
+                        ContentType = "application/json",
                         Timestamp = new AmqpTimestamp(n.At.ToUnixTimeSeconds()),
                         Headers = n.TraceParent is { } traceParent ? new Dictionary<string, object?> { ["traceparent"] = traceParent } : null,
                     };

@@ -1,6 +1,6 @@
 using FleetTwins.Abstractions.Persistence;
-using FleetTwins.Postgres.Options;
 using FleetTwins.Persistence.Storage;
+using FleetTwins.Postgres.Options;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;

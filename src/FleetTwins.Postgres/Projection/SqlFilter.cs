@@ -1,6 +1,5 @@
 using System.Text;
 using FleetTwins.Search.Filters;
-using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;
 using Npgsql;
 using NpgsqlTypes;

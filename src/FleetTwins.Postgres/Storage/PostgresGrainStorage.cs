@@ -1,9 +1,9 @@
+using FleetTwins.Persistence.Storage;
+using FleetTwins.Postgres.Options;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
-using FleetTwins.Postgres.Options;
-using FleetTwins.Persistence.Storage;
 using Orleans.Storage;
 
 namespace FleetTwins.Postgres.Storage;

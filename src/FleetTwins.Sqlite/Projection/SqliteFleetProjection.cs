@@ -1,8 +1,8 @@
 using FleetTwins.Abstractions.Fleet;
-using FleetTwins.Sqlite.Storage;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;
+using FleetTwins.Sqlite.Storage;
 using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
 

@@ -1,6 +1,6 @@
-using FleetTwins.Sqlite.Options;
-using FleetTwins.Persistence.Storage;
 using System.Runtime.ExceptionServices;
+using FleetTwins.Persistence.Storage;
+using FleetTwins.Sqlite.Options;
 using Microsoft.Data.Sqlite;
 
 namespace FleetTwins.Sqlite.Storage;

@@ -7,8 +7,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Streams;
 
 namespace FleetTwins.Streaming.RabbitMQ.Hosting;
 

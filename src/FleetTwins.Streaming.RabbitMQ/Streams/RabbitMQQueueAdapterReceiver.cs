@@ -1,6 +1,6 @@
-using FleetTwins.Amqp;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using FleetTwins.Amqp;
 using FleetTwins.Streaming.RabbitMQ.Options;
 using FleetTwins.Streaming.RabbitMQ.Parking;
 using Microsoft.Extensions.Logging;

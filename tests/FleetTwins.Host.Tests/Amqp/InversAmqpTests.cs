@@ -1,8 +1,8 @@
-using FleetTwins.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
+using FleetTwins.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Amqp;
 

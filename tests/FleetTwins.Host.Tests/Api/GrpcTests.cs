@@ -193,7 +193,8 @@ public sealed class GrpcTests(KeyedHostFixture fixture) : IClassFixture<KeyedHos
 
         var tooLong = await Assert.ThrowsAsync<RpcException>(() => Client.GetHistoryAsync(new GetHistoryRequest
         {
-            VehicleId = vin, Reading = "stateOfCharge",
+            VehicleId = vin,
+            Reading = "stateOfCharge",
             From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start.AddDays(-60)),
             To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start),
         }, Bearer(ApiKeys.ReadOnly)).ResponseAsync);

@@ -21,8 +21,13 @@ public sealed class ExpectedFleet
 {
     private static readonly Dictionary<string, string> AlarmNotifications = new(StringComparer.Ordinal)
     {
-        ["overspeed"] = "overspeed", ["geofence_enter"] = "geofence-entered", ["geofence_exit"] = "geofence-left", ["sos"] = "sos",
-        ["fuel_drain"] = "fuel-drain", ["tampering"] = "tampering", ["power_cut"] = "power-cut",
+        ["overspeed"] = "overspeed",
+        ["geofence_enter"] = "geofence-entered",
+        ["geofence_exit"] = "geofence-left",
+        ["sos"] = "sos",
+        ["fuel_drain"] = "fuel-drain",
+        ["tampering"] = "tampering",
+        ["power_cut"] = "power-cut",
     };
 
     private readonly Dictionary<string, ExpectedTwin> twins = new(StringComparer.Ordinal);

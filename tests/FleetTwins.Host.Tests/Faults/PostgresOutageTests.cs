@@ -1,7 +1,7 @@
-using FleetTwins.Tests.Infrastructure;
 using System.Net;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
+using FleetTwins.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Faults;
 

@@ -1,8 +1,8 @@
-using FleetTwins.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
+using FleetTwins.Tests.Infrastructure;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;

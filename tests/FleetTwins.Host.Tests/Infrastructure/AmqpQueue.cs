@@ -1,6 +1,6 @@
-using FleetTwins.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Text;
+using FleetTwins.Tests.Infrastructure;
 using RabbitMQ.Client;
 
 namespace FleetTwins.Host.Tests.Infrastructure;

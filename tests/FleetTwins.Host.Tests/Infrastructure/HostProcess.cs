@@ -1,7 +1,7 @@
-using FleetTwins.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FleetTwins.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using FleetTwins.Signatures;
 
 namespace FleetTwins.Host.Tests.Infrastructure;

@@ -1,9 +1,9 @@
-using FleetTwins.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Signatures;
+using FleetTwins.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

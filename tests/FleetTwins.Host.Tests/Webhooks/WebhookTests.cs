@@ -167,8 +167,14 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
             string? name = null;
             while (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) is { } line)
             {
-                if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null) return (name, JsonDocument.Parse(line[6..]).RootElement.Clone());
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line[7..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
+                {
+                    return (name, JsonDocument.Parse(line[6..]).RootElement.Clone());
+                }
             }
 
             throw new EndOfStreamException();

@@ -5,7 +5,6 @@
 //           the big twin's first page, and with none again (the baseline is the mean of the two runs without)
 // Usage: HistoryBench <url> <volteras-secret> <api-key> <readings> <pages> <readers> <seconds>
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;

@@ -1,9 +1,9 @@
-using FleetTwins.Ingestion.Parsing;
 // Micro-benchmarks of the per-event pure code (bash tools/bench/micro.sh; results in docs/PERFORMANCE.md).
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Vehicles;
+using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Providers.Invers;
 using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;

@@ -2,18 +2,11 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using FleetTwins.Host.Security;
+using FleetTwins.Host.Settings;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
-using FleetTwins.Host.Benchmarks;
-using FleetTwins.Host.FleetConsole;
-using FleetTwins.Host.Health;
-using FleetTwins.Host.Migrate;
-using FleetTwins.Host.Profiles;
-using FleetTwins.Host.Security;
-using FleetTwins.Host.Settings;
-using FleetTwins.Host.Silo;
-using FleetTwins.Host.Telemetry;
 
 namespace FleetTwins.Host.Api;
 

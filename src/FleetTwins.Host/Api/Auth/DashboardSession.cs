@@ -31,7 +31,10 @@ public static class DashboardSession
 
             context.Response.Cookies.Append(Cookie, key, new CookieOptions
             {
-                HttpOnly = true, Secure = context.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = Path,
+                HttpOnly = true,
+                Secure = context.Request.IsHttps,
+                SameSite = SameSiteMode.Strict,
+                Path = Path,
             });
             context.Response.Redirect($"{Path}/", permanent: false);
             context.Response.StatusCode = 303;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Ingestion.Providers.Invers;
 

@@ -2,9 +2,9 @@ using System.Text.Json;
 using FleetTwins.Abstractions.Accounts;
 using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Ingestion.Providers.Telematica;
 

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Routing;
-using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Ingestion.Providers.Tracker;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Abstractions.RateLimits;
-using FleetTwins.Ingestion.Routing;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Ingestion.Parsing;
+using FleetTwins.Ingestion.Routing;
 
 namespace FleetTwins.Ingestion.Providers.Volteras;
 
@@ -87,11 +87,31 @@ public static class VolterasParser
     private static string? Shape(JsonElement root)
     {
         bool Has(string name) => root.TryGetProperty(name, out _);
-        if (Has("metricType")) return "device.telemetry";
-        if (Has("remaining_requests") || Has("max_requests")) return "rate_limit.updated";
-        if (Has("alertDefinitionId") || Has("currentSeverity")) return "alert.updated";
-        if (Has("startTimestamp") || Has("distanceTravelledKm")) return "journey.updated";
-        if (Has("command") && Has("status")) return "command.updated";
+        if (Has("metricType"))
+        {
+            return "device.telemetry";
+        }
+
+        if (Has("remaining_requests") || Has("max_requests"))
+        {
+            return "rate_limit.updated";
+        }
+
+        if (Has("alertDefinitionId") || Has("currentSeverity"))
+        {
+            return "alert.updated";
+        }
+
+        if (Has("startTimestamp") || Has("distanceTravelledKm"))
+        {
+            return "journey.updated";
+        }
+
+        if (Has("command") && Has("status"))
+        {
+            return "command.updated";
+        }
+
         return Has("id") && Has("deviceType") ? ConnectivityShape : null;
     }
 
@@ -152,9 +172,17 @@ public static class VolterasParser
     /// <summary>The top-level fields each metric type reads, the envelope's (<c>metricType</c>, <c>vehicle</c>, <c>timestamp</c>) with them.</summary>
     private static readonly Dictionary<string, HashSet<string>> TelemetryFields = new(StringComparer.Ordinal)
     {
-        ["STATE_OF_CHARGE"] = Reads("stateOfCharge"), ["ENERGY_REMAINING"] = Reads("energyRemainingKwh"), ["LOCATION"] = Reads("location"),
-        ["ODOMETER"] = Reads("odometer"), ["RANGE"] = Reads("range"), ["TIRES"] = Reads("pressure", "position"), ["OEM_ALERT"] = Reads("oemAlert"),
-        ["CHARGING_STATE"] = Reads("state"), ["DEPARTURE_TIMES"] = Reads("departureTimes"), ["OTHER_CHARGING_DATA"] = Reads("data"), ["OTHER_LOCATION_DATA"] = Reads("data"),
+        ["STATE_OF_CHARGE"] = Reads("stateOfCharge"),
+        ["ENERGY_REMAINING"] = Reads("energyRemainingKwh"),
+        ["LOCATION"] = Reads("location"),
+        ["ODOMETER"] = Reads("odometer"),
+        ["RANGE"] = Reads("range"),
+        ["TIRES"] = Reads("pressure", "position"),
+        ["OEM_ALERT"] = Reads("oemAlert"),
+        ["CHARGING_STATE"] = Reads("state"),
+        ["DEPARTURE_TIMES"] = Reads("departureTimes"),
+        ["OTHER_CHARGING_DATA"] = Reads("data"),
+        ["OTHER_LOCATION_DATA"] = Reads("data"),
     };
 
     private static HashSet<string> Reads(params string[] fields) => new([.. fields, "metricType", "vehicle", "timestamp"], StringComparer.Ordinal);
@@ -162,7 +190,11 @@ public static class VolterasParser
     /// <summary>The metrics whose value is a <c>{unit, value}</c> object, and its name.</summary>
     private static readonly Dictionary<string, string> MeasuredObject = new(StringComparer.Ordinal)
     {
-        ["STATE_OF_CHARGE"] = "stateOfCharge", ["ENERGY_REMAINING"] = "energyRemainingKwh", ["ODOMETER"] = "odometer", ["RANGE"] = "range", ["TIRES"] = "pressure",
+        ["STATE_OF_CHARGE"] = "stateOfCharge",
+        ["ENERGY_REMAINING"] = "energyRemainingKwh",
+        ["ODOMETER"] = "odometer",
+        ["RANGE"] = "range",
+        ["TIRES"] = "pressure",
     };
 
     private static readonly string[] UnitAndValue = ["unit", "value"];
