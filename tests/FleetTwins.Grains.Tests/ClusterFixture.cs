@@ -17,6 +17,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests;
 

@@ -5,6 +5,7 @@ using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.Options;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Chargers;
 

@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.History;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Grains.Vehicles;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.History;
 

@@ -5,6 +5,7 @@ using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.History;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Hosting;
 

@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

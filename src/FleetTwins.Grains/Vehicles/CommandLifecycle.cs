@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

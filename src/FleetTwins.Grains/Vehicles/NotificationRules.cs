@@ -4,6 +4,7 @@ using System.Text.Json;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -1,5 +1,6 @@
 using FleetTwins.Abstractions.Persistence;
 using Orleans.Serialization;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -1,6 +1,7 @@
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.History;
 using FleetTwins.Grains.History;
 using FleetTwins.Grains.Vehicles;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests.History;
 

@@ -1,6 +1,7 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Vehicles;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

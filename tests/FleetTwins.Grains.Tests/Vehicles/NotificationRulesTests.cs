@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Vehicles;
+using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

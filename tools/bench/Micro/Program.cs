@@ -9,6 +9,7 @@ using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Signatures;
+using FleetTwins.Grains.Options;
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args).ToList();
 // A benchmark that throws is reported by BenchmarkDotNet but not in the exit code: say so (the test command runs these).
@@ -95,7 +96,7 @@ public class Apply
             state.Apply(e with { At = at }, Sources.Volteras);
         }
 
-        var raised = NotificationRules.Derive("car-1", before, state, new FleetTwins.Grains.Vehicles.NotificationOptions(), at);
+        var raised = NotificationRules.Derive("car-1", before, state, new NotificationOptions(), at);
         state.Record(raised);
         state.Touch(at);
         return state.Version;

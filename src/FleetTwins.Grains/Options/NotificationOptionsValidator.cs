@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>Refuses thresholds the notification rules cannot mean.</summary>
 public sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>

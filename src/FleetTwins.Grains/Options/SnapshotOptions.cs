@@ -1,4 +1,4 @@
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>
 /// <c>FleetTwins:Journal</c>, the twins' side: how often a twin writes its whole state (a snapshot) besides the

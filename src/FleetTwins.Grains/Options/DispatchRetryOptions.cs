@@ -1,4 +1,4 @@
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>The <c>Commands:Dispatch</c> section, as the twins' dispatch outbox reads it: how it retries a channel that fails.</summary>
 public sealed class DispatchRetryOptions

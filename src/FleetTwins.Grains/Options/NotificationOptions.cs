@@ -1,6 +1,6 @@
 using FleetTwins.Abstractions.Vehicles;
 
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>The <c>Notifications</c> configuration section: the thresholds of the twin's rules.</summary>
 public sealed class NotificationOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>
 /// Refuses command settings the twins cannot keep: the timeout reminder's period must be one Orleans accepts, or every

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>Refuses retry waits that would spin (zero or less) or shrink (a maximum below the first wait).</summary>
 public sealed class DispatchRetryOptionsValidator : IValidateOptions<DispatchRetryOptions>

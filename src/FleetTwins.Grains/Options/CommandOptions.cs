@@ -1,4 +1,4 @@
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>The <c>Commands</c> configuration section: how long a command may go without an outcome.</summary>
 public sealed class CommandOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FleetTwins.Grains.Vehicles;
+namespace FleetTwins.Grains.Options;
 
 /// <summary>Refuses a snapshot cadence the twins cannot keep.</summary>
 public sealed class SnapshotOptionsValidator : IValidateOptions<SnapshotOptions>
