@@ -49,8 +49,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ClusterFixture()
     {
-        Journal = new(Options.Create(new JournalOptions()), Clock);
-        Archive = new(Options.Create(new JournalOptions()), Clock);
+        Journal = new(new OptionsWrapper<JournalOptions>(new JournalOptions()), Clock);
+        Archive = new(new OptionsWrapper<JournalOptions>(new JournalOptions()), Clock);
         Sink = new RecordingSink(Clock);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>

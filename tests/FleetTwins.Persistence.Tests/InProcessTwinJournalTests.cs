@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Persistence.Tests;
 
@@ -11,7 +12,7 @@ public sealed class InProcessTwinJournalTests
 
     private readonly FakeTimeProvider clock = new(T0);
 
-    private InProcessTwinJournal Journal() => new(Microsoft.Extensions.Options.Options.Create(new JournalOptions { Retention = TimeSpan.FromDays(7) }), clock);
+    private InProcessTwinJournal Journal() => new(new OptionsWrapper<JournalOptions>(new JournalOptions { Retention = TimeSpan.FromDays(7) }), clock);
 
     private static JournalEntry Entry(long sequence, DateTimeOffset at, string twin = "car-1") => new(twin, sequence, at, $"d-{sequence}", [(byte)sequence]);
 

@@ -2,6 +2,7 @@ using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Persistence.Tests;
 
@@ -12,7 +13,7 @@ public sealed class InProcessTwinSnapshotArchiveTests
     private readonly FakeTimeProvider clock = new(T0);
 
     private InProcessTwinSnapshotArchive Archive() =>
-        new(Microsoft.Extensions.Options.Options.Create(new JournalOptions { Retention = TimeSpan.FromDays(7) }), clock);
+        new(new OptionsWrapper<JournalOptions>(new JournalOptions { Retention = TimeSpan.FromDays(7) }), clock);
 
     private static ArchivedSnapshot Snapshot(long version, DateTimeOffset at, string twin = "car-1") => new(twin, version, version * 10, at, [(byte)version]);
 

@@ -8,6 +8,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Postgres.Tests;
 
@@ -191,7 +192,7 @@ public sealed class PostgresGrainStorageTests : IAsyncLifetime
     }
 
     private static PostgresGrainStorage Storage(NpgsqlDataSource dataSource, string serviceId = "test-service") => new(
-        dataSource, Serializer, Microsoft.Extensions.Options.Options.Create(new ClusterOptions { ServiceId = serviceId }),
+        dataSource, Serializer, new OptionsWrapper<ClusterOptions>(new ClusterOptions { ServiceId = serviceId }),
         new PostgresGrainStorageOptions { MaxBatchSize = 64, MaxConcurrentBatches = 2 });
 
     private static async Task<List<string>> ReadAsync(PostgresGrainStorage from, string stateName)

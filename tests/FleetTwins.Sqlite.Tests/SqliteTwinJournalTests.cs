@@ -3,6 +3,7 @@ using FleetTwins.Persistence.Options;
 using FleetTwins.Sqlite.Journal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Sqlite.Tests;
 
@@ -70,7 +71,7 @@ public sealed class SqliteTwinJournalTests
         await journal.CoveredAsync("twin-a", 3);
         await journal.CoveredAsync("twin-a", 2); // never moves back
         clock.Advance(TimeSpan.FromDays(8));
-        var options = Microsoft.Extensions.Options.Options.Create(new JournalOptions { Retention = TimeSpan.FromDays(7), DeleteBatchSize = 2 });
+        var options = new OptionsWrapper<JournalOptions>(new JournalOptions { Retention = TimeSpan.FromDays(7), DeleteBatchSize = 2 });
         var retention = new SqliteJournalRetention(file.Database, options, clock, NullLogger<SqliteJournalRetention>.Instance);
 
         Assert.Equal(3, await retention.TrimAsync(CancellationToken.None));
@@ -86,7 +87,7 @@ public sealed class SqliteTwinJournalTests
         var journal = new SqliteTwinJournal(file.Database);
         await journal.AppendAsync(Entry("twin-a", 1, Start, "a1"));
         await journal.CoveredAsync("twin-a", 1);
-        var options = Microsoft.Extensions.Options.Options.Create(new JournalOptions { Retention = TimeSpan.FromDays(7) });
+        var options = new OptionsWrapper<JournalOptions>(new JournalOptions { Retention = TimeSpan.FromDays(7) });
         var retention = new SqliteJournalRetention(file.Database, options, clock, NullLogger<SqliteJournalRetention>.Instance);
         Assert.Equal(0, await retention.TrimAsync(CancellationToken.None));
         Assert.Single(await journal.ReadAsync("twin-a", 0));

@@ -15,10 +15,11 @@ using Orleans.EventSourcing;
 using Orleans.EventSourcing.CustomStorage;
 using Orleans.Providers;
 using Orleans.Serialization;
+using Microsoft.Extensions.Options;
 
 var events = args.Length > 0 ? int.Parse(args[0]) : 200_000;
 var grains = args.Length > 1 ? int.Parse(args[1]) : 1_000;
-var journal = new FailingJournal(new InProcessTwinJournal(Microsoft.Extensions.Options.Options.Create(new JournalOptions()), TimeProvider.System));
+var journal = new FailingJournal(new InProcessTwinJournal(new OptionsWrapper<JournalOptions>(new JournalOptions()), TimeProvider.System));
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
 builder.Services.AddSingleton<ITwinJournal>(journal);
