@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Ingestion.Parsing;
@@ -126,7 +127,7 @@ public sealed class NothingDroppedTests
         var fields = string.Join(',', Enumerable.Range(0, 40).Select(i => $"\"f{i}\":\"{new string('é', 20)}<\""));
         var soc = Event(Volteras(Telemetry("STATE_OF_CHARGE", $$""" "stateOfCharge":{"unit":"percent","value":80},{{fields}} """)));
 
-        Assert.True(System.Text.Encoding.UTF8.GetByteCount(soc.Extra!) <= ExtraFields.MaxBytes, $"{soc.Extra!.Length} bytes");
+        Assert.True(Encoding.UTF8.GetByteCount(soc.Extra!) <= ExtraFields.MaxBytes, $"{soc.Extra!.Length} bytes");
         var kept = Extra(soc).EnumerateObject().Where(p => p.Name.StartsWith('f')).ToList();
         Assert.All(kept, p => Assert.Equal(new string('é', 20) + "<", p.Value.GetString()));
         Assert.Equal(40 - kept.Count, Extra(soc).GetProperty("_truncated").GetInt32());
@@ -220,7 +221,7 @@ public sealed class UnknownButAppliedCountTests
     public void An_unknown_tracker_event_applied_for_its_location_is_counted_as_unknown_type_under_type_unknown()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new FleetTwins.Ingestion.Telemetry.IngestionMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
+        var metrics = new Telemetry.IngestionMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
         var counted = new List<(string Type, string Outcome)>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

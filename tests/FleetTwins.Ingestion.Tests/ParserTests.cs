@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using FleetTwins.Abstractions.Accounts;
 using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.Events;
@@ -219,7 +221,7 @@ public sealed class VolterasParserTests
     /// <summary>A published example with its reading's unit (and value) replaced.</summary>
     private static T WithUnit<T>(string file, string reading, string unit, double value) where T : VehicleEvent
     {
-        var json = System.Text.Json.Nodes.JsonNode.Parse(Fixture.Bytes(file))!;
+        var json = JsonNode.Parse(Fixture.Bytes(file))!;
         json[reading]!["unit"] = unit;
         json[reading]!["value"] = value;
         var outcome = VolterasParser.Parse(Fixture.Utf8(json.ToJsonString()), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit);
@@ -249,7 +251,7 @@ public sealed class VolterasParserTests
     [Fact]
     public void A_volteras_reading_in_a_unit_of_another_quantity_is_refused()
     {
-        var json = System.Text.Json.Nodes.JsonNode.Parse(Fixture.Bytes("volteras/device.telemetry.TIRES.1.json"))!;
+        var json = JsonNode.Parse(Fixture.Bytes("volteras/device.telemetry.TIRES.1.json"))!;
         json["pressure"]!["unit"] = "km";
         var outcome = VolterasParser.Parse(Fixture.Utf8(json.ToJsonString()), "device.telemetry", Fixture.ReceivedAt, Fixture.Limit);
         Assert.Contains("not a pressure unit", Assert.IsType<ParseOutcome.Invalid>(outcome).Reason);
@@ -350,9 +352,9 @@ public sealed class TrackerParserTests
 
     private static string Json(Action<Dictionary<string, object?>> change)
     {
-        var payload = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(Fixture.Bytes("tracker/overspeed.json"))!;
+        var payload = JsonSerializer.Deserialize<Dictionary<string, object?>>(Fixture.Bytes("tracker/overspeed.json"))!;
         change(payload);
-        return System.Text.Json.JsonSerializer.Serialize(payload);
+        return JsonSerializer.Serialize(payload);
     }
 
     [Theory]

@@ -1,8 +1,8 @@
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FleetTwins.Persistence.Tests;
 

@@ -4,11 +4,11 @@ using FleetTwins.Postgres.Storage;
 using FleetTwins.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Postgres.Tests;
 

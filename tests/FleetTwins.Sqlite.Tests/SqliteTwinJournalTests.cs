@@ -1,9 +1,10 @@
+using System.Text;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Persistence.Options;
 using FleetTwins.Sqlite.Journal;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FleetTwins.Sqlite.Tests;
 
@@ -96,5 +97,5 @@ public sealed class SqliteTwinJournalTests
     private static JournalEntry Entry(string twin, long sequence, DateTimeOffset at, string? delivery) =>
         new(twin, sequence, at, delivery, Record(sequence, delivery));
 
-    private static byte[] Record(long sequence, string? delivery) => System.Text.Encoding.UTF8.GetBytes($"{sequence}:{delivery}");
+    private static byte[] Record(long sequence, string? delivery) => Encoding.UTF8.GetBytes($"{sequence}:{delivery}");
 }

@@ -3,6 +3,7 @@ using FleetTwins.Persistence.Options;
 using FleetTwins.Sqlite.Journal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FleetTwins.Sqlite.Tests;
@@ -45,7 +46,7 @@ public sealed class SqliteTwinSnapshotArchiveTests
 
         await archive.ArchiveAsync(Snapshot("car-2", 1, T0.AddDays(1)));
         var clock = new FakeTimeProvider(T0.AddDays(15)); // snapshots 1..7 are older than seven days
-        var retention = new SqliteJournalRetention(file.Database, Microsoft.Extensions.Options.Options.Create(
+        var retention = new SqliteJournalRetention(file.Database, new OptionsWrapper<JournalOptions>(
             new JournalOptions { Retention = TimeSpan.FromDays(7), DeleteBatchSize = 2 }), clock, NullLogger<SqliteJournalRetention>.Instance);
 
         await retention.TrimAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using FleetTwins.Streaming.RabbitMQ.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Parking;
@@ -182,7 +183,7 @@ public sealed class ProviderClusterTests
     private sealed class FailedDeliveries : IDisposable
     {
         private readonly System.Diagnostics.Metrics.MeterListener listener = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> counts = new();
+        private readonly ConcurrentDictionary<string, long> counts = new();
 
         public FailedDeliveries(string queue)
         {

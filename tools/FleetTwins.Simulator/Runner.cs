@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using FleetTwins.Signatures;
+using RabbitMQ.Client.Exceptions;
 
 namespace FleetTwins.Simulator;
 
@@ -100,7 +101,7 @@ public sealed class Runner(Options options)
 
             Interlocked.Increment(ref sent);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or RabbitMQ.Client.Exceptions.RabbitMQClientException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or RabbitMQClientException)
         {
             Interlocked.Increment(ref failed);
         }

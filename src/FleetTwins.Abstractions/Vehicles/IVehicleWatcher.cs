@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Notifications;
 using Orleans.Concurrency;
 
@@ -21,5 +22,5 @@ public interface IVehicleWatcher : IGrainObserver
     /// <summary>A command of the twin moved (or its dispatch was recorded): the command as it is now.</summary>
     [OneWay]
     [Alias("OnCommandChanged")]
-    Task OnCommandChanged(FleetTwins.Abstractions.Commands.VehicleCommand command);
+    Task OnCommandChanged(VehicleCommand command);
 }

@@ -1,8 +1,8 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

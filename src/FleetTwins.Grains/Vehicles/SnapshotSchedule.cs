@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using FleetTwins.Grains.Options;
+using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -7,12 +7,12 @@ using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -2,6 +2,7 @@ using FleetTwins.Amqp;
 using FleetTwins.Host.Settings;
 using FleetTwins.Ingestion.Telemetry;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace FleetTwins.Host.Amqp;
 
@@ -36,7 +37,7 @@ public sealed class AmqpQueueDepth(IConfiguration configuration, IngestionMetric
                         {
                             metrics.QueueReady(queue, (await channel.QueueDeclarePassiveAsync(queue, stoppingToken)).MessageCount);
                         }
-                        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                        catch (OperationInterruptedException)
                         {
                             // Not declared yet: the next tick asks again.
                         }

@@ -33,7 +33,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         context.Response.StatusCode = status;
         if (context.Request.Path.StartsWithSegments("/webhooks"))
         {
-            await WebhookEndpoints.WriteErrorAsync(context, status, detail);
+            await PushHttp.WriteErrorAsync(context, status, detail);
             return true;
         }
 

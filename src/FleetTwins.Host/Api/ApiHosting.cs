@@ -49,7 +49,7 @@ public static class ApiHosting
         var context = status.HttpContext;
         if (context.Request.Path.StartsWithSegments("/webhooks"))
         {
-            await WebhookEndpoints.WriteErrorAsync(context, context.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.Response.StatusCode));
+            await PushHttp.WriteErrorAsync(context, context.Response.StatusCode, ReasonPhrases.GetReasonPhrase(context.Response.StatusCode));
             return;
         }
 

@@ -1,6 +1,6 @@
 using FleetTwins.Grains.Delivery;
-using global::Grpc.Core;
-using global::Grpc.Core.Interceptors;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 
 namespace FleetTwins.Host.Grpc;
 

@@ -9,7 +9,7 @@ using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
-using global::Grpc.Core;
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Silo;
+using FleetTwins.Sqlite.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -76,7 +78,7 @@ internal sealed class PostgresReachableCheck(NpgsqlDataSource dataSource) : IHea
 }
 
 /// <summary>Readiness of the embedded profile's data file: its one writer takes a statement within two seconds.</summary>
-internal sealed class SqliteWriterCheck(FleetTwins.Sqlite.Storage.SqliteDatabase database) : IHealthCheck
+internal sealed class SqliteWriterCheck(SqliteDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -85,7 +87,7 @@ internal sealed class SqliteWriterCheck(FleetTwins.Sqlite.Storage.SqliteDatabase
             await database.WriteAsync(write => write.Command("SELECT 1").ExecuteScalar()).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
             return HealthCheckResult.Healthy($"{database.FullPath} is writable");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is SqliteException or OperationCanceledException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy($"{database.FullPath}: the writer does not answer", e);
         }

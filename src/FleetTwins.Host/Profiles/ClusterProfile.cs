@@ -7,6 +7,7 @@ using FleetTwins.Host.Silo;
 using FleetTwins.Postgres.Hosting;
 using FleetTwins.Postgres.Projection;
 using FleetTwins.Search.Projection;
+using Npgsql;
 using Orleans.Configuration;
 
 namespace FleetTwins.Host.Profiles;
@@ -33,7 +34,7 @@ public sealed class ClusterProfile(IConfiguration configuration) : HostingProfil
 
     public override string Describe()
     {
-        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(configuration.GetPostgresConnectionString());
+        var postgres = new NpgsqlConnectionStringBuilder(configuration.GetPostgresConnectionString());
         return $"cluster '{configuration.GetFleetTwinsOptions().ClusterId}'; twins, reminders and membership in PostgreSQL {postgres.Host}:{postgres.Port}/{postgres.Database}";
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using FleetTwins.Host.Settings;
+using FleetTwins.Ingestion.Options;
 using Microsoft.AspNetCore.HttpOverrides;
 using IPNetwork = System.Net.IPNetwork;
 
@@ -56,19 +57,10 @@ public static class ForwardedAddresses
     /// <summary>An address (<c>10.0.0.7</c>) or a CIDR range (<c>10.0.0.0/8</c>), or a start-up error that names it.</summary>
     public static IPNetwork Network(string value, string setting)
     {
-        if (IPNetwork.TryParse(value, out var network))
-        {
-            return network;
-        }
-
-        return IPAddress.TryParse(value, out var address)
-            ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
+        return AddressRange.TryParse(value, out var range)
+            ? range
             : throw new InvalidSettingsException($"{setting}: '{value}' is neither an IP address nor a CIDR range");
     }
-
-    /// <summary>Whether the address (IPv4 seen as IPv6-mapped included) is in one of the networks.</summary>
-    public static bool IsIn(IPAddress? address, IReadOnlyList<IPNetwork> networks) =>
-        address is not null && networks.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
 
     private static List<IPNetwork> TrustedProxies(IConfiguration configuration) =>
         (configuration.GetSection("Network:TrustedProxies").Get<List<string>>() ?? [])

@@ -24,5 +24,5 @@ public static class ConfigurationExtensions
         && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps"
             ? value
             : throw new InvalidSettingsException(
-                "AMQP ingestion needs ConnectionStrings__RabbitMQ as an amqp:// or amqps:// URI (e.g. amqp://user:password@host:5672/vhost)");
+                "ConnectionStrings:RabbitMQ must be an amqp:// or amqps:// URI (e.g. amqp://user:password@host:5672/vhost)");
 }

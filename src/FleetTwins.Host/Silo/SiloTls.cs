@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FleetTwins.Host.Settings;
+using Orleans.Connections.Security;
 
 namespace FleetTwins.Host.Silo;
 
@@ -30,8 +31,8 @@ public static class SiloTls
             : Load("FleetTwins:Silo:Tls:TrustedCertificatePath", options.TrustedCertificatePath, X509CertificateLoader.LoadCertificateFromFile);
         return silo.UseTls(certificate, tls =>
         {
-            tls.RemoteCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
-            tls.ClientCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+            tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
             tls.RemoteCertificateValidation = (remote, _, _) => remote is not null && Trusted(remote, certificate, authority);
         });
     }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using FleetTwins.Host.Profiles;
 using FleetTwins.Host.Security;
 using FleetTwins.Host.Settings;
@@ -23,7 +24,7 @@ public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidat
         }
 
         // Bodies are held in pooled buffers of powers of two: the largest body takes the next one up.
-        var largestBuffer = options.MaxBodyBytes > 0 ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)options.MaxBodyBytes) : 0;
+        var largestBuffer = options.MaxBodyBytes > 0 ? (long)BitOperations.RoundUpToPowerOf2((ulong)options.MaxBodyBytes) : 0;
         if (options.MaxInFlightBytesPerProvider < largestBuffer)
         {
             failures.Add($"{IngestionOptions.Section}:MaxInFlightBytesPerProvider {options.MaxInFlightBytesPerProvider} is below {largestBuffer}, the buffer of a body of MaxBodyBytes {options.MaxBodyBytes}: the largest body could never be read");

@@ -1,15 +1,24 @@
 using System.Globalization;
 using System.Text.Json;
 using FleetTwins.Ingestion.Webhooks;
-using static FleetTwins.Host.Webhooks.WebhookEndpoints;
 
 namespace FleetTwins.Host.Webhooks;
 
 /// <summary>A push delivery between HTTP and ingestion: the request as a <see cref="PushDelivery"/>, the outcome as the answer.</summary>
 public static class PushHttp
 {
+    /// <summary>The answer body every push endpoint gives.</summary>
+    public sealed record WebhookAnswer(string Status, string Message);
+
     public static PushDelivery Delivery(this HttpRequest request) =>
-        new(request.Body, request.ContentLength, name => request.Headers[name]);
+        new(request.Body, request.ContentLength, name => request.Headers[name], request.HttpContext.Connection.RemoteIpAddress);
+
+    /// <summary>Writes the webhook error body, for answers made outside an endpoint (rate limits, exceptions, empty 4xx).</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, string message, CancellationToken cancellationToken = default)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new WebhookAnswer("error", message), cancellationToken);
+    }
 
     public static async Task<IResult> Answer(this Task<PushOutcome> outcome) => Answer(await outcome);
 

@@ -28,37 +28,23 @@ public static class WebhookEndpoints
         if (ingestion.Telematica.Enabled)
         {
             webhooks.MapPost("/telematica", (HttpRequest request, SignedWebhookIngestion signed, CancellationToken ct) =>
-                    signed.AcceptAsync(Sources.Telematica, null, request.Delivery(), ct).Answer())
-                .AllowOnlyFrom(Sources.Telematica, "Telematica", ingestion.Telematica);
+                    signed.AcceptAsync(Sources.Telematica, null, request.Delivery(), ct).Answer());
         }
 
         if (ingestion.Volteras.Enabled)
         {
             webhooks.MapPost("/volteras", (HttpRequest request, SignedWebhookIngestion signed, CancellationToken ct) =>
-                    signed.AcceptAsync(Sources.Volteras, null, request.Delivery(), ct).Answer())
-                .AllowOnlyFrom(Sources.Volteras, "Volteras", ingestion.Volteras);
+                    signed.AcceptAsync(Sources.Volteras, null, request.Delivery(), ct).Answer());
             webhooks.MapPost("/volteras/{eventType}", (string eventType, HttpRequest request, SignedWebhookIngestion signed, CancellationToken ct) =>
-                    signed.AcceptAsync(Sources.Volteras, eventType, request.Delivery(), ct).Answer())
-                .AllowOnlyFrom(Sources.Volteras, "Volteras", ingestion.Volteras);
+                    signed.AcceptAsync(Sources.Volteras, eventType, request.Delivery(), ct).Answer());
         }
 
         if (ingestion.Tracker.Enabled)
         {
             webhooks.MapPost("/tracker", (HttpRequest request, TrackerPushIngestion tracker, CancellationToken ct) =>
-                    tracker.AcceptAsync(request.Delivery(), ct).Answer())
-                .AllowOnlyFrom(Sources.Tracker, "Tracker", ingestion.Tracker);
+                    tracker.AcceptAsync(request.Delivery(), ct).Answer());
         }
 
         return app;
     }
-
-    /// <summary>Writes the webhook error body, for answers made outside an endpoint (rate limits, exceptions, empty 4xx).</summary>
-    public static Task WriteErrorAsync(HttpContext context, int status, string message, CancellationToken cancellationToken = default)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new WebhookAnswer("error", message), cancellationToken);
-    }
-
-    /// <summary>The answer body every push endpoint gives.</summary>
-    public sealed record WebhookAnswer(string Status, string Message);
 }

@@ -35,8 +35,9 @@ public static class IngestionHosting
     public static IServiceCollection AddFleetTwinsPushIngestion(this IServiceCollection services)
     {
         services.AddFleetTwinsIngestion();
-        services.TryAddSingleton<WebhookBodyReader>();
+        services.TryAddSingleton<PushBodyReader>();
         services.TryAddSingleton(sp => new RecentMessageIds(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<SourceAllowList>();
         services.TryAddSingleton<PushPipeline>();
         services.TryAddSingleton<SignedWebhookIngestion>();
         services.TryAddSingleton<TrackerPushIngestion>();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -119,7 +120,7 @@ public sealed class ExtraFields
             }
 
             output.Write(Truncated);
-            output.Write(Encoding.ASCII.GetBytes(left.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            output.Write(Encoding.ASCII.GetBytes(left.ToString(CultureInfo.InvariantCulture)));
         }
 
         output.Write("}"u8);

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Ingestion.Routing;
 
@@ -61,7 +62,7 @@ public readonly record struct FutureLimit(DateTimeOffset Now, TimeSpan MaxSkew)
                 case TripEnded { StartedAt: { } started }:
                     yield return started;
                     break;
-                case FleetTwins.Abstractions.Alerts.AlertUpdated { CreatedAt: { } created }:
+                case AlertUpdated { CreatedAt: { } created }:
                     yield return created;
                     break;
             }

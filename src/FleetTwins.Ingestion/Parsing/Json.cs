@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using FleetTwins.Abstractions.Vehicles;
 
 namespace FleetTwins.Ingestion.Parsing;
@@ -19,7 +20,7 @@ public static class Json
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
     {
         // JSON must be UTF-8 (RFC 8259); the reader checks strings only when they are read, so check it all here.
-        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        if (!Utf8.IsValid(body.Span))
         {
             throw new PayloadException("The body is not valid UTF-8.");
         }

@@ -8,15 +8,21 @@ using Microsoft.Extensions.Logging;
 namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>
-/// The steps every push delivery shares, whatever proves its sender: the body within the in-flight budgets, the
+/// The steps every push delivery shares, whatever proves its sender: the source address, the body within the in-flight budgets, the
 /// signature headers, the provider's rate limit, routing a parse to the twins, and counting and logging a refusal.
 /// </summary>
-public sealed class PushPipeline(WebhookBodyReader reader, IPushRateLimit rateLimit, TwinEventRouter router,
+public sealed class PushPipeline(PushBodyReader reader, SourceAllowList sources, IPushRateLimit rateLimit, TwinEventRouter router,
     IngestionMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
 {
     private readonly ILogger logger = loggers.CreateLogger("FleetTwins.Webhooks");
 
-    public Task<WebhookBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken) =>
+    /// <summary>A delivery from an address the provider's allow-list does not hold: a refusal, or null.</summary>
+    public PushOutcome? SourceRefused(string provider, PushDelivery delivery) =>
+        sources.Allows(provider, delivery.RemoteAddress)
+            ? null
+            : Reject(provider, new PushOutcome.Forbidden($"source address {delivery.RemoteAddress} may not deliver {provider} events"));
+
+    public Task<PushBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken) =>
         reader.ReadAsync(provider, delivery, cancellationToken);
 
     /// <summary>A delivery's Svix / Standard Webhooks signature over its body: the verification, or why it failed.</summary>

@@ -41,6 +41,11 @@ public sealed class SignedWebhookIngestion(PushPipeline pipeline, RecentMessageI
 
     private async Task<PushOutcome> AcceptAsync(string provider, PushDelivery delivery, Parse? parse, CancellationToken cancellationToken)
     {
+        if (pipeline.SourceRefused(provider, delivery) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         ParseOutcome outcome;
         SvixVerification verification;
         using (var body = await pipeline.ReadAsync(provider, delivery, cancellationToken))

@@ -24,6 +24,11 @@ public sealed class TrackerPushIngestion(PushPipeline pipeline, IngestionClock c
 
     public async Task<PushOutcome> AcceptAsync(PushDelivery delivery, CancellationToken cancellationToken)
     {
+        if (pipeline.SourceRefused(Provider, delivery) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         TrackerParse parsed;
         using (var body = await pipeline.ReadAsync(Provider, delivery, cancellationToken))
         {

@@ -25,22 +25,9 @@ public sealed partial class CommandDispatchOptionsValidator : IValidateOptions<C
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
             var webhook = options.Webhooks[i];
-            if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            {
-                failures.Add($"{section}:Webhooks:{i}:Url '{webhook.Url}' is not an http(s) URL");
-            }
-            else if (!channels.Add(webhook.Channel))
+            if (WebhookReceiverRules.Check(webhook.Url, webhook.Secret, $"{section}:Webhooks:{i}", failures) && !channels.Add(webhook.Channel))
             {
                 failures.Add($"{section}:Webhooks:{i}:Url '{webhook.Url}' names a receiver configured before it");
-            }
-
-            try
-            {
-                _ = FleetTwins.Signatures.SvixVerifier.DecodeSecret(webhook.Secret);
-            }
-            catch (ArgumentException)
-            {
-                failures.Add($"{section}:Webhooks:{i}:Secret: a webhook secret must be whsec_ followed by base64");
             }
 
             for (var j = 0; j < webhook.Providers.Count; j++)

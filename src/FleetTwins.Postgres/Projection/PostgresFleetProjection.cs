@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
@@ -158,14 +159,14 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
 
     public async ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken)
     {
-        if (rows is { } last && System.Diagnostics.Stopwatch.GetElapsedTime(last.At) < RowsFresh)
+        if (rows is { } last && Stopwatch.GetElapsedTime(last.At) < RowsFresh)
         {
             return last.Rows;
         }
 
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM fleettwins_vehicles");
         var counted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        rows = new Counted(counted, System.Diagnostics.Stopwatch.GetTimestamp());
+        rows = new Counted(counted, Stopwatch.GetTimestamp());
         return counted;
     }
 

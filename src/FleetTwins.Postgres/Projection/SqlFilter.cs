@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Queries;
@@ -116,7 +117,7 @@ internal sealed class SqlFilter
         var radius = Parameter(near.RadiusKm, FieldType.Number);
         var band = Parameter((near.RadiusKm / 110.5) + 1e-6, FieldType.Number);
         sql.Append($"coalesce(\"latitude\" BETWEEN {lat} - {band} AND {lat} + {band} AND ")
-            .Append($"2 * {FilterEvaluator.EarthRadiusKm.ToString(System.Globalization.CultureInfo.InvariantCulture)} * asin(sqrt(least(1, ")
+            .Append($"2 * {FilterEvaluator.EarthRadiusKm.ToString(CultureInfo.InvariantCulture)} * asin(sqrt(least(1, ")
             .Append($"power(sin(((\"latitude\" - {lat}) * pi() / 180) / 2), 2) + ")
             .Append($"cos({lat} * pi() / 180) * cos(\"latitude\" * pi() / 180) * power(sin(((\"longitude\" - {lon}) * pi() / 180) / 2), 2)")
             .Append($"))) <= {radius}, false)");

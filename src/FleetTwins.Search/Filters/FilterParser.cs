@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using FleetTwins.Abstractions.Fleet;
 
 namespace FleetTwins.Search.Filters;
@@ -90,7 +91,7 @@ public static class FilterParser
                 }
                 else if (c == '"')
                 {
-                    var value = new System.Text.StringBuilder();
+                    var value = new StringBuilder();
                     i++;
                     while (true)
                     {

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 
 namespace FleetTwins.Search.Queries;
@@ -13,7 +15,7 @@ namespace FleetTwins.Search.Queries;
 public sealed record PageCursor(string Sort, string FilterHash, object? Value, string Id)
 {
     /// <summary>The cursor after <paramref name="last"/>, the last item of a page.</summary>
-    public static PageCursor After(FleetTwins.Abstractions.Fleet.VehicleSummary last, SortOrder sort, string? filterText) =>
+    public static PageCursor After(VehicleSummary last, SortOrder sort, string? filterText) =>
         new(sort.ToString(), Hash(filterText), sort.Field.Read(last), last.Id);
 
     public string Encode()
@@ -63,5 +65,5 @@ public sealed record PageCursor(string Sort, string FilterHash, object? Value, s
     };
 
     private static string Hash(string? filterText) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(filterText?.Trim() ?? "")))[..16];
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(filterText?.Trim() ?? "")))[..16];
 }

@@ -5,6 +5,7 @@ using FleetTwins.Sqlite.Journal;
 using FleetTwins.Sqlite.Reminders;
 using FleetTwins.Sqlite.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 
 namespace FleetTwins.Sqlite.Hosting;
@@ -23,7 +24,7 @@ public static class SqliteSiloBuilderExtensions
     /// The twins' journal and snapshot archive in the data file, and the retention that deletes covered records (and
     /// archived snapshots) older than <see cref="JournalOptions.Retention"/>.
     /// </summary>
-    public static ISiloBuilder AddFleetTwinsSqliteJournal(this ISiloBuilder silo, Action<Microsoft.Extensions.Options.OptionsBuilder<JournalOptions>>? journal = null)
+    public static ISiloBuilder AddFleetTwinsSqliteJournal(this ISiloBuilder silo, Action<OptionsBuilder<JournalOptions>>? journal = null)
     {
         silo.Services.AddJournalOptions(journal);
         silo.Services.AddSingleton<SqliteTwinJournal>();

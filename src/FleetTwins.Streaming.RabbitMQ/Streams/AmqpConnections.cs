@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -35,7 +36,7 @@ public static class AmqpConnections
             {
                 byte[] bytes => Encoding.UTF8.GetString(bytes),
                 null => null,
-                IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),
             };
             if (text is not null)

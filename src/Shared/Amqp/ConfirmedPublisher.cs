@@ -1,11 +1,13 @@
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace FleetTwins.Amqp;
 
-/// <summary>
-/// One lazily opened connection with a publisher-confirmed channel, used by one caller at a time; after a failure
-/// the channel is dropped and the next call opens a fresh one. <paramref name="declare"/> runs on every new channel.
-/// </summary>
+// Compiled into several assemblies (src/Shared/README.md): plain comments, not XML docs, so that no two assemblies
+// document the same member (ASP.NET's OpenAPI generator reads every referenced assembly's docs into one map).
+
+// One lazily opened connection with a publisher-confirmed channel, used by one caller at a time; after a failure
+// the channel is dropped and the next call opens a fresh one. declare runs on every new channel.
 internal sealed class ConfirmedPublisher(string connectionString, string clientName, Func<IChannel, CancellationToken, Task>? declare = null)
     : IAsyncDisposable
 {
@@ -13,7 +15,7 @@ internal sealed class ConfirmedPublisher(string connectionString, string clientN
     private IConnection? connection;
     private IChannel? channel;
 
-    /// <summary>Runs <paramref name="publish"/> on the channel; its publishes return once the broker confirmed them.</summary>
+    // Runs publish on the channel; its publishes return once the broker confirmed them.
     public async Task PublishAsync(Func<IChannel, Task> publish, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
@@ -21,7 +23,7 @@ internal sealed class ConfirmedPublisher(string connectionString, string clientN
         {
             await publish(await ChannelAsync(cancellationToken));
         }
-        catch (global::RabbitMQ.Client.Exceptions.PublishReturnException)
+        catch (PublishReturnException)
         {
             throw; // the broker's answer to a mandatory publish nobody is bound for: the channel is fine
         }

@@ -25,7 +25,7 @@ public sealed class TraceTests(ClusterFixture fixture)
         var id = $"traced-{Guid.NewGuid():N}";
         var deliveryId = $"d-{Guid.NewGuid():N}";
         ActivityTraceId trace;
-        using (var ingest = FleetTwins.Ingestion.Telemetry.IngestionActivities.StartIngest(deliveryId, Sources.Tracker, "sos"))
+        using (var ingest = Ingestion.Telemetry.IngestionActivities.StartIngest(deliveryId, Sources.Tracker, "sos"))
         {
             Assert.NotNull(ingest);
             trace = ingest.TraceId;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Tests.Infrastructure;
@@ -86,7 +87,7 @@ public sealed class InversAmqpTests
 
         foreach (var file in WebhookSender.Fixtures("invers").Where(f => !f.Contains("TripDiscarded")))
         {
-            var body = System.Text.Encoding.UTF8.GetString(WebhookSender.Fixture(file));
+            var body = Encoding.UTF8.GetString(WebhookSender.Fixture(file));
             using var json = JsonDocument.Parse(body);
             var metadata = json.RootElement.GetProperty("metadata");
             await queue.PublishAsync(body, metadata.GetProperty("id").GetString(), metadata.GetProperty("type").GetString(),

@@ -1,3 +1,4 @@
+using System.Text;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Tests.Infrastructure;
 using Google.Protobuf.WellKnownTypes;
@@ -54,7 +55,7 @@ public sealed class GrpcTests(KeyedHostFixture fixture) : IClassFixture<KeyedHos
     public async Task A_reading_carries_what_the_provider_sent_that_is_not_modelled()
     {
         var vin = ApiKeys.NewVin();
-        var body = System.Text.Encoding.UTF8.GetBytes($$"""{"metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-{{vin}}","vin":"{{vin}}"},"timestamp":"{{DateTimeOffset.UtcNow:O}}","stateOfCharge":{"unit":"percent","value":64,"quality":"estimated"},"firmware":"7.1"}""");
+        var body = Encoding.UTF8.GetBytes($$"""{"metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-{{vin}}","vin":"{{vin}}"},"timestamp":"{{DateTimeOffset.UtcNow:O}}","stateOfCharge":{"unit":"percent","value":64,"quality":"estimated"},"firmware":"7.1"}""");
         (await new WebhookSender(ApiKeys.Client(fixture.Host, null)).VolterasAsync("device.telemetry", body)).EnsureSuccessStatusCode();
 
         var vehicle = await Client.GetVehicleAsync(new GetVehicleRequest { Id = vin }, Bearer(ApiKeys.ReadOnly));
@@ -195,8 +196,8 @@ public sealed class GrpcTests(KeyedHostFixture fixture) : IClassFixture<KeyedHos
         {
             VehicleId = vin,
             Reading = "stateOfCharge",
-            From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start.AddDays(-60)),
-            To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start),
+            From = Timestamp.FromDateTimeOffset(start.AddDays(-60)),
+            To = Timestamp.FromDateTimeOffset(start),
         }, Bearer(ApiKeys.ReadOnly)).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, tooLong.StatusCode);
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.GetHistoryAsync(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -20,8 +21,8 @@ public sealed class HistoryApiTests(KeyedHostFixture fixture) : IClassFixture<Ke
 
     public static byte[] Location(string vin, double latitude, double longitude, DateTimeOffset at)
     {
-        var lat = latitude.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var lon = longitude.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lat = latitude.ToString(CultureInfo.InvariantCulture);
+        var lon = longitude.ToString(CultureInfo.InvariantCulture);
         return Encoding.UTF8.GetBytes(
             $$$$"""{"metricType":"LOCATION","vehicle":{"id":"vt-{{{{vin}}}}","vin":"{{{{vin}}}}"},"timestamp":"{{{{at:O}}}}","location":{"unit":"degree","value":{"longitude":{{{{lon}}}},"latitude":{{{{lat}}}}}}}""");
     }

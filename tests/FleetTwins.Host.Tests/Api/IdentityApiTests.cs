@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Tests.Infrastructure;
@@ -109,7 +111,7 @@ public sealed class IdentityApiTests(KeyedHostFixture fixture) : IClassFixture<K
     [InlineData("""{"vin":"WBY00000000000001","aliases":["vin:WBY00000000000002"]}""", "two VINs")]
     public async Task A_registration_that_cannot_be_is_a_400_with_the_reason(string body, string mentioned)
     {
-        var response = await Admin.PutAsync($"/api/vehicles/car-{Id()}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await Admin.PutAsync($"/api/vehicles/car-{Id()}", new StringContent(body, Encoding.UTF8, "application/json"));
         var problem = await JsonAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(mentioned, problem.GetProperty("detail").GetString());
     }
@@ -178,9 +180,9 @@ public sealed class IdentityApiTests(KeyedHostFixture fixture) : IClassFixture<K
     private static byte[] Tracker(string imei, double latitude)
     {
         var now = DateTimeOffset.UtcNow;
-        var at = now.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff+0000", System.Globalization.CultureInfo.InvariantCulture);
-        return System.Text.Encoding.UTF8.GetBytes($$"""
-            {"Event":"overspeed","Changes":1,"Device_Time":"{{at}}","Server_Time":"{{at}}","IMEI":"{{imei}}","Coordinates":"{{latitude.ToString(System.Globalization.CultureInfo.InvariantCulture)}},11.5"}
+        var at = now.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff+0000", CultureInfo.InvariantCulture);
+        return Encoding.UTF8.GetBytes($$"""
+            {"Event":"overspeed","Changes":1,"Device_Time":"{{at}}","Server_Time":"{{at}}","IMEI":"{{imei}}","Coordinates":"{{latitude.ToString(CultureInfo.InvariantCulture)}},11.5"}
             """);
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
 
@@ -140,14 +142,14 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         var sender = new WebhookSender(With(null));
         string Soc(string unit, string value) =>
             $$"""{"metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-{{vin}}","vin":"{{vin}}"},"timestamp":"{{DateTimeOffset.UtcNow:O}}","stateOfCharge":{"unit":"{{unit}}","value":{{value}},"quality":"estimated"},"firmware":"7.1"}""";
-        (await sender.VolterasAsync("device.telemetry", System.Text.Encoding.UTF8.GetBytes(Soc("percent", "64")))).EnsureSuccessStatusCode();
+        (await sender.VolterasAsync("device.telemetry", Encoding.UTF8.GetBytes(Soc("percent", "64")))).EnsureSuccessStatusCode();
 
         using var twin = JsonDocument.Parse(await With(ApiKeys.ReadOnly).GetStringAsync($"/api/vehicles/{vin}"));
         var extra = twin.RootElement.GetProperty("stateOfCharge").GetProperty("extra");
         Assert.Equal(("estimated", "7.1"), (extra.GetProperty("stateOfCharge.quality").GetString(), extra.GetProperty("firmware").GetString()));
         Assert.False(twin.RootElement.GetProperty("masterData").ValueKind == JsonValueKind.Object && twin.RootElement.GetProperty("masterData").TryGetProperty("extra", out _));
 
-        var fraction = await sender.VolterasAsync("device.telemetry", System.Text.Encoding.UTF8.GetBytes(Soc("fraction", "0.85")));
+        var fraction = await sender.VolterasAsync("device.telemetry", Encoding.UTF8.GetBytes(Soc("fraction", "0.85")));
         Assert.Equal(HttpStatusCode.BadRequest, fraction.StatusCode);
         using var error = JsonDocument.Parse(await fraction.Content.ReadAsStringAsync());
         Assert.Equal("error", error.RootElement.GetProperty("status").GetString());
@@ -259,7 +261,7 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         }
 
         var http = With(ApiKeys.ReadOnly);
-        var filter = Uri.EscapeDataString($"soc = {marker.ToString(System.Globalization.CultureInfo.InvariantCulture)} and charging = CHARGING");
+        var filter = Uri.EscapeDataString($"soc = {marker.ToString(CultureInfo.InvariantCulture)} and charging = CHARGING");
         await Eventually.ReturnsAsync(
             () => http.GetFromJsonAsync<JsonElement>($"/api/vehicles?filter={filter}"),
             page => page.GetProperty("items").GetArrayLength() == 3, TimeSpan.FromSeconds(5), "search sees the ingested vehicles");
@@ -271,7 +273,7 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         Assert.Equal(vins.Where((_, i) => i % 2 == 0).OrderDescending(StringComparer.Ordinal).ToList(), found);
         Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
 
-        var aggregates = await http.GetFromJsonAsync<JsonElement>($"/api/fleet/aggregates?filter={Uri.EscapeDataString($"soc = {marker.ToString(System.Globalization.CultureInfo.InvariantCulture)}")}");
+        var aggregates = await http.GetFromJsonAsync<JsonElement>($"/api/fleet/aggregates?filter={Uri.EscapeDataString($"soc = {marker.ToString(CultureInfo.InvariantCulture)}")}");
         Assert.Equal(5, aggregates.GetProperty("count").GetInt64());
         Assert.Equal(3, aggregates.GetProperty("byCharging").GetProperty("CHARGING").GetInt64());
         Assert.Equal(marker, aggregates.GetProperty("averageSoc").GetDouble(), 9);

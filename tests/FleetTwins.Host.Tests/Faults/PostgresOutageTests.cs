@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Tests.Infrastructure;
@@ -102,7 +103,7 @@ public sealed class PostgresOutageTests
 
         foreach (var vin in vins)
         {
-            var twin = System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync($"/api/vehicles/resolve?vin={vin}")).RootElement;
+            var twin = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/vehicles/resolve?vin={vin}")).RootElement;
             Assert.Equal(30, twin.GetProperty("stateOfCharge").GetProperty("value").GetDouble());
             Assert.Equal(3, twin.GetProperty("version").GetInt64()); // SOC 10, 20 (once), 30: nothing lost, nothing doubled
         }
@@ -112,7 +113,7 @@ public sealed class PostgresOutageTests
         sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, soc, Start.AddMinutes(minute)), $"msg_{vin}_{minute}");
 
     private static async Task<double> SocOfAsync(HostProcess host, string vin) =>
-        System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync($"/api/vehicles/resolve?vin={vin}"))
+        JsonDocument.Parse(await host.Http.GetStringAsync($"/api/vehicles/resolve?vin={vin}"))
             .RootElement.GetProperty("stateOfCharge").GetProperty("value").GetDouble();
 
     private static async Task PublishAsync(AmqpQueue queue, IEnumerable<string> vehicles, int n)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
@@ -47,7 +48,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             }
 
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 2);
-            var joining = System.Diagnostics.Stopwatch.StartNew();
+            var joining = Stopwatch.StartNew();
             await cluster.AddSiloAsync(); // a replacement joins once the dead silo is voted out
             return (consumer, joining.Elapsed);
         });
@@ -74,7 +75,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             await consumer.KillAsync();
 
             // The new silo finds the dead one still active in the membership table and votes it out on its own.
-            var restarting = System.Diagnostics.Stopwatch.StartNew();
+            var restarting = Stopwatch.StartNew();
             await cluster.AddSiloAsync();
             return (consumer, restarting.Elapsed);
         });

@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using FleetTwins.Host.Tests.Faults;
 using FleetTwins.Host.Tests.Infrastructure;
@@ -88,7 +90,7 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         output.WriteLine(log);
         Assert.True(browser.ExitCode == 0, $"the browser check failed:\n{log}\n{host.Output}");
         // A VIN twin per simulated vehicle at least (and the trackers' IMEI twins), in the table and on the map.
-        var shown = System.Text.RegularExpressions.Regex.Match(log, @"TABLE (\d+) MARKERS (\d+)");
+        var shown = Regex.Match(log, @"TABLE (\d+) MARKERS (\d+)");
         Assert.True(shown.Success && int.Parse(shown.Groups[1].Value) > Vehicles && int.Parse(shown.Groups[2].Value) >= Vehicles, log);
         Assert.Contains("CONFIRMED live", log);
         Assert.Contains("TIMED_OUT and OFFLINE live", log);
@@ -146,7 +148,7 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         }
 
         Assert.Equal(HttpStatusCode.OK, (await sender.VolterasAsync("device.connected", Encoding.UTF8.GetBytes($$"""{"id":"vt-{{vin}}","deviceType":"VEHICLE"}"""))).StatusCode);
-        var device = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff+0000", System.Globalization.CultureInfo.InvariantCulture);
+        var device = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff+0000", CultureInfo.InvariantCulture);
         foreach (var (kind, changes) in new[] { ("geofence_enter", 0), ("overspeed", 118) })
         {
             var push = $$"""{"Event":"{{kind}}","Changes":{{changes}},"IMEI":"{{imei}}","Device_Time":"{{device}}","Server_Time":"{{device}}","Coordinates":"52.5163,13.3777","Location":"Pariser Platz, Berlin","Geofence_Name":"Depot"}""";

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Faults;
@@ -25,7 +26,7 @@ public sealed class FleetRegistryTests
         var registry = Path.Combine(Path.GetTempPath(), $"registry-{Guid.NewGuid():N}.csv");
         await using (var file = File.CreateText(registry))
         {
-            new FleetTwins.Simulator.Fleet(Vehicles, options.Seed, DateTimeOffset.UtcNow).WriteRegistry(file);
+            new Simulator.Fleet(Vehicles, options.Seed, DateTimeOffset.UtcNow).WriteRegistry(file);
         }
 
         var (exitCode, output, error) = await CliTests.RunAsync(host, "import", registry);
@@ -59,7 +60,7 @@ public sealed class FleetRegistryTests
         var owner = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/vehicles/resolve?imei={tracked}")).RootElement.GetProperty("id").GetString()!;
         var unlink = await CliTests.RunAsync(host, "unlink", owner, $"imei:{tracked}");
         Assert.True(unlink.ExitCode == 0, unlink.Error);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/vehicles/resolve?imei={tracked}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync($"/api/vehicles/resolve?imei={tracked}")).StatusCode);
         var link = await CliTests.RunAsync(host, "link", owner, $"imei:{tracked}");
         Assert.True(link.ExitCode == 0, link.Error);
         Assert.Contains($"imei:{tracked}", link.Output);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
@@ -116,21 +117,21 @@ public sealed partial class TelemetryTests
 
         // A line written while the endpoint handles the delivery carries both as scopes.
         var accepted = Assert.Single(lines, l => Mentions($"msg_b_{vin}")(l) && l.GetProperty("Category").GetString()!.EndsWith("Webhooks", StringComparison.Ordinal));
-        var scopes = accepted.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == System.Text.Json.JsonValueKind.Object).ToList();
+        var scopes = accepted.GetProperty("Scopes").EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).ToList();
         Assert.Contains(scopes, s => s.TryGetProperty("Provider", out var p) && p.GetString() == "telematica"
             && s.TryGetProperty("EventId", out var e) && e.GetString()!.EndsWith($"msg_b_{vin}", StringComparison.Ordinal));
     }
 
-    private static IEnumerable<System.Text.Json.JsonElement> JsonLines(string output)
+    private static IEnumerable<JsonElement> JsonLines(string output)
     {
         foreach (var line in output.Split('\n').Where(l => l.StartsWith('{')))
         {
-            System.Text.Json.JsonElement parsed;
+            JsonElement parsed;
             try
             {
-                parsed = System.Text.Json.JsonDocument.Parse(line).RootElement.Clone();
+                parsed = JsonDocument.Parse(line).RootElement.Clone();
             }
-            catch (System.Text.Json.JsonException)
+            catch (JsonException)
             {
                 continue;
             }
@@ -139,7 +140,7 @@ public sealed partial class TelemetryTests
         }
     }
 
-    private static Func<System.Text.Json.JsonElement, bool> Mentions(string text) => line => line.GetRawText().Contains(text, StringComparison.Ordinal);
+    private static Func<JsonElement, bool> Mentions(string text) => line => line.GetRawText().Contains(text, StringComparison.Ordinal);
 
     [Fact]
     public async Task The_orleans_dashboard_needs_the_admin_scope()

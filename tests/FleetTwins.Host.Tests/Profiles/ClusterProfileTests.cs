@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Tests.Infrastructure;
 
@@ -43,7 +44,7 @@ public sealed class ClusterProfileTests
             // The schema is there now; put in the row a build before stable aliases wrote for its twin "legacy-car".
         }
 
-        var fixture = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-before-aliases.json")))!;
+        var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-states-before-aliases.json")))!;
         var legacy = fixture["vehicle"]!;
         var expected = legacy["expected"]!;
         var vin = expected["vin"]!.GetValue<string>();
@@ -164,7 +165,7 @@ public sealed class ClusterProfileTests
 
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE remindername = 'timeouts'"));
         var status = await Eventually.ReturnsAsync(
-            async () => System.Text.Json.JsonDocument.Parse(await host.Http.GetStringAsync("/api/vehicles/car-9/commands")).RootElement[0].GetProperty("status").GetString(),
+            async () => JsonDocument.Parse(await host.Http.GetStringAsync("/api/vehicles/car-9/commands")).RootElement[0].GetProperty("status").GetString(),
             s => s == "TIMED_OUT", TimeSpan.FromSeconds(30), "the command timed out");
 
         Assert.Equal("TIMED_OUT", status);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -127,7 +128,7 @@ public sealed class LoadCeilingTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(60), "the projection to hold every twin");
 
         var baseline = await WebhookLatenciesAsync(sender, TimeSpan.FromSeconds(5));
-        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        var statuses = new ConcurrentBag<HttpStatusCode>();
         using var stop = new CancellationTokenSource();
         string Near(int conditions) => Uri.EscapeDataString(string.Join(" or ",
             Enumerable.Range(0, conditions).Select(c => string.Create(CultureInfo.InvariantCulture, $"near({52 + Random.Shared.NextDouble():F3}, {13 + Random.Shared.NextDouble() / 2:F3}, {1 + c % 5}km)"))));

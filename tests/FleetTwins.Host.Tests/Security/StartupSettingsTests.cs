@@ -23,6 +23,9 @@ public sealed class StartupSettingsTests
         { "Search__MaxCostPerRequest", "0", "Search:MaxCostPerRequest 0 must be positive" },
         { "Network__TrustedProxies__0", "proxy.local", "Network:TrustedProxies:0: 'proxy.local' is neither an IP address nor a CIDR range" },
         { "Commands__IdempotencyWindow", "00:00:00", "Commands:IdempotencyWindow 00:00:00 must be positive" },
+        // Read when the host is composed (the notification sink and the command exchange use it), AMQP ingestion or not.
+        { "ConnectionStrings__RabbitMQ", "http://broker.local:5672", "ConnectionStrings:RabbitMQ must be an amqp:// or amqps:// URI" },
+        { "Notifications__Webhooks__0__Url", "ftp://receiver.local/hook", "Notifications:Webhooks:0:Url 'ftp://receiver.local/hook' is not an http(s) URL" },
     };
 
     [Theory]

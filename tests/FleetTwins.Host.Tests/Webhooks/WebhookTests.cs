@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
@@ -257,7 +258,7 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     public async Task Duplicated_signature_header_is_401()
     {
         // HttpClient folds repeated headers into one line; a raw request sends the header twice, as an attacker would.
-        using var tcp = new System.Net.Sockets.TcpClient();
+        using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", fixture.Host.HttpPort);
         var stream = tcp.GetStream();
         var request = "POST /webhooks/telematica HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +

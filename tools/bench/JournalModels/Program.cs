@@ -11,11 +11,11 @@ using FleetTwins.Persistence.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.EventSourcing;
 using Orleans.EventSourcing.CustomStorage;
 using Orleans.Providers;
 using Orleans.Serialization;
-using Microsoft.Extensions.Options;
 
 var events = args.Length > 0 ? int.Parse(args[0]) : 200_000;
 var grains = args.Length > 1 ? int.Parse(args[1]) : 1_000;

@@ -2,6 +2,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Vehicles;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Providers.Invers;
@@ -9,7 +10,6 @@ using FleetTwins.Ingestion.Providers.Telematica;
 using FleetTwins.Ingestion.Providers.Tracker;
 using FleetTwins.Ingestion.Providers.Volteras;
 using FleetTwins.Signatures;
-using FleetTwins.Grains.Options;
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Parsers).Assembly).Run(args).ToList();
 // A benchmark that throws is reported by BenchmarkDotNet but not in the exit code: say so (the test command runs these).

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using FleetTwins.Abstractions.Accounts;
 using FleetTwins.Abstractions.Chargers;
@@ -306,7 +307,7 @@ public static class TelematicaParser
     /// <summary><c>Charging</c>, <c>Not Charging</c>, <c>notCharging</c> → <c>CHARGING</c>, <c>NOT_CHARGING</c>.</summary>
     public static string Normalise(string value)
     {
-        var builder = new System.Text.StringBuilder(value.Length + 4);
+        var builder = new StringBuilder(value.Length + 4);
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];

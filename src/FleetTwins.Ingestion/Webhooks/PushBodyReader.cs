@@ -7,13 +7,13 @@ using Microsoft.Extensions.Options;
 namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>A webhook body in pooled memory, and the in-flight budget it holds: dispose once the body is parsed.</summary>
-public sealed class WebhookBody : IDisposable
+public sealed class PushBody : IDisposable
 {
-    private readonly WebhookBodyReader? reader;
+    private readonly PushBodyReader? reader;
     private readonly string provider;
     private byte[]? buffer;
 
-    internal WebhookBody(WebhookBodyReader reader, string provider, byte[] buffer, int length)
+    internal PushBody(PushBodyReader reader, string provider, byte[] buffer, int length)
     {
         this.reader = reader;
         this.provider = provider;
@@ -21,7 +21,7 @@ public sealed class WebhookBody : IDisposable
         Memory = buffer.AsMemory(0, length);
     }
 
-    private WebhookBody(PushOutcome refusal)
+    private PushBody(PushOutcome refusal)
     {
         provider = "";
         Refusal = refusal;
@@ -32,7 +32,7 @@ public sealed class WebhookBody : IDisposable
     /// <summary>Why the body was not read (too large, or too many bytes in flight), or null.</summary>
     public PushOutcome? Refusal { get; }
 
-    internal static WebhookBody Refused(PushOutcome refusal) => new(refusal);
+    internal static PushBody Refused(PushOutcome refusal) => new(refusal);
 
     public void Dispose()
     {
@@ -51,7 +51,7 @@ public sealed class WebhookBody : IDisposable
 /// either a delivery answers 503 with <c>Retry-After</c>: 2,000 slow sockets announcing 1 MiB each once took a silo
 /// from 314 MiB to 3.3 GB.
 /// </summary>
-public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
+public sealed class PushBodyReader(IOptions<IngestionOptions> options)
 {
     private const int FirstBuffer = 4096;
 
@@ -63,12 +63,12 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
     private readonly ArrayPool<byte> pool = ArrayPool<byte>.Shared;
     private long inFlight;
 
-    public async Task<WebhookBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken)
+    public async Task<PushBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken)
     {
         var limit = limits.MaxBodyBytes;
         if (delivery.ContentLength > limit)
         {
-            return WebhookBody.Refused(TooLarge());
+            return PushBody.Refused(TooLarge());
         }
 
         var buffer = pool.Rent((int)Math.Min(delivery.ContentLength is > 0 and var announced ? announced : FirstBuffer, FirstBuffer));
@@ -93,7 +93,7 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
                         if (await delivery.Body.ReadAsync(probe, cancellationToken) > 0)
                         {
                             Return(provider, buffer);
-                            return WebhookBody.Refused(TooLarge());
+                            return PushBody.Refused(TooLarge());
                         }
 
                         break;
@@ -129,7 +129,7 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
             throw;
         }
 
-        return new WebhookBody(this, provider, buffer, filled);
+        return new PushBody(this, provider, buffer, filled);
 
         PushOutcome TooLarge() => new PushOutcome.TooLarge($"body larger than {limit} bytes");
     }
@@ -162,6 +162,6 @@ public sealed class WebhookBodyReader(IOptions<IngestionOptions> options)
 
     private StrongBox<long> Held(string provider) => byProvider.GetOrAdd(provider, static _ => new StrongBox<long>());
 
-    private static WebhookBody Busy() =>
-        WebhookBody.Refused(new PushOutcome.Busy("too many webhook bytes in flight; retry later"));
+    private static PushBody Busy() =>
+        PushBody.Refused(new PushOutcome.Busy("too many webhook bytes in flight; retry later"));
 }

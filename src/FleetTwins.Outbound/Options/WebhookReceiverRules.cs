@@ -1,0 +1,28 @@
+using FleetTwins.Signatures;
+
+namespace FleetTwins.Outbound.Options;
+
+/// <summary>What every signed webhook receiver we send to needs, commands and notifications alike: an http(s) URL and a <c>whsec_</c> secret.</summary>
+internal static class WebhookReceiverRules
+{
+    /// <summary>Adds a failure per rule broken, naming the setting; whether the URL itself holds.</summary>
+    public static bool Check(string url, string secret, string setting, List<string> failures)
+    {
+        var validUrl = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https";
+        if (!validUrl)
+        {
+            failures.Add($"{setting}:Url '{url}' is not an http(s) URL");
+        }
+
+        try
+        {
+            _ = SvixVerifier.DecodeSecret(secret);
+        }
+        catch (ArgumentException)
+        {
+            failures.Add($"{setting}:Secret: a webhook secret must be whsec_ followed by base64");
+        }
+
+        return validUrl;
+    }
+}
