@@ -5,7 +5,7 @@ using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Grains.Hosting;
-using FleetTwins.Grains.Vehicles;
+using FleetTwins.Grains.Options;
 using FleetTwins.Ingestion.Hosting;
 using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
@@ -17,7 +17,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests;
 

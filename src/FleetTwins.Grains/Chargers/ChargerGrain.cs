@@ -3,9 +3,9 @@ using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.Options;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Chargers;
 

@@ -1,11 +1,11 @@
 using FleetTwins.Abstractions.History;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.History;
 

@@ -1,14 +1,13 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Grains.Identity;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Serialization;
 using FleetTwins.Grains.Telemetry;
-using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Hosting;
 

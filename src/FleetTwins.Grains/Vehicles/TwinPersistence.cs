@@ -1,6 +1,6 @@
 using FleetTwins.Abstractions.Persistence;
-using Orleans.Serialization;
 using FleetTwins.Grains.Options;
+using Orleans.Serialization;
 
 namespace FleetTwins.Grains.Vehicles;
 

@@ -1,8 +1,8 @@
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.History;
 using FleetTwins.Grains.History;
-using FleetTwins.Grains.Vehicles;
 using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Vehicles;
 
 namespace FleetTwins.Grains.Tests.History;
 

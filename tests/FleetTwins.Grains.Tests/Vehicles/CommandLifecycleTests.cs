@@ -1,7 +1,7 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
-using FleetTwins.Grains.Vehicles;
 using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

@@ -3,6 +3,7 @@ using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Vehicles;
 using FsCheck;
 using FsCheck.Fluent;
@@ -10,7 +11,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using FleetTwins.Grains.Options;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 

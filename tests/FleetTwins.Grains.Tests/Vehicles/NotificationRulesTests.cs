@@ -1,8 +1,8 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Vehicles;
-using FleetTwins.Grains.Vehicles;
 using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Vehicles;
 
 namespace FleetTwins.Grains.Tests.Vehicles;
 
