@@ -35,10 +35,11 @@ internal sealed class CommandDispatchOutbox(
     IGrainBase grain, string twinId, Func<VehicleTwinState> state, ICommandDispatcher dispatcher, DispatchRetryOptions options,
     TimeProvider clock, TwinMetrics metrics, ILogger logger, Func<Task> save)
 {
-    private IGrainTimer? timer;
-    private bool scheduled;
+    private IdleGrainTimer? timer;
 
     private VehicleTwinState State => state();
+
+    private IdleGrainTimer Timer => timer ??= new(grain, DeliverAsync);
 
     /// <summary>
     /// Queues a command just accepted (already in the twin's commands) for every channel of its provider; with none, notes
@@ -70,7 +71,7 @@ internal sealed class CommandDispatchOutbox(
     /// <summary>Delivers what is due, soon (after activation, a new command, a reminder tick); a no-op while a delivery is scheduled.</summary>
     public void Start()
     {
-        if (!scheduled)
+        if (!Timer.Armed)
         {
             Schedule();
         }
@@ -80,22 +81,16 @@ internal sealed class CommandDispatchOutbox(
     {
         if (State.Dispatches.Count == 0)
         {
-            // Nothing left to send: the timer goes too, as the twin's own idle timers do (a twin holds one only while it has work).
-            timer?.Dispose();
-            timer = null;
+            Timer.ReleaseIfIdle();
             return;
         }
 
         var due = State.Dispatches.Min(d => d.NextAttemptAt) - clock.GetUtcNow();
-        timer ??= grain.RegisterGrainTimer(DeliverAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
-        timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        scheduled = true;
+        Timer.Arm(due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
-        scheduled = false;
         var changed = false;
         foreach (var pending in State.Dispatches.ToList())
         {

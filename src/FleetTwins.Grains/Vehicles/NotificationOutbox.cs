@@ -8,7 +8,7 @@ namespace FleetTwins.Grains.Vehicles;
 /// <summary>
 /// A vehicle twin's notification outbox: hands the notifications its state keeps in <see cref="VehicleTwinState.Outbox"/>
 /// to the <see cref="INotificationSink"/> at once, retries with backoff while the sink is down, and lets the twin journal
-/// what the sink took (<see cref="OutboxDelivered"/>). The durable <see cref="Reminder"/>, which resumes delivery after a
+/// what the sink took (<see cref="OutboxDelivered"/>). The durable <see cref="ReminderName"/>, which resumes delivery after a
 /// crash, is registered only once a delivery failed: the usual path, a notification taken by the sink within
 /// milliseconds, writes no reminder. A crash in those milliseconds leaves the notification in the journaled outbox
 /// until the twin's next activation (docs/RELIABILITY.md).
@@ -18,7 +18,7 @@ internal sealed class NotificationOutbox(
     TwinMetrics metrics, ILogger logger, Func<OutboxDelivered, Task> delivered)
 {
     /// <summary>The durable reminder that resumes delivery after a crash, registered while the outbox is not empty.</summary>
-    public const string Reminder = "outbox";
+    public const string ReminderName = "outbox";
 
     /// <summary>The most notifications handed to the sink in one call.</summary>
     private const int BatchSize = 500;
@@ -27,26 +27,26 @@ internal sealed class NotificationOutbox(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
-    /// <summary>One timer per activation, re-armed for each delivery attempt (a timer per attempt would pile up until deactivation).</summary>
-    private IGrainTimer? timer;
-    private bool scheduled;
+    private IdleGrainTimer? timer;
     private bool reminderRegistered;
     private TimeSpan backoff = FirstBackoff;
     private DateTimeOffset? nonEmptySince;
 
     private VehicleTwinState State => state();
 
+    private IdleGrainTimer Timer => timer ??= new(grain, DeliverAsync);
+
     /// <summary>Delivers what the outbox holds, soon (after activation or a change that raised notifications); a no-op while a delivery is scheduled.</summary>
     public void Start()
     {
-        if (State.Outbox.Count > 0 && !scheduled)
+        if (State.Outbox.Count > 0 && !Timer.Armed)
         {
             Schedule(TimeSpan.Zero);
         }
     }
 
     /// <summary>
-    /// A tick of <see cref="Reminder"/>: resumes delivery in an activation that has none scheduled (after a crash; one
+    /// A tick of <see cref="ReminderName"/>: resumes delivery in an activation that has none scheduled (after a crash; one
     /// backing off keeps its backoff), or unregisters the reminder once it finds nothing to deliver.
     /// </summary>
     public async Task ReceiveReminderAsync()
@@ -55,7 +55,7 @@ internal sealed class NotificationOutbox(
         {
             Start();
         }
-        else if (await grain.GetReminder(Reminder) is { } idle)
+        else if (await grain.GetReminder(ReminderName) is { } idle)
         {
             // Unregistered only once a tick finds nothing to deliver: a twin that raises notifications often
             // keeps one registration instead of writing the reminder table twice per delivery.
@@ -72,26 +72,16 @@ internal sealed class NotificationOutbox(
         Report();
         if (State.Outbox.Count == 0)
         {
-            // Disposed rather than kept for the next burst: a twin holds a timer (~0.4 KB with its queue entry) only while it has work.
-            if (!scheduled && timer is not null)
-            {
-                timer.Dispose();
-                timer = null;
-            }
-
+            Timer.ReleaseIfIdle();
             return;
         }
 
-        timer ??= grain.RegisterGrainTimer(DeliverAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
-        timer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        scheduled = true;
+        Timer.Arm(dueTime);
     }
 
     /// <summary>Hands the outbox to the sink; on success the twin journals what was taken, on failure it is retried with backoff.</summary>
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
-        scheduled = false;
         var batch = State.Outbox.Take(BatchSize).ToList();
         if (batch.Count == 0)
         {
@@ -132,7 +122,7 @@ internal sealed class NotificationOutbox(
 
         try
         {
-            await grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
+            await grain.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
             reminderRegistered = true;
         }
         catch (Exception e)

@@ -10,33 +10,25 @@ namespace FleetTwins.Grains.Vehicles;
 internal sealed class SnapshotSchedule(
     IGrainBase grain, string twinId, TwinPersistence persistence, SnapshotOptions options, Func<bool> discarded, ILogger logger)
 {
-    private IGrainTimer? timer;
-    private bool scheduled;
+    private IdleGrainTimer? timer;
+
+    private IdleGrainTimer Timer => timer ??= new(grain, SnapshotAsync);
 
     /// <summary>Arms the snapshot for what the journal holds beyond the stored snapshot (after a change was journaled).</summary>
     public void Schedule()
     {
         if (persistence.Unsnapshotted == 0)
         {
-            // Disposed rather than kept for the next burst: a twin holds a timer (~0.4 KB with its queue entry) only while it has work.
-            if (!scheduled && timer is not null)
-            {
-                timer.Dispose();
-                timer = null;
-            }
-
+            Timer.ReleaseIfIdle();
             return;
         }
 
-        if (scheduled && !persistence.SnapshotDue)
+        if (Timer.Armed && !persistence.SnapshotDue)
         {
             return;
         }
 
-        timer ??= grain.RegisterGrainTimer(SnapshotAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
-        timer.Change(persistence.SnapshotDue ? TimeSpan.Zero : options.SnapshotInterval, Timeout.InfiniteTimeSpan);
-        scheduled = true;
+        Timer.Arm(persistence.SnapshotDue ? TimeSpan.Zero : options.SnapshotInterval);
     }
 
     /// <summary>The last snapshot, as the twin deactivates; a failure leaves the journal to the next activation to replay.</summary>
@@ -47,26 +39,24 @@ internal sealed class SnapshotSchedule(
             return;
         }
 
-        try
-        {
-            await persistence.SnapshotAsync();
-            await persistence.ReportCoveredAsync();
-        }
-        catch (Exception e)
-        {
-            logger.LogDebug(e, "Snapshot of {TwinId} at deactivation failed; the next activation replays its journal", twinId);
-        }
+        await TrySnapshotAsync(e => logger.LogDebug(e, "Snapshot of {TwinId} at deactivation failed; the next activation replays its journal", twinId));
     }
 
     /// <summary>The background snapshot; a failure only delays it (the journal holds every change meanwhile).</summary>
     private async Task SnapshotAsync(CancellationToken cancellationToken)
     {
-        scheduled = false;
         if (discarded())
         {
             return;
         }
 
+        await TrySnapshotAsync(e => logger.LogWarning(e, "Snapshot of {TwinId} failed; the journal holds its changes, retrying later", twinId));
+        Schedule();
+    }
+
+    /// <summary>Writes the snapshot and reports what it covers; a failure goes to <paramref name="failed"/>, the journal keeps the changes.</summary>
+    private async Task TrySnapshotAsync(Action<Exception> failed)
+    {
         try
         {
             await persistence.SnapshotAsync();
@@ -74,9 +64,7 @@ internal sealed class SnapshotSchedule(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Snapshot of {TwinId} failed; the journal holds its changes, retrying later", twinId);
+            failed(e);
         }
-
-        Schedule();
     }
 }

@@ -1,26 +1,67 @@
+using FleetTwins.Abstractions.Notifications;
+using FleetTwins.Grains.Options;
+
 namespace FleetTwins.Grains.Vehicles;
 
-/// <summary>The durable reminder that times a twin's commands out and announces its vehicle offline after the dwell time.</summary>
-internal sealed class TimeoutReminder(IGrainBase grain, TimeSpan period)
+/// <summary>
+/// The durable reminder that times a twin's commands out and announces its vehicle offline after the dwell time; it
+/// goes once nothing is left to wait for. Its tick also resumes the dispatch of commands a previous activation left.
+/// </summary>
+internal sealed class TimeoutReminder(
+    IGrainBase grain, string twinId, Func<VehicleTwinState> state, TimeSpan period, NotificationOptions notifications,
+    TimeProvider clock, CommandDispatchOutbox dispatch, NotificationOutbox outbox, Func<IReadOnlyList<Notification>, Task> save)
 {
-    public const string Name = "timeouts";
+    public const string ReminderName = "timeouts";
 
     private bool registered;
+
+    private VehicleTwinState State => state();
 
     /// <summary>Registers the reminder once per activation (each registration is a write to the reminder table).</summary>
     public async Task EnsureAsync()
     {
         if (!registered)
         {
-            await grain.RegisterOrUpdateReminder(Name, period, period);
+            await grain.RegisterOrUpdateReminder(ReminderName, period, period);
             registered = true;
         }
     }
 
-    /// <summary>Unregisters the reminder, when registered: nothing is left to wait for.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// A tick of <see cref="ReminderName"/>: times out open commands past their deadline and announces the vehicle offline
+    /// after the dwell time (persisted, then delivered), and stops the reminder once nothing is left to wait for.
+    /// </summary>
+    public async Task ReceiveReminderAsync()
     {
-        if (await grain.GetReminder(Name) is { } reminder)
+        if (State.MergedInto is not null)
+        {
+            // Its commands and its offline dwell moved with it to the twin it was merged into.
+            await StopAsync();
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        dispatch.Start(); // resumes a dispatch this silo never started (the twin's previous silo died)
+        var before = NotificationRules.Capture(State);
+        var expired = CommandLifecycle.Expire(State.Commands, now);
+        var raised = NotificationRules.Derive(twinId, before, State, notifications.For(State.Thresholds), now);
+        if (expired || raised.Count > 0)
+        {
+            await save(raised);
+            outbox.Start();
+        }
+
+        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced);
+        if (!waiting)
+        {
+            await StopAsync();
+        }
+    }
+
+    /// <summary>Unregisters the reminder, when registered: nothing is left to wait for.</summary>
+    private async Task StopAsync()
+    {
+        if (await grain.GetReminder(ReminderName) is { } reminder)
         {
             await grain.UnregisterReminder(reminder);
             registered = false;

@@ -46,7 +46,6 @@ public sealed class VehicleTwinGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        timeouts = new TimeoutReminder(this, commandOptions.Value.CheckPeriod);
         persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value,
             ServiceProvider.GetService<ITwinSnapshotArchive>());
         snapshots = new SnapshotSchedule(this, Id, persistence, snapshotOptions.Value, () => discarded, logger);
@@ -67,6 +66,8 @@ public sealed class VehicleTwinGrain(
         outbox.Start();
         dispatch = new CommandDispatchOutbox(this, Id, () => State, dispatcher, dispatchOptions.Value, clock, metrics, logger, () => SaveAsync());
         dispatch.Start();
+        timeouts = new TimeoutReminder(this, Id, () => State, commandOptions.Value.CheckPeriod, notificationOptions.Value, clock,
+            dispatch, outbox, SaveAsync);
         publisher.Heard(State.Commands);
 
         if (State.Exists && State.MergedInto is null)
@@ -279,47 +280,13 @@ public sealed class VehicleTwinGrain(
 
     public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() => Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
 
-    /// <summary>
-    /// The outbox's reminder resumes its delivery; the timeouts' times out open commands past their deadline and announces
-    /// a vehicle offline after the dwell time, and goes once nothing is left to wait for.
-    /// </summary>
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    /// <summary>Each reminder goes to the component it resumes: the notification outbox's, or the command and offline timeouts'.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
     {
-        if (reminderName == NotificationOutbox.Reminder)
-        {
-            await outbox.ReceiveReminderAsync();
-            return;
-        }
-
-        if (reminderName != TimeoutReminder.Name)
-        {
-            return;
-        }
-
-        if (State.MergedInto is not null)
-        {
-            // Its commands and its offline dwell moved with it to the twin it was merged into.
-            await timeouts.StopAsync();
-            return;
-        }
-
-        var now = clock.GetUtcNow();
-        dispatch.Start(); // resumes a dispatch this silo never started (the twin's previous silo died)
-        var before = NotificationRules.Capture(State);
-        var expired = CommandLifecycle.Expire(State.Commands, now);
-        var raised = NotificationRules.Derive(Id, before, State, notificationOptions.Value.For(State.Thresholds), now);
-        if (expired || raised.Count > 0)
-        {
-            await SaveAsync(raised);
-            outbox.Start();
-        }
-
-        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced);
-        if (!waiting)
-        {
-            await timeouts.StopAsync();
-        }
-    }
+        NotificationOutbox.ReminderName => outbox.ReceiveReminderAsync(),
+        TimeoutReminder.ReminderName => timeouts.ReceiveReminderAsync(),
+        _ => Task.CompletedTask,
+    };
 
     /// <summary>Journals what the sink took from the outbox; a failure deactivates the twin, whose next activation delivers from the outbox as journaled.</summary>
     private async Task JournalDeliveredAsync(OutboxDelivered delivered)
