@@ -271,21 +271,9 @@ public sealed class RabbitMQQueueAdapterReceiver(
     {
         var (oldChannel, oldConnection) = (channel, connection);
         (channel, connection) = (null, null);
-        try
+        if (await AmqpClose.QuietlyAsync(oldChannel, oldConnection) is { } failure)
         {
-            if (oldChannel is not null)
-            {
-                await oldChannel.DisposeAsync();
-            }
-
-            if (oldConnection is not null)
-            {
-                await oldConnection.DisposeAsync();
-            }
-        }
-        catch (Exception e)
-        {
-            logger.LogDebug(e, "Closing the connection for {Queue} failed", queue);
+            logger.LogDebug(failure, "Closing the connection for {Queue} failed", queue);
         }
     }
 

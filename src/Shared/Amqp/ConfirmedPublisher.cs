@@ -61,22 +61,8 @@ internal sealed class ConfirmedPublisher(string connectionString, string clientN
     {
         var (oldChannel, oldConnection) = (channel, connection);
         (channel, connection) = (null, null);
-        try
-        {
-            if (oldChannel is not null)
-            {
-                await oldChannel.DisposeAsync();
-            }
-
-            if (oldConnection is not null)
-            {
-                await oldConnection.DisposeAsync();
-            }
-        }
-        catch (Exception)
-        {
-            // Already broken; a new connection follows on the next call.
-        }
+        // Already broken, whatever closing it says; a new connection follows on the next call.
+        _ = await AmqpClose.QuietlyAsync(oldChannel, oldConnection);
     }
 
     public async ValueTask DisposeAsync() => await ResetAsync();
