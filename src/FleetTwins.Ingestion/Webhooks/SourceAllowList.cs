@@ -22,6 +22,17 @@ public sealed class SourceAllowList(IOptions<IngestionOptions> options)
     public bool Allows(string provider, IPAddress? address) =>
         !allowed.TryGetValue(provider, out var ranges) || ranges.Count == 0 || AddressRange.Contains(ranges, address);
 
-    private static List<IPNetwork> Ranges(IPushEndpointOptions endpoint) =>
-        [.. endpoint.AllowedSources.Select(a => AddressRange.TryParse(a, out var range) ? range : default).Where(r => r.BaseAddress is not null)];
+    private static List<IPNetwork> Ranges(IPushEndpointOptions endpoint)
+    {
+        var ranges = new List<IPNetwork>();
+        foreach (var entry in endpoint.AllowedSources)
+        {
+            if (AddressRange.TryParse(entry, out var range))
+            {
+                ranges.Add(range);
+            }
+        }
+
+        return ranges;
+    }
 }
