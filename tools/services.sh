@@ -9,13 +9,13 @@
 #   tools/services.sh queue-depth NAME   messages in a queue, ready and unacknowledged (benchmarks)
 #
 # Data lives in $FLEETTWINS_SERVICES_DIR (default /tmp/fleettwins-services); ports are
-# FLEETTWINS_PG_PORT (55432) and FLEETTWINS_AMQP_PORT (55672). User and password are both "fleettwins".
+# FLEETTWINS_PG_PORT (15432) and FLEETTWINS_AMQP_PORT (15682). User and password are both "fleettwins".
 set -euo pipefail
 
 DIR="${FLEETTWINS_SERVICES_DIR:-/tmp/fleettwins-services}"
-PG_PORT="${FLEETTWINS_PG_PORT:-55432}"
-AMQP_PORT="${FLEETTWINS_AMQP_PORT:-55672}"
-DIST_PORT="${FLEETTWINS_RABBITMQ_DIST_PORT:-35672}"
+PG_PORT="${FLEETTWINS_PG_PORT:-15432}"
+AMQP_PORT="${FLEETTWINS_AMQP_PORT:-15682}"
+DIST_PORT="${FLEETTWINS_RABBITMQ_DIST_PORT:-15692}"
 NODE="fleettwins-$AMQP_PORT@localhost"
 USER_NAME=fleettwins
 PASSWORD=fleettwins
@@ -86,8 +86,9 @@ rabbit_env() {
     RABBITMQ_PID_FILE="$DIR/rabbitmq/rabbitmq.pid" RABBITMQ_CONFIG_FILE="$DIR/rabbitmq/rabbitmq.conf" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$DIR/rabbitmq/enabled_plugins" RABBITMQ_ADVANCED_CONFIG_FILE="$DIR/rabbitmq/advanced.config" \
     HOME="$DIR/rabbitmq"
-  # The CLI tools are Erlang nodes too, by default on 35672-35682: right where our servers' distribution ports are.
-  # A rabbitmqctl polling a starting server could take its port (dist_port_already_used); keep them apart.
+  # The CLI tools are Erlang nodes too, with distribution ports of their own: a rabbitmqctl polling a starting server
+  # could take the server's (dist_port_already_used); keep them apart. Every port here is below the kernel's ephemeral
+  # range (ip_local_port_range, 32768-60999 by default), where an outgoing connection could hold it.
   export RABBITMQ_CTL_DIST_PORT_MIN=$((DIST_PORT + 1000)) RABBITMQ_CTL_DIST_PORT_MAX=$((DIST_PORT + 1020))
   cd "$DIR/rabbitmq" 2>/dev/null || cd /tmp   # the Erlang CLI drops erl_crash.dump into its working directory
 }

@@ -3,6 +3,7 @@
 # test project and a smoke run of every benchmark (tools/bench, BENCH_SMOKE=1), and ends with one line:
 # `N passed, N failed[, N skipped]`. A project counts as failed — and is named — when `dotnet test` exits non-zero,
 # when its results are missing or show an aborted run (a crashed test host), or when it reports no test at all.
+# A test that runs past TEST_HANG_TIMEOUT (6m) fails its project's run, named.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Schema"); the benchmarks then do not run.
 # Before the tests, `dotnet format --verify-no-changes` checks the conventions of .editorconfig (one result, pass or fail).
 # Services of their own: FLEETTWINS_SERVICES_DIR, FLEETTWINS_PG_PORT, FLEETTWINS_AMQP_PORT and
@@ -15,8 +16,8 @@ results="$(mktemp -d /tmp/fleettwins-tests.XXXXXX)"
 # Apart from any started by hand with tools/services.sh (whose `start` exports FLEETTWINS_SERVICES_DIR alone).
 if [ -z "${FLEETTWINS_SERVICES_DIR:-}" ] || [ -z "${FLEETTWINS_PG_PORT:-}" ] || [ -z "${FLEETTWINS_AMQP_PORT:-}" ] \
     || [ -z "${FLEETTWINS_RABBITMQ_DIST_PORT:-}" ]; then
-  export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-test-services FLEETTWINS_PG_PORT=55433 FLEETTWINS_AMQP_PORT=55673 \
-    FLEETTWINS_RABBITMQ_DIST_PORT=35673
+  export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-test-services FLEETTWINS_PG_PORT=15433 FLEETTWINS_AMQP_PORT=15683 \
+    FLEETTWINS_RABBITMQ_DIST_PORT=15693
 fi
 export FLEETTWINS_SERVICES_DIR FLEETTWINS_PG_PORT FLEETTWINS_AMQP_PORT FLEETTWINS_RABBITMQ_DIST_PORT
 bash tools/services.sh stop >/dev/null 2>&1 || true   # leftovers of an interrupted run
@@ -88,7 +89,10 @@ if [ "$#" -gt 0 ]; then filtered=1; fi
 for project in tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
   echo "== $name"
+  # A test that runs longer than the hang timeout ends its project's run, named ("The test running when the crash
+  # occurred: ..."), instead of holding CI to its own limit.
   dotnet test "$project" -c "$configuration" --no-build --nologo \
+    --blame-hang --blame-hang-timeout "${TEST_HANG_TIMEOUT:-6m}" --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
   tally "$name" "$results/$name.trx" "$?"
 done

@@ -12,7 +12,7 @@ if [ -n "${FLEETTWINS_TEST_POSTGRES:-}" ] && [ -n "${FLEETTWINS_TEST_RABBITMQ:-}
     && [ -n "${FLEETTWINS_PG_PORT:-}" ] && [ -n "${FLEETTWINS_AMQP_PORT:-}" ]; then
   own_services=0
 else
-  export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=55434 FLEETTWINS_AMQP_PORT=55674 FLEETTWINS_RABBITMQ_DIST_PORT=35674
+  export FLEETTWINS_SERVICES_DIR=/tmp/fleettwins-bench-services FLEETTWINS_PG_PORT=15434 FLEETTWINS_AMQP_PORT=15684 FLEETTWINS_RABBITMQ_DIST_PORT=15694
   eval "$(bash tools/services.sh start)"
   own_services=1
 fi

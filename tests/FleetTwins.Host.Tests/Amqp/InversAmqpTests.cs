@@ -198,16 +198,8 @@ public sealed class InversAmqpTests
                 return;
             }
 
-            string reset;
-            try
-            {
-                reset = await Eventually.ServicesAsync("reset-amqp-connections");
-            }
-            catch (InvalidOperationException e)
-            {
-                Assert.Skip($"this machine cannot reset TCP connections: {e.Message}");
-                throw;
-            }
+            // A machine that cannot reset TCP connections (ss -K needs the kernel's sock_destroy) fails here: it proves nothing.
+            var reset = await Eventually.ServicesAsync("reset-amqp-connections");
 
             // The host's consumer and the test's publisher at least: a reset that cut nothing tests nothing.
             Assert.Matches(@"^reset ([2-9]|\d{2,}) connections", reset.Trim());
