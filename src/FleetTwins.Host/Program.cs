@@ -36,6 +36,7 @@ return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
 
     var app = builder.Build();
     app.ValidateFleetTwinsSettings();
+    app.OpenFleetTwinsStore();
     app.UseFleetTwinsForwardedAddresses();
     app.UseFleetTwinsSecurityHeaders();
     app.UseFleetTwinsConsole();

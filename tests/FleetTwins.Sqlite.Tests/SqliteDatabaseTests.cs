@@ -58,8 +58,9 @@ public sealed class SqliteDatabaseTests
         await using var file = new DataFile();
         await file.Database.WriteAsync(w => w.Execute($"PRAGMA user_version = {SqliteSchema.Version + 1}"));
         await file.Database.DisposeAsync();
-        var error = Assert.Throws<InvalidOperationException>(() => new SqliteDatabase(new SqliteOptions { DataPath = file.Path }));
+        var error = Assert.Throws<DataFileException>(() => new SqliteDatabase(new SqliteOptions { DataPath = file.Path }));
         Assert.Contains("newer FleetTwins", error.Message);
+        Assert.StartsWith(file.Path, error.Message);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using FleetTwins.Search.Projection;
 using FleetTwins.Sqlite.Hosting;
 using FleetTwins.Sqlite.Options;
 using FleetTwins.Sqlite.Projection;
+using FleetTwins.Sqlite.Storage;
 using Scalar.AspNetCore;
 
 namespace FleetTwins.Host.Profiles;
@@ -53,6 +54,14 @@ public sealed class EmbeddedProfile(IConfiguration configuration) : HostingProfi
         var dataPath = DataPath;
         services.AddFleetTwinsSqliteDatabase(o => o.Bind(configuration.GetSection(SqliteSection)).Configure(s => s.DataPath = dataPath));
         services.AddSingleton<IFleetProjection, SqliteFleetProjection>();
+    }
+
+    public override void Open(IServiceProvider services)
+    {
+        if (!InMemory)
+        {
+            services.GetRequiredService<SqliteDatabase>();
+        }
     }
 
     public override void ConfigureSilo(ISiloBuilder silo)

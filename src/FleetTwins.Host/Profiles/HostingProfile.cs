@@ -31,6 +31,14 @@ public abstract class HostingProfile
     /// <summary>The services state lives in: connections, schema, the fleet search projection. Called before the silo is added.</summary>
     public abstract void AddServices(IServiceCollection services);
 
+    /// <summary>
+    /// Opens where state lives before anything listens, so that a store that cannot be used (another host's file, a
+    /// damaged or read-only one) stops the host with one line rather than failing its first deliveries.
+    /// </summary>
+    public virtual void Open(IServiceProvider services)
+    {
+    }
+
     /// <summary>Clustering, grain storage and reminders of the silo.</summary>
     public abstract void ConfigureSilo(ISiloBuilder silo);
 

@@ -1,3 +1,4 @@
+using FleetTwins.Sqlite.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,7 @@ public sealed class InvalidSettingsException(IReadOnlyList<string> failures) : E
 
 /// <summary>
 /// Start-up with settings that cannot work ends with one line per wrong setting on standard error and exit code 1,
-/// before anything listens, never with a stack trace.
+/// before anything listens, never with a stack trace; so does a data file that cannot be used as it is.
 /// </summary>
 public static class InvalidSettings
 {
@@ -34,6 +35,11 @@ public static class InvalidSettings
                 await Console.Error.WriteLineAsync($"Invalid setting: {failure}");
             }
 
+            return 1;
+        }
+        catch (DataFileException e)
+        {
+            await Console.Error.WriteLineAsync($"Cannot start: {e.Message}");
             return 1;
         }
     }

@@ -25,6 +25,13 @@ public static class SiloHosting
         return builder;
     }
 
+    /// <summary>Opens where the profile keeps state, before anything listens (<see cref="HostingProfile.Open"/>).</summary>
+    public static WebApplication OpenFleetTwinsStore(this WebApplication app)
+    {
+        app.Services.GetRequiredService<HostingProfile>().Open(app.Services);
+        return app;
+    }
+
     /// <summary>The profile chosen by <see cref="AddFleetTwinsProfile"/>.</summary>
     public static HostingProfile Profile(this IServiceCollection services) =>
         (HostingProfile?)services.LastOrDefault(s => s.ServiceType == typeof(HostingProfile))?.ImplementationInstance

@@ -17,6 +17,12 @@ public sealed class SqliteOptions
     /// </summary>
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 
+    /// <summary>
+    /// Whether the file is checked with <c>PRAGMA quick_check</c> at start (a damaged file is refused with advice rather
+    /// than served). It reads the whole file: about a second per GiB on a local SSD.
+    /// </summary>
+    public bool CheckAtStart { get; set; } = true;
+
     /// <summary>The most writes (of every kind: states, journal records, reminders) committed in one transaction.</summary>
     public int MaxBatchSize { get; set; } = 1024;
 }

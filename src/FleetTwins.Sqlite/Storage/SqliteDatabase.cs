@@ -13,17 +13,31 @@ namespace FleetTwins.Sqlite.Storage;
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
+    private readonly DataFileLock fileLock;
     private readonly SqliteConnection writer;
     private readonly SqliteWrite write;
     private readonly Batcher<Func<SqliteWrite, object?>, object?> writes;
     private readonly string connectionString;
     private long commits;
 
-    /// <summary>Opens (creating when missing) the file and its folder, sets WAL mode and applies the schema.</summary>
+    /// <summary>
+    /// Opens (creating when missing) the file and its folder, takes its lock, checks it, sets WAL mode and applies the
+    /// schema. A file that cannot be used as it is (another host's, damaged, read-only, newer) is refused with a
+    /// <see cref="DataFileException"/> before anything is written.
+    /// </summary>
     public SqliteDatabase(SqliteOptions options)
     {
         FullPath = Path.GetFullPath(options.DataPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(FullPath)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(FullPath)!);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw DataFileLock.Unwritable(FullPath, e);
+        }
+
+        fileLock = DataFileLock.Acquire(FullPath);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FullPath,
@@ -31,21 +45,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
             Pooling = true,
         }.ToString();
         writer = new SqliteConnection(connectionString);
-        writer.Open();
         try
         {
-            var mode = Scalar<string>(writer, "PRAGMA journal_mode = WAL");
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"{FullPath} cannot be put in WAL mode (journal_mode is {mode}): is it on a network file system?");
-            }
-
-            Execute(writer, $"PRAGMA synchronous = {options.Synchronous.ToString().ToUpperInvariant()}");
-            SqliteSchema.Apply(writer);
+            writer.Open();
+            DataFileChecks.Prepare(writer, FullPath, options);
+        }
+        catch (SqliteException e)
+        {
+            Release();
+            throw DataFileChecks.Refusal(FullPath, e);
         }
         catch
         {
-            writer.Dispose();
+            Release();
             throw;
         }
 
@@ -97,8 +109,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         await writes.DisposeAsync();
         write.Dispose();
+        Release();
+    }
+
+    private void Release()
+    {
         writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+        fileLock.Dispose();
     }
 
     /// <summary>

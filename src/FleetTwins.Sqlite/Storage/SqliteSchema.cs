@@ -67,8 +67,8 @@ public static class SqliteSchema
         var seen = (int)SqliteDatabase.Scalar<long>(connection, "PRAGMA user_version");
         if (seen > Steps.Length)
         {
-            throw new InvalidOperationException(
-                $"{connection.DataSource} has schema version {seen}; this build knows {Steps.Length}: it was written by a newer FleetTwins");
+            throw new DataFileException(connection.DataSource, $"has schema version {seen} and this build knows {Steps.Length}",
+                "it was written by a newer FleetTwins: run that version, or restore a backup this version wrote");
         }
 
         if (seen == Steps.Length)

@@ -35,4 +35,61 @@ public sealed class EmbeddedDataFileTests
         Assert.Contains("warn: FleetTwins.Host.Profiles.HostingProfile", host.Output);
         Assert.Contains("nothing survives a restart", host.Output);
     }
+
+    [Fact]
+    public async Task A_second_host_on_the_same_file_exits_1_naming_the_file_and_the_process_that_holds_it()
+    {
+        var folder = HostProcess.NewDataFolder();
+        try
+        {
+            var settings = new Dictionary<string, string> { ["FleetTwins__DataPath"] = Path.Combine(folder, "fleettwins.db") };
+            await using var first = await HostProcess.StartAsync(settings);
+
+            var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+            Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+            AssertOneLineRefusal(output, $"Cannot start: {settings["FleetTwins__DataPath"]} is in use by another FleetTwins host (process ");
+            Assert.Equal(HttpStatusCode.OK, (await first.Http.GetAsync("/health/ready")).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_file_exits_1_with_what_is_wrong_and_what_to_do()
+    {
+        var folder = HostProcess.NewDataFolder();
+        try
+        {
+            var settings = new Dictionary<string, string> { ["FleetTwins__DataPath"] = Path.Combine(folder, "fleettwins.db") };
+            await using (var host = await HostProcess.StartAsync(settings))
+            {
+                await host.StopAsync();
+            }
+
+            using (var file = new FileStream(settings["FleetTwins__DataPath"], FileMode.Open))
+            {
+                file.SetLength(file.Length / 2);
+            }
+
+            var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+            Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+            AssertOneLineRefusal(output, $"Cannot start: {settings["FleetTwins__DataPath"]} is damaged");
+            Assert.Contains("restore the last backup", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void AssertOneLineRefusal(string output, string start)
+    {
+        Assert.Single(output.Split('\n'), l => l.StartsWith(start, StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Split('\n'), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
 }

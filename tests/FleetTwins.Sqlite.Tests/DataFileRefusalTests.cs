@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using FleetTwins.Sqlite.Options;
+using FleetTwins.Sqlite.Storage;
+
+namespace FleetTwins.Sqlite.Tests;
+
+/// <summary>A data file the host cannot use as it is, refused when opened with one message: which file, what is wrong, what to do.</summary>
+public sealed class DataFileRefusalTests
+{
+    [Fact]
+    public async Task A_second_opener_of_the_same_file_is_refused_naming_the_holder_until_the_first_closes_it()
+    {
+        await using var file = new DataFile();
+
+        var error = Assert.Throws<DataFileException>(() => Open(file.Path));
+        Assert.StartsWith(file.Path, error.Message);
+        Assert.Contains("in use by another FleetTwins host", error.Message);
+        Assert.Contains($"(process {Environment.ProcessId})", error.Message);
+
+        await file.ReopenAsync();
+        Assert.Equal(SqliteSchema.Version, file.Database.Read(c => SqliteDatabase.Scalar<long>(c, "PRAGMA user_version")));
+    }
+
+    [Fact]
+    public async Task A_file_truncated_to_half_is_refused_as_damaged()
+    {
+        var path = await FileWithRowsAsync();
+        using (var stream = new FileStream(path, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+
+        var error = Assert.Throws<DataFileException>(() => Open(path));
+        Assert.Contains("is damaged", error.Message);
+        Assert.Contains("restore the last backup", error.Message);
+    }
+
+    [Fact]
+    public async Task A_file_with_pages_overwritten_in_its_middle_is_refused_as_damaged()
+    {
+        var path = await FileWithRowsAsync();
+        using (var stream = new FileStream(path, FileMode.Open))
+        {
+            var garbage = new byte[8 * 4096];
+            new Random(7).NextBytes(garbage);
+            stream.Position = stream.Length / 2 / 4096 * 4096;
+            stream.Write(garbage);
+        }
+
+        var error = Assert.Throws<DataFileException>(() => Open(path));
+        Assert.Contains("is damaged", error.Message);
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_written_is_refused_at_open_not_at_its_first_write()
+    {
+        var path = await FileWithRowsAsync();
+        Chattr("+i", path);
+        try
+        {
+            var error = Assert.Throws<DataFileException>(() => Open(path));
+            Assert.StartsWith(path, error.Message);
+            Assert.Contains("read-only", error.Message);
+        }
+        finally
+        {
+            Chattr("-i", path);
+        }
+    }
+
+    [Fact]
+    public void A_folder_that_cannot_be_written_is_refused_naming_the_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("fleettwins-sqlite-").FullName;
+        Chattr("+i", folder);
+        try
+        {
+            var path = Path.Combine(folder, "fleettwins.db");
+            var error = Assert.Throws<DataFileException>(() => Open(path));
+            Assert.StartsWith(path, error.Message);
+            Assert.Contains("write access", error.Message);
+        }
+        finally
+        {
+            Chattr("-i", folder);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static SqliteDatabase Open(string path) => new(new SqliteOptions { DataPath = path });
+
+    /// <summary>A closed data file of some hundred pages, in a folder of its own.</summary>
+    private static async Task<string> FileWithRowsAsync()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("fleettwins-sqlite-").FullName, "fleettwins.db");
+        await using var database = Open(path);
+        await database.WriteAsync(w => w.Execute("CREATE TABLE t (n INTEGER PRIMARY KEY, text TEXT NOT NULL)"));
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(n =>
+            database.WriteAsync(w => w.Execute("INSERT INTO t (n, text) VALUES ($p0, $p1)", n, new string('x', 200)))));
+        return path;
+    }
+
+    /// <summary>
+    /// Marks a file or folder immutable: even root (which these tests may run as) cannot write it. A machine whose file
+    /// system has no such attribute fails the test rather than skipping it.
+    /// </summary>
+    private static void Chattr(string flag, string path)
+    {
+        using var process = Process.Start(new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true })!;
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"chattr {flag} {path}: {process.StandardError.ReadToEnd()}");
+    }
+}
