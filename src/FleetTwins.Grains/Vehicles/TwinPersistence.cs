@@ -33,7 +33,8 @@ internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwi
 
     /// <summary>
     /// Replays the journal after the snapshot (activation); answers how many changes it made again. A twin with no
-    /// snapshot has no journal either (its first record is always written after a snapshot): nothing to read.
+    /// snapshot has no journal either (its first record is always written after a snapshot): nothing to read. A
+    /// snapshot written ahead of its record carries it: journaled here when the journal's write did not happen.
     /// </summary>
     public async Task<int> RecoverAsync(NotificationOptions rules)
     {
@@ -42,30 +43,57 @@ internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwi
             return 0;
         }
 
-        var entries = await journal.ReadAsync(twinId, State.JournalSequence);
+        var pending = State.Unjournaled;
+        IEnumerable<JournalEntry> entries = await journal.ReadAsync(twinId, (pending?.Sequence - 1) ?? State.JournalSequence);
+        if (pending is not null)
+        {
+            if (entries.FirstOrDefault()?.Sequence == pending.Sequence)
+            {
+                entries = entries.Skip(1);
+            }
+            else
+            {
+                await journal.AppendAsync(pending.ToEntry(twinId));
+            }
+
+            State.Unjournaled = null;
+        }
+
+        var replayed = 0;
         foreach (var entry in entries)
         {
             State.Replay(twinId, serializer.Deserialize<TwinChange>(entry.Record)!, rules);
             State.JournalSequence = entry.Sequence;
+            replayed++;
         }
 
-        return entries.Count;
+        return replayed;
     }
 
     /// <summary>
     /// Journals a change the state already holds, at the next sequence; with <paramref name="snapshotFirst"/> (the
     /// change also moved identities, which the journal record does not carry), and for a twin's first record, the
-    /// snapshot is written before it.
+    /// snapshot is written before it, carrying the record (<see cref="UnjournaledRecord"/>): the two writes are not
+    /// one transaction, and a failure between them must not leave a change without its record.
     /// </summary>
     public async Task AppendAsync(TwinChange change, string? deliveryId, DateTimeOffset at, bool snapshotFirst = false)
     {
         State.JournalSequence++;
+        var entry = new JournalEntry(twinId, State.JournalSequence, at, deliveryId, serializer.SerializeToArray(change));
         if (snapshotFirst || !snapshot.RecordExists)
         {
-            await SnapshotAsync();
+            State.Unjournaled = new UnjournaledRecord(entry.Sequence, at, deliveryId, entry.Record);
+            try
+            {
+                await SnapshotAsync();
+            }
+            finally
+            {
+                State.Unjournaled = null;
+            }
         }
 
-        await journal.AppendAsync(new JournalEntry(twinId, State.JournalSequence, at, deliveryId, serializer.SerializeToArray(change)));
+        await journal.AppendAsync(entry);
     }
 
     /// <summary>Writes the whole state now (a rare change that is not journaled, a merge, the background, deactivation).</summary>
@@ -73,8 +101,11 @@ internal sealed class TwinPersistence(string twinId, IPersistentState<VehicleTwi
     {
         var sequence = State.JournalSequence;
         var version = State.Version;
+        var carriesItsRecord = State.Unjournaled is not null;
         await snapshot.WriteStateAsync();
-        snapshotted = Math.Max(snapshotted, sequence);
+        // A snapshot that carries its last record does not cover it: retention keeps that record, which the next
+        // activation looks for, until a later snapshot covers it.
+        snapshotted = Math.Max(snapshotted, carriesItsRecord ? sequence - 1 : sequence);
         if (archive is not null && version > archived)
         {
             // After the stored snapshot: the archive never holds a state storage does not.

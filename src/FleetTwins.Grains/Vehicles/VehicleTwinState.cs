@@ -97,6 +97,9 @@ public sealed partial class VehicleTwinState
     /// <summary>Commands waiting for a channel to take them (<see cref="CommandDispatchOutbox"/>), one entry per channel.</summary>
     [Id(44)] public List<PendingDispatch> Dispatches { get; set; } = [];
 
+    /// <summary>The journal record this snapshot was written ahead of, until the journal is known to hold it (<see cref="TwinPersistence"/>).</summary>
+    [Id(45)] public UnjournaledRecord? Unjournaled { get; set; }
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 
