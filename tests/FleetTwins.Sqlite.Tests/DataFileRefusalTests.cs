@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Sqlite.Options;
 using FleetTwins.Sqlite.Storage;
 
@@ -85,6 +86,20 @@ public sealed class DataFileRefusalTests
             Chattr("-i", folder);
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_write_the_file_refuses_until_an_operator_acts_fails_as_a_refusal_not_as_retry_later()
+    {
+        await using var file = new DataFile();
+        await file.Database.WriteAsync(w => w.Execute("CREATE TABLE t (n INTEGER PRIMARY KEY)"));
+        // The writer's connection made read-only, as a file remounted read-only under a running host would be.
+        await file.Database.WriteAsync(w => w.Execute("PRAGMA query_only = ON"));
+
+        var error = await Assert.ThrowsAsync<DataFileException>(() => file.Database.WriteAsync(w => w.Execute("INSERT INTO t (n) VALUES (1)")));
+        Assert.IsAssignableFrom<StorageRefusedException>(error);
+        Assert.StartsWith(file.Path, error.Message);
+        Assert.Contains("read-only", error.Message);
     }
 
     private static SqliteDatabase Open(string path) => new(new SqliteOptions { DataPath = path });

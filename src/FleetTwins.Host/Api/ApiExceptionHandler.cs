@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Persistence;
 using System.Text.Json;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Host.Webhooks;
@@ -8,7 +9,8 @@ namespace FleetTwins.Host.Api;
 /// <summary>
 /// Turns the exceptions a request can meet into an answer that says what happened, in the shape of the endpoint
 /// (problem details, or the webhook error body under <c>/webhooks</c>): a body that cannot be read is a 4xx that says
-/// why; storage or cluster trouble is a 503 (retry later); anything else is a 500 whose cause is logged, not answered.
+/// why; storage or cluster trouble is a 503 (retry later), storage that refuses writes (read-only, damaged) a 507;
+/// anything else is a 500 whose cause is logged, not answered.
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -18,6 +20,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", Describe(bad)),
             _ when TransientFailure.Is(exception) => (503, "Service unavailable", "Storage or cluster is unavailable; retry later."),
+            _ when StorageRefusedException.In(exception) is not null => (507, "Insufficient storage", "Storage refuses writes until an operator acts; nothing was changed."),
             _ => (500, "Internal server error", "The request could not be served; the cause is logged."),
         };
         if (status == 503)

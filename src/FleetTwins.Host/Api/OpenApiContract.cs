@@ -160,6 +160,7 @@ internal static class OpenApiContract
         ("413", "Body larger than Ingestion:MaxBodyBytes."),
         ("429", "Too many requests for this credential; retry after the Retry-After seconds."),
         ("503", "Storage or cluster unavailable, or too many webhook bytes in flight; retry after the Retry-After seconds."),
+        ("507", "Storage refuses writes (the data file read-only or damaged) until an operator acts; not applied."),
     ];
 
     private static readonly OpenApiSchema WebhookAnswer = new()

@@ -47,6 +47,9 @@ public abstract record PushOutcome(int Status, string Message)
         public override int? RetryAfterSeconds => 5;
     }
 
+    /// <summary>Storage refuses writes (read-only, damaged) until an operator acts: a retry will not help before that.</summary>
+    public sealed record StorageRefused(string Message) : PushOutcome(507, Message);
+
     /// <summary>Applying it failed otherwise.</summary>
     public sealed record Failed(string Message) : PushOutcome(500, Message);
 }

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Ingestion.Parsing;
 using FleetTwins.Ingestion.Routing;
@@ -74,6 +75,12 @@ public sealed class PushPipeline(PushBodyReader reader, SourceAllowList sources,
         {
             logger.LogWarning(e, "{Provider} delivery {DeliveryId} not applied: storage or cluster unavailable", provider, deliveryId);
             return (new PushOutcome.Unavailable("Storage or cluster unavailable; retry later."), false);
+        }
+        catch (Exception e) when (StorageRefusedException.In(e) is { } refused)
+        {
+            metrics.Count(provider, accepted.EventType, "storage-refused");
+            logger.LogError("{Provider} delivery {DeliveryId} not applied: storage refuses writes: {Reason}", provider, deliveryId, refused.Message);
+            return (new PushOutcome.StorageRefused("Storage refuses writes until an operator acts; the delivery was not applied."), false);
         }
         catch (Exception e)
         {

@@ -37,6 +37,9 @@ internal static class DataFileChecks
         SqliteDatabase.Execute(writer, $"PRAGMA user_version = {SqliteSchema.Version}");
     }
 
+    /// <summary>Whether an error of a write says the file will refuse every write until an operator acts (read-only, damaged).</summary>
+    public static bool IsPermanent(SqliteException e) => (e.SqliteErrorCode & 0xFF) is 8 or 11 or 26;
+
     /// <summary>The refusal an error of SQLite's stands for while the file is opened.</summary>
     public static DataFileException Refusal(string path, SqliteException e) => (e.SqliteErrorCode & 0xFF) switch
     {

@@ -1,3 +1,5 @@
+using FleetTwins.Abstractions.Persistence;
+
 namespace FleetTwins.Sqlite.Storage;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace FleetTwins.Sqlite.Storage;
 /// message is one line naming the file, what is wrong and what to do; retrying will not help.
 /// </summary>
 public sealed class DataFileException(string path, string problem, string advice, Exception? inner = null)
-    : Exception($"{path} {problem}: {advice}", inner)
+    : StorageRefusedException($"{path} {problem}: {advice}", inner)
 {
     /// <summary>The data file's full path.</summary>
     public string DataPath { get; } = path;

@@ -74,13 +74,28 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="write"/> in the writer's next transaction; completes with its result once that transaction
-    /// has committed. The write must only touch the database (it may run twice: see <see cref="Commit"/>).
+    /// has committed. The write must only touch the database (it may run twice: see <see cref="Commit"/>). A file that
+    /// refuses writes until an operator acts (read-only, damaged) fails it with a <see cref="DataFileException"/>.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteWrite, T> write)
     {
-        var result = await writes.RunAsync(w => write(w));
+        object? result;
+        try
+        {
+            result = await writes.RunAsync(w => write(w));
+        }
+        catch (SqliteException e) when (DataFileChecks.IsPermanent(e))
+        {
+            throw DataFileChecks.Refusal(FullPath, e);
+        }
+
         if (result is FailedWrite failed)
         {
+            if (failed.Exception is SqliteException e && DataFileChecks.IsPermanent(e))
+            {
+                throw DataFileChecks.Refusal(FullPath, e);
+            }
+
             ExceptionDispatchInfo.Throw(failed.Exception);
         }
 

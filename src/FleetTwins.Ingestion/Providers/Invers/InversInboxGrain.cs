@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Delivery;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Grains.Delivery;
@@ -45,8 +46,9 @@ public sealed class InversInboxGrain(TwinEventRouter router, IDeliveryOutages ou
         {
             return await router.RouteMeasuredAsync(metrics, item.DeliveryId, Sources.Invers, item.Accepted);
         }
-        catch (Exception e) when (TransientFailure.Is(e))
+        catch (Exception e) when (TransientFailure.Is(e) || StorageRefusedException.In(e) is not null)
         {
+            // Storage that refuses writes is an outage too: the message goes back to the broker, never parked as poison.
             outages.Report();
             throw;
         }
