@@ -37,6 +37,7 @@ return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
     var app = builder.Build();
     app.ValidateFleetTwinsSettings();
     app.UseFleetTwinsForwardedAddresses();
+    app.UseFleetTwinsLoopbackMode();
     app.UseFleetTwinsSecurityHeaders();
     app.UseFleetTwinsConsole();
     app.UseAuthentication();
