@@ -141,4 +141,18 @@ public sealed class DashboardSessionTests(ShortSessionHostFixture fixture) : ICl
 
         Assert.Equal(HttpStatusCode.Unauthorized, await PausedAsync(browser, cookie, ShortSessionHostFixture.IdleTimeout * 2));
     }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:01:00")]
+    public async Task A_session_idle_timeout_that_is_not_positive_stops_the_host_at_start(string timeout)
+    {
+        var settings = ApiKeys.AddTo(WebhookSender.Settings());
+        settings["Dashboard__SessionIdleTimeout"] = timeout;
+
+        var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+        Assert.Contains(output.Split('\n'), l => l.StartsWith("Invalid setting: ", StringComparison.Ordinal) && l.Contains("Dashboard:SessionIdleTimeout", StringComparison.Ordinal));
+    }
 }

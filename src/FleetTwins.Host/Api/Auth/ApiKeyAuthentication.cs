@@ -61,8 +61,9 @@ public sealed class ApiKeyOptions : AuthenticationSchemeOptions
 }
 
 /// <summary>
-/// Bearer API keys (<c>Authorization: Bearer &lt;key&gt;</c>, for REST and gRPC alike). With no key configured only
-/// loopback clients are served, with every scope. 401 and 403 answer problem details.
+/// Bearer API keys (<c>Authorization: Bearer &lt;key&gt;</c>, for REST and gRPC alike), or a dashboard session on
+/// <c>/dashboard</c>. With no key configured only loopback clients are served, with every scope (<see cref="LoopbackMode"/>
+/// keeps browsers out). 401 and 403 answer problem details.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyOptions> options, DashboardSessions sessions, ILoggerFactory logger, UrlEncoder encoder)
