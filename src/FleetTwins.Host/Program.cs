@@ -38,6 +38,7 @@ return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
     app.ValidateFleetTwinsSettings();
     app.OpenFleetTwinsStore();
     app.UseFleetTwinsForwardedAddresses();
+    app.UseFleetTwinsLoopbackMode();
     app.UseFleetTwinsSecurityHeaders();
     app.UseFleetTwinsConsole();
     app.UseAuthentication();

@@ -6,12 +6,12 @@ namespace FleetTwins.Host.Tests.Security;
 /// <summary>Behind a trusted proxy on loopback, with no API keys: only this machine's own clients are served.</summary>
 public sealed class ForwardedClientTests
 {
-    private static async Task<HttpStatusCode> GetAsync(HostProcess host, string path, string? forwardedFor)
+    private static async Task<HttpStatusCode> GetAsync(HostProcess host, string path, string? forwardedFor, string header = "X-Forwarded-For")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (forwardedFor is not null)
         {
-            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            request.Headers.Add(header, forwardedFor);
         }
 
         using var response = await host.Http.SendAsync(request);
@@ -31,5 +31,19 @@ public sealed class ForwardedClientTests
         Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(host, "/api/fleet/aggregates", "unknown"));
         Assert.NotEqual(HttpStatusCode.OK, await GetAsync(host, "/metrics", "8.8.8.8, unknown"));
         Assert.Equal(HttpStatusCode.OK, await GetAsync(host, "/metrics", null));
+    }
+
+    [Fact]
+    public async Task A_request_a_trusted_proxy_forwards_with_Forwarded_or_X_Real_IP_only_is_not_a_loopback_client()
+    {
+        var settings = WebhookSender.Settings();
+        settings["Network__TrustedProxies__0"] = "127.0.0.1";
+        await using var host = await HostProcess.StartAsync(settings);
+
+        foreach (var (header, value) in new[] { ("Forwarded", "for=203.0.113.7"), ("X-Real-IP", "203.0.113.7") })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(host, "/api/fleet/aggregates", value, header));
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(host, "/metrics", value, header));
+        }
     }
 }

@@ -61,10 +61,12 @@ public sealed class ApiKeyOptions : AuthenticationSchemeOptions
 }
 
 /// <summary>
-/// Bearer API keys (<c>Authorization: Bearer &lt;key&gt;</c>, for REST and gRPC alike). With no key configured only
-/// loopback clients are served, with every scope. 401 and 403 answer problem details.
+/// Bearer API keys (<c>Authorization: Bearer &lt;key&gt;</c>, for REST and gRPC alike), or a dashboard session on
+/// <c>/dashboard</c>. With no key configured only loopback clients are served, with every scope (<see cref="LoopbackMode"/>
+/// keeps browsers out). 401 and 403 answer problem details.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<ApiKeyOptions> options, DashboardSessions sessions, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<ApiKeyOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -86,29 +88,28 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
         }
 
         string? header = Request.Headers.Authorization;
-        string presented;
-        if (!string.IsNullOrEmpty(header))
+        if (string.IsNullOrEmpty(header))
         {
-            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            // A browser on the dashboard cannot send a header on the page's own requests: its session cookie stands in.
+            if (!Request.Path.StartsWithSegments(DashboardSession.Path) || Request.Cookies[DashboardSession.Cookie] is not { Length: > 0 } session)
             {
-                return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
+                return Task.FromResult(AuthenticateResult.NoResult());
             }
 
-            presented = header["Bearer ".Length..].Trim();
-        }
-        else if (Request.Path.StartsWithSegments(DashboardSession.Path) && Request.Cookies[DashboardSession.Cookie] is { Length: > 0 } cookie)
-        {
-            presented = cookie; // a browser on the dashboard, which cannot send a header on its own requests
-        }
-        else
-        {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return Task.FromResult(sessions.Resume(session) is { } signedIn
+                ? Success(KeyName(signedIn), signedIn.Scopes)
+                : AuthenticateResult.Fail("The dashboard session has ended (signed out, or idle too long): sign in again."));
         }
 
-        var match = ApiKey.Match(Options.Keys, presented);
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
+        }
+
+        var match = ApiKey.Match(Options.Keys, header["Bearer ".Length..].Trim());
         return Task.FromResult(match is null
             ? AuthenticateResult.Fail("The API key is not valid.")
-            : Success("key:" + Convert.ToHexString(match.Hash)[..8], match.Scopes));
+            : Success(KeyName(match), match.Scopes));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -146,6 +147,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
         }).AsTask();
     }
 
+    private static string KeyName(ApiKey key) => "key:" + Convert.ToHexString(key.Hash)[..8];
+
     private AuthenticateResult Success(string name, IEnumerable<string> scopes)
     {
         var identity = new ClaimsIdentity(
@@ -178,6 +181,10 @@ public static class ApiAuthHosting
             throw new InvalidSettingsException(failures);
         }
 
+        builder.Services.AddOptions<DashboardSessionOptions>().Bind(builder.Configuration.GetSection(DashboardSessionOptions.Section))
+            .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero, $"{DashboardSessionOptions.Section}:SessionIdleTimeout must be positive")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.Keys.AddRange(keys));
         builder.Services.AddAuthorization(o =>
