@@ -15,6 +15,7 @@ public static class ApiHosting
         builder.Services.AddOptions<SearchBudgetOptions>().Bind(builder.Configuration.GetSection(SearchBudgetOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SearchBudgetOptions>, SearchBudgetOptionsValidator>();
         builder.Services.AddSingleton<SearchBudget>();
+        builder.Services.AddSingleton<CommandProviders>();
         builder.Services.AddProblemDetails();
         // After ASP.NET Core's own writer: answers what it declines (a request that accepts no JSON) all the same.
         builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();

@@ -86,11 +86,16 @@ public static partial class CommandEndpoints
     }
 
     private static async Task<Results<Accepted<CommandView>, BadRequestProblem, NotFoundProblem, ConflictProblem>> SendAsync(string id,
-        SendCommandRequest request, IGrainFactory grains)
+        SendCommandRequest request, IGrainFactory grains, CommandProviders providers)
     {
         if (Validate(id, request) is { } invalid)
         {
             return invalid;
+        }
+
+        if (UnknownProvider(request, providers) is { } unknown)
+        {
+            return unknown;
         }
 
         var asked = Asked(request);
@@ -99,11 +104,16 @@ public static partial class CommandEndpoints
     }
 
     private static async Task<Results<Accepted<CommandView>, BadRequestProblem, NotFoundProblem, ConflictProblem>> SendToChargerAsync(string id,
-        SendCommandRequest request, IGrainFactory grains)
+        SendCommandRequest request, IGrainFactory grains, CommandProviders providers)
     {
         if (Validate(id, request) is { } invalid)
         {
             return invalid;
+        }
+
+        if (UnknownProvider(request, providers) is { } unknown)
+        {
+            return unknown;
         }
 
         var asked = Asked(request);
@@ -162,6 +172,11 @@ public static partial class CommandEndpoints
             {
                 return ("Invalid arguments", $"{problem}.");
             }
+
+            if (Unrepresentable(arguments, "arguments") is { } number)
+            {
+                return ("Invalid arguments", $"{number} is not a finite number.");
+            }
         }
 
         if (request.Provider is { } provider && !ProviderName().IsMatch(provider))
@@ -174,8 +189,20 @@ public static partial class CommandEndpoints
             : null;
     }
 
+    /// <summary>The path of the first number no double holds (1e999): stored, it could be neither dispatched nor shown over gRPC.</summary>
+    private static string? Unrepresentable(JsonElement value, string path) => value.ValueKind switch
+    {
+        JsonValueKind.Number => value.TryGetDouble(out var number) && double.IsFinite(number) ? null : path,
+        JsonValueKind.Object => value.EnumerateObject().Select(p => Unrepresentable(p.Value, $"{path}.{p.Name}")).FirstOrDefault(p => p is not null),
+        JsonValueKind.Array => value.EnumerateArray().Select((item, i) => Unrepresentable(item, $"{path}[{i}]")).FirstOrDefault(p => p is not null),
+        _ => null,
+    };
+
     private static BadRequestProblem? Validate(string id, SendCommandRequest request) =>
         Problem(id, request) is var (title, detail) ? new BadRequestProblem(title, detail) : null;
+
+    private static NotFoundProblem? UnknownProvider(SendCommandRequest request, CommandProviders providers) =>
+        request.Provider is { } provider && !providers.IsKnown(provider) ? new NotFoundProblem("No such provider", providers.Unknown(provider)) : null;
 
     private static async Task<Results<Ok<IEnumerable<CommandView>>, BadRequestProblem, NotFoundProblem>> ListAsync(string id, IGrainFactory grains)
     {

@@ -19,6 +19,12 @@ public static class ParkedEndpoints
     /// <summary>How many parked messages were sent back to their queues.</summary>
     public sealed record ReplayAnswer(int Replayed);
 
+    /// <summary>The most parked messages one list shows.</summary>
+    public const int MaxListLimit = 1000;
+
+    /// <summary>The most parked messages one replay sends back.</summary>
+    public const int MaxReplayLimit = 100_000;
+
     public static IEndpointRouteBuilder MapParkedEndpoints(this IEndpointRouteBuilder routes)
     {
         var parked = routes.MapApiGroup("/api/parked", "Parked messages").RequireAuthorization(ApiScopes.Admin);
@@ -27,15 +33,27 @@ public static class ParkedEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<IEnumerable<ParkedView>>, NotFoundProblem>> ListAsync(IServiceProvider services, int? limit) =>
-        Lot(services) is { } lot
-            ? TypedResults.Ok((await lot.ListAsync(Math.Clamp(limit ?? 50, 1, 1000))).Select(ParkedView.From))
-            : NotConfigured();
+    private static async Task<Results<Ok<IEnumerable<ParkedView>>, BadRequestProblem, NotFoundProblem>> ListAsync(IServiceProvider services, int? limit)
+    {
+        if (limit is < 1 or > MaxListLimit)
+        {
+            return InvalidLimit(MaxListLimit);
+        }
 
-    private static async Task<Results<Ok<ReplayAnswer>, NotFoundProblem>> ReplayAsync(IServiceProvider services, int? limit) =>
-        Lot(services) is { } lot
-            ? TypedResults.Ok(new ReplayAnswer(await lot.ReplayAsync(Math.Clamp(limit ?? 1000, 1, 100_000))))
-            : NotConfigured();
+        return Lot(services) is { } lot ? TypedResults.Ok((await lot.ListAsync(limit ?? 50)).Select(ParkedView.From)) : NotConfigured();
+    }
+
+    private static async Task<Results<Ok<ReplayAnswer>, BadRequestProblem, NotFoundProblem>> ReplayAsync(IServiceProvider services, int? limit)
+    {
+        if (limit is < 1 or > MaxReplayLimit)
+        {
+            return InvalidLimit(MaxReplayLimit);
+        }
+
+        return Lot(services) is { } lot ? TypedResults.Ok(new ReplayAnswer(await lot.ReplayAsync(limit ?? 1000))) : NotConfigured();
+    }
+
+    private static BadRequestProblem InvalidLimit(int max) => new("Invalid limit", $"limit is a whole number from 1 to {max}.");
 
     private static RabbitMQParkingLot? Lot(IServiceProvider services) => services.GetKeyedService<RabbitMQParkingLot>(AmqpIngestion.ProviderName);
 

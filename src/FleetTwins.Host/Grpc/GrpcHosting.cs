@@ -11,7 +11,7 @@ public static class GrpcHosting
     {
         builder.Services.AddGrpc(o =>
         {
-            o.Interceptors.Add<UnavailableInterceptor>();
+            o.Interceptors.Add<FailureInterceptor>();
             o.MaxReceiveMessageSize = 1024 * 1024;
         });
         builder.Services.AddGrpcReflection();
@@ -25,8 +25,12 @@ public static class GrpcHosting
         return app;
     }
 
-    /// <summary>Storage or cluster trouble under a call is UNAVAILABLE (retry later), as REST answers 503.</summary>
-    private sealed class UnavailableInterceptor(ILogger<UnavailableInterceptor> logger) : Interceptor
+    /// <summary>
+    /// What a call fails with beyond its own statuses: storage or cluster trouble is UNAVAILABLE (retry later), as REST
+    /// answers 503; anything else INTERNAL with its cause logged, not answered (rather than UNKNOWN with a stack's worth of hints).
+    /// A call the client cancelled or whose deadline passed keeps the status gRPC gives it.
+    /// </summary>
+    private sealed class FailureInterceptor(ILogger<FailureInterceptor> logger) : Interceptor
     {
         public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
             TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -35,9 +39,9 @@ public static class GrpcHosting
             {
                 return await continuation(request, context);
             }
-            catch (Exception e) when (e is not RpcException && TransientFailure.Is(e))
+            catch (Exception e) when (e is not RpcException && (TransientFailure.Is(e) || !context.CancellationToken.IsCancellationRequested))
             {
-                throw Unavailable(e, context);
+                throw Failed(e, context);
             }
         }
 
@@ -48,16 +52,22 @@ public static class GrpcHosting
             {
                 await continuation(request, responseStream, context);
             }
-            catch (Exception e) when (e is not RpcException && TransientFailure.Is(e))
+            catch (Exception e) when (e is not RpcException && (TransientFailure.Is(e) || !context.CancellationToken.IsCancellationRequested))
             {
-                throw Unavailable(e, context);
+                throw Failed(e, context);
             }
         }
 
-        private RpcException Unavailable(Exception e, ServerCallContext context)
+        private RpcException Failed(Exception e, ServerCallContext context)
         {
-            logger.LogWarning(e, "Storage or cluster unavailable while serving {Method}", context.Method);
-            return new RpcException(new Status(StatusCode.Unavailable, "Storage or cluster is unavailable; retry later."));
+            if (TransientFailure.Is(e))
+            {
+                logger.LogWarning(e, "Storage or cluster unavailable while serving {Method}", context.Method);
+                return new RpcException(new Status(StatusCode.Unavailable, "Storage or cluster is unavailable; retry later."));
+            }
+
+            logger.LogError(e, "Failed serving {Method}", context.Method);
+            return new RpcException(new Status(StatusCode.Internal, "The call could not be served; the cause is logged."));
         }
     }
 }

@@ -30,6 +30,7 @@ public sealed class VehicleTwinsService(
     IFleetProjection projection,
     SearchBudget budget,
     TimeProvider clock,
+    CommandProviders providers,
     IOptions<JsonOptions> json) : VehicleTwins.VehicleTwinsBase
 {
     private JsonSerializerOptions Json => json.Value.SerializerOptions;
@@ -65,6 +66,7 @@ public sealed class VehicleTwinsService(
     [Authorize(Policy = ApiScopes.Admin)]
     public override async Task<ProtoVehicle> LinkAlias(LinkAliasRequest request, ServerCallContext context)
     {
+        RequireTwinId(request.VehicleId, "vehicle_id");
         var (registration, error) = VehicleRegistrations.Validate(request.VehicleId, null, [request.Alias]);
         if (registration is null || request.Alias.Length == 0)
         {
@@ -213,7 +215,7 @@ public sealed class VehicleTwinsService(
     /// <summary>The window and limit of a history request, checked as REST checks them.</summary>
     private HistoryParameters.Window Window(Timestamp? from, Timestamp? to, int limit)
     {
-        var (window, error) = HistoryParameters.Check(from?.ToDateTimeOffset(), to?.ToDateTimeOffset(),
+        var (window, error) = HistoryParameters.Check(RequestFields.Time(from, "from"), RequestFields.Time(to, "to"),
             limit == 0 ? HistoryParameters.DefaultLimit : limit, clock.GetUtcNow());
         return window ?? throw new RpcException(new Status(StatusCode.InvalidArgument, error!));
     }
@@ -244,7 +246,8 @@ public sealed class VehicleTwinsService(
     [Authorize(Policy = ApiScopes.Command)]
     public override async Task<ProtoCommand> SendCommand(SendCommandRequest request, ServerCallContext context)
     {
-        var arguments = ProtoMapping.Json(request.Arguments);
+        RequireTwinId(request.VehicleId, "vehicle_id");
+        var arguments = RequestFields.Arguments(request.Arguments);
         using var document = Invalid(() => JsonDocument.Parse(arguments));
         var rest = new CommandEndpoints.SendCommandRequest(
             request.Command.Length == 0 ? null : request.Command,
@@ -254,6 +257,11 @@ public sealed class VehicleTwinsService(
         if (CommandEndpoints.Problem(request.VehicleId, rest) is var (title, detail))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"{title}: {detail}"));
+        }
+
+        if (rest.Provider is { } provider && !providers.IsKnown(provider))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, providers.Unknown(provider)));
         }
 
         var asked = new CommandRequest(request.Command, arguments, rest.IdempotencyKey, rest.Provider);

@@ -82,8 +82,8 @@ public static partial class HistoryParameters
         var (f, t) = (start, end) switch
         {
             ({ } s, { } e) => (s, e),
-            ({ } s, null) => (s, s + DefaultWindow),
-            (null, { } e) => (e - DefaultWindow, e),
+            ({ } s, null) => (s, Shifted(s, DefaultWindow)),
+            (null, { } e) => (Shifted(e, -DefaultWindow), e),
             _ => (now - DefaultWindow, now),
         };
         if (f > t)
@@ -98,6 +98,10 @@ public static partial class HistoryParameters
 
         return (new Window(f, t, count), null);
     }
+
+    /// <summary><paramref name="at"/> moved by <paramref name="by"/>, held at the calendar's ends: a window open at 9999-12-31 or 0001-01-01 is not an overflow.</summary>
+    private static DateTimeOffset Shifted(DateTimeOffset at, TimeSpan by) =>
+        new(Math.Clamp(at.UtcTicks + by.Ticks, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
 
     /// <summary>The reading kind as the API names it, or null.</summary>
     public static string? Reading(string? reading) =>
