@@ -18,7 +18,10 @@ public static class Json
     // could say one thing to the sender's checks and another to us.
     private static readonly JsonDocumentOptions Options = new()
     {
-        MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false,
+        MaxDepth = MaxDepth,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Parses a body that must be one JSON object, in valid UTF-8, with no key twice in any object.</summary>

@@ -84,7 +84,7 @@ public sealed class WebhookDispatchChannel(HttpClient http, CommandWebhookOption
                 return null;
             }
 
-            string? text = null;
+            string? text;
             try
             {
                 text = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
