@@ -69,6 +69,45 @@ if errors:
 print(f"Orleans ports 11111/30000: silo pods only ({len(policies)} NetworkPolicy), not published by compose")
 PY
 
+# Defaults an attacker knows: compose publishes the database, broker, Prometheus and Grafana on loopback only, and
+# takes every credential from a variable without a default; no Kubernetes Secret ships with a value; no key in the
+# compose file or the Prometheus configuration holds every scope or is written out.
+python3 - <<'PY'
+import pathlib, re, sys, yaml
+errors = []
+text = pathlib.Path("docker-compose.yml").read_text()
+compose = yaml.safe_load(text)
+for name in ("postgres", "rabbitmq", "prometheus", "grafana"):
+    for published in compose["services"].get(name, {}).get("ports", []):
+        if not str(published).startswith("127.0.0.1:"):
+            errors.append(f"docker-compose.yml: {name} publishes {published} beyond loopback (127.0.0.1:host:container)")
+secretish = re.compile(r"PASSWORD|PASS|SECRET|TOKEN|KEY", re.IGNORECASE)
+for match in re.finditer(r"\$\{(\w+)(:?[-?])?", text):
+    if secretish.search(match.group(1)) and match.group(2) != ":?":
+        errors.append(f"docker-compose.yml: ${{{match.group(1)}}} must be required (${{{match.group(1)}:?set {match.group(1)}}}), not defaulted")
+def environments():
+    for name, service in compose["services"].items():
+        environment = service.get("environment") or {}
+        yield from ((name, k, str(v)) for k, v in (environment.items() if isinstance(environment, dict) else (e.split("=", 1) for e in environment)))
+for service, key, value in environments():
+    if secretish.search(key) and "${" not in value:
+        errors.append(f"docker-compose.yml: {service} sets {key} to a written-out value")
+    if key.startswith("Api__Keys__") and ":" not in value.split("}")[-1]:
+        errors.append(f"docker-compose.yml: {service} {key} has every scope; name its scopes (key:read,command)")
+    if key.startswith("ConnectionStrings__") and re.search(r"Password=(?!\$\{)|://[^:/]+:(?!\$\{)[^@]*@", value):
+        errors.append(f"docker-compose.yml: {service} {key} writes out a password")
+for path in sorted(pathlib.Path("deploy/k8s").glob("*.yaml")):
+    for doc in yaml.safe_load_all(path.read_text()):
+        if doc and doc.get("kind") == "Secret" and (doc.get("data") or doc.get("stringData")):
+            errors.append(f"{path}: a Secret with values ships with the manifests; the operator creates it")
+for job in yaml.safe_load(pathlib.Path("deploy/prometheus/prometheus.yml").read_text())["scrape_configs"]:
+    if "credentials" in job.get("authorization", {}):
+        errors.append(f"deploy/prometheus/prometheus.yml: job {job['job_name']} writes its key out; use credentials_file")
+if errors:
+    print("\n".join(errors)); sys.exit(1)
+print("defaults: database, broker, Prometheus and Grafana on loopback; credentials required, none shipped; no all-scope key")
+PY
+
 # Prometheus and Grafana (compose): the files parse, the scrape job names the silos, every dashboard panel queries
 # something (that its metrics exist is checked by tests/FleetTwins.Host.Tests/Operations/TelemetryTests).
 python3 - <<'PY'

@@ -25,6 +25,9 @@ public sealed class SvixVerifier
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
 
     private const string SecretPrefix = "whsec_";
+
+    /// <summary>The fewest bytes a configured secret decodes to: shorter keys can be guessed offline from one signed request.</summary>
+    public const int MinimumSecretBytes = 24;
     private const int MaxHeaderLength = 4096;
 
     private readonly byte[][] keys;

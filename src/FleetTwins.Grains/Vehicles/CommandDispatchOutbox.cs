@@ -28,13 +28,17 @@ public sealed class PendingDispatch
 /// A vehicle twin's dispatch outbox: hands each accepted command to every channel that serves its provider
 /// (<see cref="ICommandDispatcher"/>), durably — the pending entries are written with the command, retried with backoff
 /// (<see cref="DispatchRetryOptions"/>) until the channel takes it, and resumed by the next activation after a crash —
-/// and records each success in the command's history (<c>dispatched</c>, channel, attempt). A command that finished
+/// and records each success in the command's history (<c>dispatched</c>, channel, attempt); a channel that keeps failing
+/// in a way retrying cannot mend (<see cref="PermanentDispatchException"/>) fails the command. A command that finished
 /// before a channel took it (timed out, superseded, answered by the provider) is not sent any more.
 /// </summary>
 internal sealed class CommandDispatchOutbox(
     IGrainBase grain, string twinId, Func<VehicleTwinState> state, ICommandDispatcher dispatcher, DispatchRetryOptions options,
     TimeProvider clock, TwinMetrics metrics, ILogger logger, Func<Task> save)
 {
+    /// <summary>Attempts a channel gets to answer readably before the command fails: a garbled answer may be a one-off.</summary>
+    private const int PermanentFailureAttempts = 3;
+
     private IdleGrainTimer? timer;
 
     private VehicleTwinState State => state();
@@ -126,7 +130,7 @@ internal sealed class CommandDispatchOutbox(
         Schedule();
     }
 
-    /// <summary>One attempt on one channel; answers whether the command's history changed (it was taken).</summary>
+    /// <summary>One attempt on one channel; answers whether the command's history changed (it was taken, or failed for good).</summary>
     private async Task<bool> AttemptAsync(PendingDispatch pending, int index, CancellationToken cancellationToken)
     {
         var command = State.Commands[index];
@@ -140,6 +144,15 @@ internal sealed class CommandDispatchOutbox(
             State.Dispatches.Remove(pending);
             // The timer does not interleave: nothing moved the command while the channel answered.
             State.Commands[index] = CommandLifecycle.Dispatched(command, pending.Channel, pending.Attempts, receipt.ProviderCommandId, clock.GetUtcNow());
+            return true;
+        }
+        catch (PermanentDispatchException e) when (pending.Attempts >= PermanentFailureAttempts)
+        {
+            metrics.Dispatched(kind, delivered: false);
+            State.Dispatches.Remove(pending);
+            State.Commands[index] = CommandLifecycle.Transition(command, CommandStatus.FAILED, clock.GetUtcNow(), $"not dispatched: {e.Message}", Sources.FleetTwins);
+            logger.LogWarning("Dispatching {CommandId} of {TwinId} through {Channel} failed for good after {Attempt} attempts: {Error}",
+                command.Id, twinId, pending.Channel, pending.Attempts, e.Message);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

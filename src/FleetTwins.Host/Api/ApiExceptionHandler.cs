@@ -47,7 +47,11 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         });
     }
 
-    private static string Describe(BadHttpRequestException exception) => exception.InnerException is JsonException json
-        ? $"The body is not valid JSON for this endpoint: {json.Message}"
-        : exception.Message;
+    private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        // The reader's own words say what it could not read (an unpaired surrogate in a property name, say).
+        JsonException { InnerException: InvalidOperationException reader } json => $"The body is not valid JSON for this endpoint: {json.Message} {reader.Message}",
+        JsonException json => $"The body is not valid JSON for this endpoint: {json.Message}",
+        _ => exception.Message,
+    };
 }

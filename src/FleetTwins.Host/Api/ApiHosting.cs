@@ -24,6 +24,8 @@ public static class ApiHosting
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
+            // A key twice in one object, at any depth: refused (400) rather than the last one silently winning.
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.Converters.Add(new StrictJson.StringConverter());
         });

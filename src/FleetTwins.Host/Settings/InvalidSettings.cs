@@ -45,13 +45,29 @@ public static class InvalidSettings
     }
 
     /// <summary>
+    /// Keeps failures found while the host is composed, to be reported with those of every other setting by
+    /// <see cref="ValidateFleetTwinsSettings"/> rather than alone.
+    /// </summary>
+    public static IServiceCollection AddSettingsFailures(this IServiceCollection services, IReadOnlyList<string> failures) =>
+        failures.Count == 0 ? services : services.AddSingleton(new SettingsFailures(failures));
+
+    /// <summary>
     /// Validates every option registered with <c>ValidateOnStart</c> now, so a failure is reported here rather than
-    /// logged with its stack trace by the host starting up.
+    /// logged with its stack trace by the host starting up; together with what composing the host found wrong.
     /// </summary>
     public static WebApplication ValidateFleetTwinsSettings(this WebApplication app)
     {
-        app.Services.GetService<IStartupValidator>()?.Validate();
-        return app;
+        var failures = app.Services.GetServices<SettingsFailures>().SelectMany(f => f.Failures).ToList();
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (Failures(e) is { Count: > 0 } found)
+        {
+            failures.AddRange(found);
+        }
+
+        return failures.Count == 0 ? app : throw new InvalidSettingsException(failures);
     }
 
     private static List<string> Failures(Exception e) => e switch
@@ -68,3 +84,6 @@ public static class InvalidSettings
         _ => [],
     };
 }
+
+/// <summary>Wrong settings found while the host was composed, held until every setting has been checked.</summary>
+internal sealed record SettingsFailures(IReadOnlyList<string> Failures);

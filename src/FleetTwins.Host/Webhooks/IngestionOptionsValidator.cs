@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace FleetTwins.Host.Webhooks;
 
 /// <summary>
-/// Refuses push endpoint settings at start-up that would otherwise fail every delivery later: a secret that is not a
-/// <c>whsec_</c> secret, an allow-list entry that is not an address or range, and (where the profile requires
+/// Refuses push endpoint settings at start-up that would otherwise fail every delivery later or let a guess in: a secret
+/// that is not a <c>whsec_</c> secret of at least 24 bytes, a bearer token under 16 characters, an allow-list entry that is not an address or range, and (where the profile requires
 /// credentials) an enabled endpoint without any.
 /// </summary>
 public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidateOptions<IngestionOptions>
@@ -52,11 +52,23 @@ public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidat
             {
                 try
                 {
-                    _ = SvixVerifier.DecodeSecret(secrets[i]);
+                    if (SvixVerifier.DecodeSecret(secrets[i]).Length is var length and < SvixVerifier.MinimumSecretBytes)
+                    {
+                        failures.Add($"{IngestionOptions.Section}:{provider}:Secrets:{i}: a webhook secret must decode to at least {SvixVerifier.MinimumSecretBytes} bytes, not {length}");
+                    }
                 }
                 catch (ArgumentException)
                 {
                     failures.Add($"{IngestionOptions.Section}:{provider}:Secrets:{i}: a webhook secret must be whsec_ followed by base64");
+                }
+            }
+
+            var tokens = endpoint is TrackerOptions bearer ? bearer.Tokens : [];
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (tokens[i].Trim().Length < TrackerOptions.MinimumTokenLength)
+                {
+                    failures.Add($"{IngestionOptions.Section}:{provider}:Tokens:{i}: a bearer token must be at least {TrackerOptions.MinimumTokenLength} characters");
                 }
             }
 

@@ -9,7 +9,10 @@ public sealed class TrackerOptions : IPushEndpointOptions
 
     bool IPushEndpointOptions.HasCredentials => Tokens.Count > 0;
 
-    /// <summary><c>Ingestion__Tracker__Tokens__N</c>: bearer tokens a tracker platform may present.</summary>
+    /// <summary>The fewest characters a token may have: a shorter one can be guessed.</summary>
+    public const int MinimumTokenLength = 16;
+
+    /// <summary><c>Ingestion__Tracker__Tokens__N</c>: bearer tokens a tracker platform may present, each at least 16 characters.</summary>
     public List<string> Tokens { get; set; } = [];
 
     /// <summary>

@@ -14,9 +14,17 @@ public static class Json
     /// <summary>Deepest nesting accepted; provider payloads are a few levels deep.</summary>
     public const int MaxDepth = 32;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+    // A key twice in one object is refused: readers disagree on which one counts (ours took the last), so a signed body
+    // could say one thing to the sender's checks and another to us.
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        MaxDepth = MaxDepth,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
 
-    /// <summary>Parses a body that must be one JSON object.</summary>
+    /// <summary>Parses a body that must be one JSON object, in valid UTF-8, with no key twice in any object.</summary>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
     {
         // JSON must be UTF-8 (RFC 8259); the reader checks strings only when they are read, so check it all here.
@@ -33,6 +41,11 @@ public static class Json
         catch (JsonException e)
         {
             throw new PayloadException($"The body is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // Comparing keys for duplicates reads them: an escaped unpaired surrogate in a key stops it here.
+            throw new PayloadException("A key is not valid text (it holds an unpaired UTF-16 surrogate).");
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)

@@ -2,7 +2,7 @@ using FleetTwins.Signatures;
 
 namespace FleetTwins.Outbound.Options;
 
-/// <summary>What every signed webhook receiver we send to needs, commands and notifications alike: an http(s) URL and a <c>whsec_</c> secret.</summary>
+/// <summary>What every signed webhook receiver we send to needs, commands and notifications alike: an http(s) URL and a <c>whsec_</c> secret of at least 24 bytes.</summary>
 internal static class WebhookReceiverRules
 {
     /// <summary>Adds a failure per rule broken, naming the setting; whether the URL itself holds.</summary>
@@ -16,7 +16,10 @@ internal static class WebhookReceiverRules
 
         try
         {
-            _ = SvixVerifier.DecodeSecret(secret);
+            if (SvixVerifier.DecodeSecret(secret).Length is var length and < SvixVerifier.MinimumSecretBytes)
+            {
+                failures.Add($"{setting}:Secret: a webhook secret must decode to at least {SvixVerifier.MinimumSecretBytes} bytes, not {length}");
+            }
         }
         catch (ArgumentException)
         {

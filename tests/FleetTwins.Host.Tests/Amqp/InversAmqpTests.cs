@@ -160,6 +160,28 @@ public sealed class InversAmqpTests
     }
 
     [Fact]
+    public async Task A_message_with_a_key_twice_or_an_unpaired_surrogate_is_parked_with_its_reason()
+    {
+        await using var queue = await AmqpQueue.CreateAsync();
+        await using var host = await HostProcess.StartAsync(Settings(queue));
+        var vehicle = $"V-{Guid.NewGuid():N}"[..20];
+
+        await queue.PublishAsync(Event("01TWICE", vehicle, "VehicleStateRecorded", State("mileage_in_kilometers", 42).Replace("\"value\":42", "\"value\":42,\"value\":99", StringComparison.Ordinal)),
+            "01TWICE", "VehicleStateRecorded", 2);
+        await queue.PublishAsync(Event("01HALF", vehicle, "VehicleStateRecorded", ",\"note\":\"\\ud800\"" + State("mileage_in_kilometers", 43)), "01HALF", "VehicleStateRecorded", 2);
+        await queue.PublishAsync(Event("01NOW", vehicle, "VehicleStateRecorded", State("mileage_in_kilometers", 7)), "01NOW", "VehicleStateRecorded", 2);
+
+        var twin = await Eventually.ReturnsAsync(() => TwinAsync(host, vehicle), t => t is not null, Within, "the readable reading applied");
+        var parked = await Eventually.ReturnsAsync(() => host.Http.GetFromJsonAsync<List<ParkedView>>("/api/parked?limit=10"),
+            p => p?.Count == 2, Within, "the unreadable messages parked");
+
+        // Both would have won: their readings are later than 13:07.
+        Assert.Equal(7, twin!.Value.GetProperty("odometer").GetProperty("value").GetDouble());
+        Assert.Contains(parked!, p => p.MessageId == "01TWICE" && p.Reason.Contains("Duplicate property 'value'"));
+        Assert.Contains(parked!, p => p.MessageId == "01HALF" && p.Reason.Contains("unpaired UTF-16 surrogate"));
+    }
+
+    [Fact]
     public async Task A_message_dated_far_in_the_future_is_parked_and_later_readings_apply()
     {
         await using var queue = await AmqpQueue.CreateAsync();

@@ -30,6 +30,9 @@ public sealed class CommandReceiver : IAsyncDisposable
     /// <summary>While set, every delivery is answered 503.</summary>
     public volatile bool Down;
 
+    /// <summary>While set, every delivery that verifies is answered 200 with this JSON text, sent as it is.</summary>
+    public volatile string? Answer;
+
     public int Refused => Volatile.Read(ref refused);
 
     public IReadOnlyList<(string Id, JsonElement Body)> Received => [.. received];
@@ -64,7 +67,9 @@ public sealed class CommandReceiver : IAsyncDisposable
             }
 
             receiver.received.Enqueue((check.MessageId!, JsonDocument.Parse(buffer.ToArray()).RootElement.Clone()));
-            return Results.Ok(new { providerCommandId = ProviderCommandId(check.MessageId!) });
+            return receiver.Answer is { } answer
+                ? Results.Text(answer, "application/json")
+                : Results.Ok(new { providerCommandId = ProviderCommandId(check.MessageId!) });
         });
         await app.StartAsync();
         return receiver;

@@ -49,6 +49,10 @@ public sealed class OutsideAttackTests(KeyedHostFixture fixture) : IClassFixture
     [InlineData("""{"command":"SET_CHARGE_LIMIT","arguments":{"s":["ok","\u0007"]}}""", "arguments.s[1]")]
     [InlineData("""{"command":"SET_CHARGE_LIMIT","arguments":{"limit":80},"idempotencyKey":"\udc00"}""", "valid text")]
     [InlineData("""{"command":"SET_CHARGE_LIMIT","arguments":{"limit":80},"idempotencyKey":"a\u0000b"}""", "control character")]
+    [InlineData("""{"command":"SET_CHARGE_LIMIT","arguments":{"limit":80,"limit":99}}""", "Duplicate property 'limit'")]
+    [InlineData("""{"command":"SET_CHARGE_LIMIT","arguments":{"limit":{"at":1,"at":2}}}""", "Duplicate property 'at'")]
+    [InlineData("""{"command":"STOP_CHARGING","command":"SET_CHARGE_LIMIT","arguments":{"limit":80}}""", "Duplicate property 'command'")]
+    [InlineData("""{"command":"SET_CHARGE_LIMIT","\ud800":1,"arguments":{"limit":80}}""", "surrogate")]
     public async Task A_command_whose_text_is_not_valid_is_400_stores_nothing_and_the_twin_keeps_working(string body, string mentioned)
     {
         var id = await VehicleAsync();

@@ -26,6 +26,10 @@ public sealed class StartupSettingsTests
         // Read when the host is composed (the notification sink and the command exchange use it), AMQP ingestion or not.
         { "ConnectionStrings__RabbitMQ", "http://broker.local:5672", "ConnectionStrings:RabbitMQ must be an amqp:// or amqps:// URI" },
         { "Notifications__Webhooks__0__Url", "ftp://receiver.local/hook", "Notifications:Webhooks:0:Url 'ftp://receiver.local/hook' is not an http(s) URL" },
+        { "Api__Keys__1", "a-long-enough-api-key-0123:", "Api:Keys:1: an API key needs at least one scope" },
+        { "Ingestion__Telematica__Secrets__0", "whsec_QQ==", "Ingestion:Telematica:Secrets:0: a webhook secret must decode to at least 24 bytes, not 1" },
+        { "Ingestion__Tracker__Tokens__0", "abc", "Ingestion:Tracker:Tokens:0: a bearer token must be at least 16 characters" },
+        { "Commands__Dispatch__Webhooks__0__Secret", "whsec_c2hvcnQ=", "Commands:Dispatch:Webhooks:0:Secret: a webhook secret must decode to at least 24 bytes, not 5" },
     };
 
     [Theory]
@@ -58,6 +62,33 @@ public sealed class StartupSettingsTests
         Assert.Equal(1, exitCode);
         Assert.Contains("Api:Keys:0: an API key must be at least 16 characters", output);
         Assert.Contains("Api:Keys:1: an API key must be at least 16 characters", output);
+    }
+
+    [Fact]
+    public async Task Six_wrong_settings_read_at_different_times_are_all_named_at_once()
+    {
+        var settings = WebhookSender.Settings();
+        settings["Api__Keys__0"] = "a-long-enough-api-key-0123: ,";
+        settings["Api__Keys__1"] = "short";
+        settings["Ingestion__Volteras__Secrets__0"] = "whsec_QQ==";
+        settings["Ingestion__Tracker__Tokens__0"] = "abc";
+        settings["RateLimits__Api__PermitsPerSecond"] = "-1";
+        settings["Search__MaxCostPerRequest"] = "0";
+
+        var (exitCode, output) = await HostProcess.RunAsync(settings);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
+        var lines = output.Split('\n').Where(l => l.StartsWith("Invalid setting: ", StringComparison.Ordinal)).ToList();
+        string[] named =
+        [
+            "Api:Keys:0: an API key needs at least one scope", "Api:Keys:1: an API key must be at least 16 characters",
+            "Ingestion:Volteras:Secrets:0: a webhook secret must decode to at least 24 bytes", "Ingestion:Tracker:Tokens:0: a bearer token must be at least 16 characters",
+            "RateLimits:Api:PermitsPerSecond -1 must not be negative", "Search:MaxCostPerRequest 0 must be positive",
+        ];
+        Assert.All(named, setting => Assert.Single(lines, l => l.Contains(setting, StringComparison.Ordinal)));
+        Assert.Equal(named.Length, lines.Count);
+        Assert.DoesNotContain(output.Split('\n'), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output);
     }
 
     [Fact]

@@ -288,6 +288,31 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
         await AssertAnswerAsync(await Send.TelematicaAsync(body), HttpStatusCode.OK, "not handled");
     }
 
+    public static TheoryData<string, string, string> Unreadable => new()
+    {
+        { "volteras", """{"metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-twice","vin":"WBYTWICE000000001"},"timestamp":"2026-01-01T00:00:00Z","stateOfCharge":{"unit":"percent","value":42,"value":99}}""", "Duplicate property 'value'" },
+        { "volteras", """{"metricType":"CHARGING_STATE","metricType":"STATE_OF_CHARGE","vehicle":{"id":"vt-twice"},"timestamp":"2026-01-01T00:00:00Z","stateOfCharge":{"value":42}}""", "Duplicate property 'metricType'" },
+        { "telematica", """{"type":"vehicle.plug-status","type":"vehicle.soc","vehicleId":"t-twice","currentState":"Plugged"}""", "Duplicate property 'type'" },
+        { "telematica", """{"type":"vehicle.soc","vehicleId":"t-\ud800"}""", "unpaired UTF-16 surrogate" },
+        { "tracker", """{"Event":"sos","IMEI":"350612075100001","IMEI":"350612075100002","Device_Time":"2026-01-01T00:00:00Z","Server_Time":"2026-01-01T00:00:00Z","Coordinates":"22.9,75.5"}""", "Duplicate property 'IMEI'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unreadable))]
+    public async Task A_signed_body_with_a_key_twice_or_an_unpaired_surrogate_is_400_naming_it(string provider, string json, string mentioned)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+
+        var response = provider switch
+        {
+            "volteras" => await Send.VolterasAsync("device.telemetry", body),
+            "telematica" => await Send.TelematicaAsync(body),
+            _ => await Send.TrackerAsync(body),
+        };
+
+        await AssertAnswerAsync(response, HttpStatusCode.BadRequest, mentioned);
+    }
+
     [Fact]
     public async Task Oversized_body_is_413()
     {

@@ -15,7 +15,8 @@ public sealed record ApiKey(byte[] Hash, IReadOnlySet<string> Scopes)
 {
     /// <summary>
     /// Parses <c>key</c> (every scope) or <c>key:scope,scope</c> configured at <paramref name="setting"/>
-    /// (<c>Api:Keys:2</c>); a short key or a scope that does not exist is an error that names the setting, not the key.
+    /// (<c>Api:Keys:2</c>); a short key, an empty scope list or a scope that does not exist is an error that names the
+    /// setting, not the key.
     /// </summary>
     public static ApiKey Parse(string entry, string setting)
     {
@@ -26,6 +27,12 @@ public sealed record ApiKey(byte[] Hash, IReadOnlySet<string> Scopes)
         if (key.Length < 16)
         {
             throw new InvalidSettingsException($"{setting}: an API key must be at least 16 characters");
+        }
+
+        if (scopes.Count == 0)
+        {
+            // "key:" reads as a key that may do nothing, a typo for one that may do everything: neither is meant.
+            throw new InvalidSettingsException($"{setting}: an API key needs at least one scope after ':' ({string.Join(", ", ApiScopes.All)})");
         }
 
         if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
@@ -176,11 +183,7 @@ public static class ApiAuthHosting
             }
         }
 
-        if (failures.Count > 0)
-        {
-            throw new InvalidSettingsException(failures);
-        }
-
+        builder.Services.AddSettingsFailures(failures);
         builder.Services.AddOptions<DashboardSessionOptions>().Bind(builder.Configuration.GetSection(DashboardSessionOptions.Section))
             .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero, $"{DashboardSessionOptions.Section}:SessionIdleTimeout must be positive")
             .ValidateOnStart();
