@@ -10,8 +10,9 @@ namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>
 /// A Svix-signed delivery of Telematica or Volteras, from its bytes to its answer: the signature headers, the body within
-/// its deadline and the in-flight budgets, the signature over it, the provider's rate limit, the parse; a message id answered within its signature's window
-/// is a duplicate, else its twins apply it. Answered only once they have persisted it (or recognised it).
+/// its deadline and the in-flight budgets, the signature over it, the provider's rate limit, the parse; a message id
+/// answered within its signature's window is a duplicate, else its twins apply it. Answered only once they have
+/// persisted it (or recognised it).
 /// </summary>
 public sealed class SignedWebhookIngestion(PushPipeline pipeline, RecentMessageIds recent, IngestionClock clock, IOptions<IngestionOptions> options)
 {
