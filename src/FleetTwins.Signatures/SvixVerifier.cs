@@ -59,33 +59,17 @@ public sealed class SvixVerifier
         }
     }
 
+    /// <summary>
+    /// Why the headers alone fail (no secret, a header missing, too long or malformed, a timestamp outside the
+    /// tolerance), or null: checkable before a body is read, so such a delivery never costs its body.
+    /// </summary>
+    public string? HeadersError(SvixHeaders headers, DateTimeOffset now) => CheckHeaders(headers, now, out _);
+
     public SvixVerification Verify(SvixHeaders headers, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        if (!HasSecrets)
+        if (CheckHeaders(headers, now, out var timestamp) is { } error)
         {
-            return SvixVerification.Fail("no signing secret is configured for this endpoint");
-        }
-
-        if (string.IsNullOrEmpty(headers.Id) || string.IsNullOrEmpty(headers.Timestamp) || string.IsNullOrEmpty(headers.Signature))
-        {
-            return SvixVerification.Fail("missing svix-id, svix-timestamp or svix-signature header");
-        }
-
-        if (headers.Id.Length > 256 || headers.Signature.Length > MaxHeaderLength || headers.Timestamp.Length > 20)
-        {
-            return SvixVerification.Fail("signature headers are too long");
-        }
-
-        if (!long.TryParse(headers.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
-        {
-            return SvixVerification.Fail("svix-timestamp is not a Unix time in seconds");
-        }
-
-        var timestamp = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if ((now - timestamp).Duration() > tolerance)
-        {
-            return SvixVerification.Fail("svix-timestamp is outside the tolerance of 5 minutes");
+            return SvixVerification.Fail(error);
         }
 
         // {id}.{timestamp}.{body}
@@ -101,7 +85,7 @@ public sealed class SvixVerifier
             foreach (var key in keys)
             {
                 HMACSHA256.HashData(key, content, expected);
-                foreach (var part in headers.Signature.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                foreach (var part in headers.Signature!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
                     if (part.StartsWith("v1,", StringComparison.Ordinal)
                         && Convert.TryFromBase64String(part[3..], candidate, out var written)
@@ -119,6 +103,34 @@ public sealed class SvixVerifier
         }
 
         return SvixVerification.Fail("no signature matches");
+    }
+
+    private string? CheckHeaders(SvixHeaders headers, DateTimeOffset now, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        if (!HasSecrets)
+        {
+            return "no signing secret is configured for this endpoint";
+        }
+
+        if (string.IsNullOrEmpty(headers.Id) || string.IsNullOrEmpty(headers.Timestamp) || string.IsNullOrEmpty(headers.Signature))
+        {
+            return "missing svix-id, svix-timestamp or svix-signature header";
+        }
+
+        if (headers.Id.Length > 256 || headers.Signature.Length > MaxHeaderLength || headers.Timestamp.Length > 20)
+        {
+            return "signature headers are too long";
+        }
+
+        if (!long.TryParse(headers.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            return "svix-timestamp is not a Unix time in seconds";
+        }
+
+        timestamp = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return (now - timestamp).Duration() > tolerance ? "svix-timestamp is outside the tolerance of 5 minutes" : null;
     }
 
     /// <summary>Signs a delivery the way Svix does (for tests, the simulator and outbound webhooks).</summary>

@@ -128,6 +128,19 @@ public sealed class SvixVerifierTests
         Assert.False(string.IsNullOrEmpty(result.Error));
     }
 
+    [Theory]
+    [InlineData(0, "v1,anything", null)]
+    [InlineData(-301, "v1,anything", "svix-timestamp is outside the tolerance of 5 minutes")]
+    [InlineData(0, null, "missing svix-id, svix-timestamp or svix-signature header")]
+    public void Headers_are_judged_alone_before_any_body(int offsetSeconds, string? signature, string? error)
+    {
+        var v = Vectors[0];
+        var headers = new SvixHeaders(v.Id, v.Timestamp.ToString(), signature);
+
+        // A signature that does not match is for the body to show: the headers alone cannot.
+        Assert.Equal(error, new SvixVerifier([v.Secret]).HeadersError(headers, DateTimeOffset.FromUnixTimeSeconds(v.Timestamp).AddSeconds(-offsetSeconds)));
+    }
+
     [Fact]
     public void No_configured_secret_rejects_everything()
     {

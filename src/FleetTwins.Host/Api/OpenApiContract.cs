@@ -157,9 +157,10 @@ internal static class OpenApiContract
         ("400", "Malformed or invalid payload (a unit that cannot be converted, a timestamp more than Ingestion:MaxFutureSkew ahead, ...); the message says why."),
         ("401", "Missing or bad signature or token."),
         ("403", "The source address is not in the provider's allow-list."),
+        ("408", "The body did not arrive within Ingestion:BodyTimeout; the connection is closed."),
         ("413", "Body larger than Ingestion:MaxBodyBytes."),
         ("429", "Too many requests for this credential; retry after the Retry-After seconds."),
-        ("503", "Storage or cluster unavailable, or too many webhook bytes in flight; retry after the Retry-After seconds."),
+        ("503", "Storage or cluster unavailable, or too many webhook bytes in flight (in all, for the provider or from the address); retry after the Retry-After seconds."),
         ("507", "Storage refuses writes (the data file read-only or damaged) until an operator acts; not applied."),
     ];
 

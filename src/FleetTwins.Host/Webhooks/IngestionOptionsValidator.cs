@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace FleetTwins.Host.Webhooks;
 
 /// <summary>
-/// Refuses push endpoint settings at start-up that would otherwise fail every delivery later or let a guess in: a secret
-/// that is not a <c>whsec_</c> secret of at least 24 bytes, a bearer token under 16 characters, an allow-list entry that is not an address or range, and (where the profile requires
+/// Refuses push endpoint settings at start-up that would otherwise fail every delivery later or let a guess in: body
+/// limits and budgets the largest body could not pass, a secret that is not a <c>whsec_</c> secret of at least 24
+/// bytes, a bearer token under 16 characters, an allow-list entry that is not an address or range, and (where the profile requires
 /// credentials) an enabled endpoint without any.
 /// </summary>
 public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidateOptions<IngestionOptions>
@@ -33,6 +34,21 @@ public sealed class IngestionOptionsValidator(HostingProfile profile) : IValidat
         if (options.MaxInFlightBytes < options.MaxInFlightBytesPerProvider)
         {
             failures.Add($"{IngestionOptions.Section}:MaxInFlightBytes {options.MaxInFlightBytes} is below MaxInFlightBytesPerProvider {options.MaxInFlightBytesPerProvider}");
+        }
+
+        if (options.MaxInFlightBytesPerSource < largestBuffer)
+        {
+            failures.Add($"{IngestionOptions.Section}:MaxInFlightBytesPerSource {options.MaxInFlightBytesPerSource} is below {largestBuffer}, the buffer of a body of MaxBodyBytes {options.MaxBodyBytes}: the largest body could never be read");
+        }
+
+        if (options.PerDeliveryBodyBytes < 0)
+        {
+            failures.Add($"{IngestionOptions.Section}:PerDeliveryBodyBytes {options.PerDeliveryBodyBytes} must not be negative");
+        }
+
+        if (options.BodyTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{IngestionOptions.Section}:BodyTimeout {options.BodyTimeout} must be positive");
         }
 
         if (options.MaxFutureSkew < TimeSpan.Zero)

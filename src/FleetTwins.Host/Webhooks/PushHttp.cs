@@ -27,6 +27,7 @@ public static class PushHttp
     {
         PushOutcome.Accepted { Message: PushOutcome.AppliedMessage } => AppliedAnswer,
         PushOutcome.Duplicate => DuplicateAnswer,
+        PushOutcome.TimedOut => new CloseAfter(Json(outcome)),
         { RetryAfterSeconds: { } seconds } => new RetryAfter(seconds, Json(outcome)),
         _ => Json(outcome),
     };
@@ -41,6 +42,20 @@ public static class PushHttp
 
     private static readonly IResult DuplicateAnswer = Results.Bytes(
         JsonSerializer.SerializeToUtf8Bytes(new WebhookAnswer("success", PushOutcome.DuplicateMessage), JsonSerializerOptions.Web), "application/json");
+
+    /// <summary>An answer after which the HTTP/1.1 connection closes: the rest of a body cut off is never drained.</summary>
+    private sealed class CloseAfter(IResult answer) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (HttpProtocol.IsHttp11(httpContext.Request.Protocol))
+            {
+                httpContext.Response.Headers.Connection = "close";
+            }
+
+            return answer.ExecuteAsync(httpContext);
+        }
+    }
 
     private sealed class RetryAfter(int seconds, IResult answer) : IResult
     {

@@ -9,7 +9,7 @@ namespace FleetTwins.Host.Webhooks;
 /// <summary>
 /// The push endpoints: Telematica and Volteras (Svix-signed) and GPS trackers (bearer token). Each answers 200
 /// only after the twins have applied and persisted the delivery (or recognised it as a duplicate); every error
-/// is <c>{"status":"error","message":...}</c> with 400, 401, 403, 413, 429 or 503 (retry).
+/// is <c>{"status":"error","message":...}</c> with 400, 401, 403, 408, 413, 429 or 503 (retry).
 /// </summary>
 public static class WebhookEndpoints
 {

@@ -17,6 +17,21 @@ public sealed class IngestionOptions
     public long MaxInFlightBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Webhook body bytes held at once by the deliveries of one client address, an IPv6 /64 counted as one (503
+    /// beyond); 8 MiB by default. A body is unverified while it is held, so one source cannot take a provider's budget.
+    /// </summary>
+    public long MaxInFlightBytesPerSource { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// The first bytes of every webhook body, read on the delivery's own allowance: only a body beyond them is charged
+    /// to the shared in-flight budgets, so small signed deliveries never wait on bytes others hold; 16 KiB by default.
+    /// </summary>
+    public long PerDeliveryBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How long a webhook body may take to arrive once its headers have (408 beyond: a drip is cut off); 10 s by default.</summary>
+    public TimeSpan BodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How far ahead of this host's clock a provider's timestamp may be: a later one is refused (400, or parked for
     /// AMQP), as it would otherwise stay the newest reading until that date.
     /// </summary>

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
+using System.Globalization;
+using System.Net;
 using FleetTwins.Ingestion.Options;
 using Microsoft.Extensions.Options;
 
@@ -11,12 +11,14 @@ public sealed class PushBody : IDisposable
 {
     private readonly PushBodyReader? reader;
     private readonly string provider;
+    private readonly IPAddress? source;
     private byte[]? buffer;
 
-    internal PushBody(PushBodyReader reader, string provider, byte[] buffer, int length)
+    internal PushBody(PushBodyReader reader, string provider, IPAddress? source, byte[] buffer, int length)
     {
         this.reader = reader;
         this.provider = provider;
+        this.source = source;
         this.buffer = buffer;
         Memory = buffer.AsMemory(0, length);
     }
@@ -29,7 +31,7 @@ public sealed class PushBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory { get; private set; }
 
-    /// <summary>Why the body was not read (too large, or too many bytes in flight), or null.</summary>
+    /// <summary>Why the body was not read (too large, too slow, or too many bytes in flight), or null.</summary>
     public PushOutcome? Refusal { get; }
 
     internal static PushBody Refused(PushOutcome refusal) => new(refusal);
@@ -39,29 +41,28 @@ public sealed class PushBody : IDisposable
         if (Interlocked.Exchange(ref buffer, null) is { } returned)
         {
             Memory = default;
-            reader!.Return(provider, returned);
+            reader!.Return(provider, source, returned);
         }
     }
 }
 
 /// <summary>
 /// Reads webhook bodies into pooled buffers that grow as bytes arrive (never allocated at the announced
-/// <c>Content-Length</c>, which costs a sender nothing to claim), within two budgets of bytes held at once: per
-/// provider (<c>Ingestion:MaxInFlightBytesPerProvider</c>) and in all (<c>Ingestion:MaxInFlightBytes</c>). Beyond
-/// either a delivery answers 503 with <c>Retry-After</c>: 2,000 slow sockets announcing 1 MiB each once took a silo
-/// from 314 MiB to 3.3 GB.
+/// <c>Content-Length</c>, which costs a sender nothing to claim: 2,000 slow sockets announcing 1 MiB each once took a
+/// silo from 314 MiB to 3.3 GB), within <c>Ingestion:BodyTimeout</c> (408 beyond: a drip is cut off). Nobody is verified while their body is read, so a body's first <c>Ingestion:PerDeliveryBodyBytes</c>
+/// are its own and only buffers beyond them are charged to the shared <see cref="InFlightBudget"/> (503 with
+/// <c>Retry-After</c> beyond it): 200 slow unsigned bodies once held a provider's whole budget while every signed
+/// delivery was refused.
 /// </summary>
-public sealed class PushBodyReader(IOptions<IngestionOptions> options)
+public sealed class PushBodyReader(IOptions<IngestionOptions> options, TimeProvider clock)
 {
     private const int FirstBuffer = 4096;
 
     private readonly IngestionOptions limits = options.Value;
-    /// <summary>Bytes held per provider: a counter each, changed with Interlocked (every delivery passes here: no lock).</summary>
-    private readonly ConcurrentDictionary<string, StrongBox<long>> byProvider = new(StringComparer.Ordinal);
+    private readonly InFlightBudget shared = new(options.Value);
 
     /// <summary>The shared pool: per-core caches, no lock on the path of a delivery (measured: docs/PERFORMANCE.md).</summary>
     private readonly ArrayPool<byte> pool = ArrayPool<byte>.Shared;
-    private long inFlight;
 
     public async Task<PushBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken)
     {
@@ -71,11 +72,14 @@ public sealed class PushBodyReader(IOptions<IngestionOptions> options)
             return PushBody.Refused(TooLarge());
         }
 
+        var source = delivery.RemoteAddress;
+        using var deadline = new CancellationTokenSource(limits.BodyTimeout, clock);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var buffer = pool.Rent((int)Math.Min(delivery.ContentLength is > 0 and var announced ? announced : FirstBuffer, FirstBuffer));
-        if (!Reserve(provider, buffer.Length))
+        if (Busy(provider, source, Charged(buffer)) is { } busy)
         {
             pool.Return(buffer);
-            return Busy();
+            return PushBody.Refused(busy);
         }
 
         var filled = 0;
@@ -90,9 +94,9 @@ public sealed class PushBodyReader(IOptions<IngestionOptions> options)
                     {
                         // Full at the limit: one more byte means too large.
                         var probe = new byte[1];
-                        if (await delivery.Body.ReadAsync(probe, cancellationToken) > 0)
+                        if (await delivery.Body.ReadAsync(probe, reading.Token) > 0)
                         {
-                            Return(provider, buffer);
+                            Return(provider, source, buffer);
                             return PushBody.Refused(TooLarge());
                         }
 
@@ -100,21 +104,21 @@ public sealed class PushBodyReader(IOptions<IngestionOptions> options)
                     }
 
                     var grown = pool.Rent((int)Math.Min((long)buffer.Length * 2, limit));
-                    if (!Reserve(provider, grown.Length - buffer.Length))
+                    // Counted as the growth alone: for the copy both are held, and a body of the limit must fit a budget of it.
+                    if (Busy(provider, source, Charged(grown) - Charged(buffer)) is { } full)
                     {
                         pool.Return(grown);
-                        Return(provider, buffer);
-                        return Busy();
+                        Return(provider, source, buffer);
+                        return PushBody.Refused(full);
                     }
 
-                    // Counted as the growth alone: for the copy both are held, and a body of the limit must fit a budget of it.
                     buffer.AsSpan(0, filled).CopyTo(grown);
                     pool.Return(buffer);
                     buffer = grown;
                     continue;
                 }
 
-                var read = await delivery.Body.ReadAsync(buffer.AsMemory(filled, capacity - filled), cancellationToken);
+                var read = await delivery.Body.ReadAsync(buffer.AsMemory(filled, capacity - filled), reading.Token);
                 if (read == 0)
                 {
                     break;
@@ -123,45 +127,33 @@ public sealed class PushBodyReader(IOptions<IngestionOptions> options)
                 filled += read;
             }
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Return(provider, source, buffer);
+            return PushBody.Refused(new PushOutcome.TimedOut(
+                $"body not received within {limits.BodyTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Ingestion:BodyTimeout): {filled} bytes arrived"));
+        }
         catch
         {
-            Return(provider, buffer);
+            Return(provider, source, buffer);
             throw;
         }
 
-        return new PushBody(this, provider, buffer, filled);
+        return new PushBody(this, provider, source, buffer, filled);
 
         PushOutcome TooLarge() => new PushOutcome.TooLarge($"body larger than {limit} bytes");
     }
 
-    internal void Return(string provider, byte[] buffer)
+    internal void Return(string provider, IPAddress? source, byte[] buffer)
     {
         pool.Return(buffer);
-        Release(provider, buffer.Length);
+        shared.Give(provider, source, Charged(buffer));
     }
 
-    /// <summary>Counts <paramref name="bytes"/> more as held by the provider, unless that would exceed a budget.</summary>
-    private bool Reserve(string provider, int bytes)
-    {
-        var total = Interlocked.Add(ref inFlight, bytes);
-        var mine = Interlocked.Add(ref Held(provider).Value, bytes);
-        if (total <= limits.MaxInFlightBytes && mine <= limits.MaxInFlightBytesPerProvider)
-        {
-            return true;
-        }
+    /// <summary>Counts <paramref name="bytes"/> more as held by the delivery, unless that would exceed a shared budget.</summary>
+    private PushOutcome? Busy(string provider, IPAddress? source, long bytes) =>
+        bytes > 0 && shared.Take(provider, source, bytes) is { } exceeded ? new PushOutcome.Busy(exceeded) : null;
 
-        Release(provider, bytes);
-        return false;
-    }
-
-    private void Release(string provider, int size)
-    {
-        Interlocked.Add(ref inFlight, -size);
-        Interlocked.Add(ref Held(provider).Value, -size);
-    }
-
-    private StrongBox<long> Held(string provider) => byProvider.GetOrAdd(provider, static _ => new StrongBox<long>());
-
-    private static PushBody Busy() =>
-        PushBody.Refused(new PushOutcome.Busy("too many webhook bytes in flight; retry later"));
+    /// <summary>What a buffer costs the shared budgets: the part beyond the delivery's own allowance.</summary>
+    private long Charged(byte[] buffer) => Math.Max(0, buffer.Length - limits.PerDeliveryBodyBytes);
 }

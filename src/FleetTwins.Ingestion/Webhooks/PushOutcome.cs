@@ -29,13 +29,16 @@ public abstract record PushOutcome(int Status, string Message)
     /// <summary>Its body is over <c>Ingestion:MaxBodyBytes</c>.</summary>
     public sealed record TooLarge(string Message) : PushOutcome(413, Message);
 
+    /// <summary>Its body did not arrive within <c>Ingestion:BodyTimeout</c>: a stalled or dripping sender, cut off.</summary>
+    public sealed record TimedOut(string Message) : PushOutcome(408, Message);
+
     /// <summary>The provider's rate limit is spent for now.</summary>
     public sealed record RateLimited(string Message, int Seconds) : PushOutcome(429, Message)
     {
         public override int? RetryAfterSeconds => Seconds;
     }
 
-    /// <summary>Too many body bytes in flight: worth a retry a second later.</summary>
+    /// <summary>Too many body bytes in flight (in all, for the provider or from the address): worth a retry a second later.</summary>
     public sealed record Busy(string Message) : PushOutcome(503, Message)
     {
         public override int? RetryAfterSeconds => 1;

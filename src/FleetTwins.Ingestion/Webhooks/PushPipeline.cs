@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>
-/// The steps every push delivery shares, whatever proves its sender: the source address, the body within the in-flight budgets, the
-/// signature headers, the provider's rate limit, routing a parse to the twins, and counting and logging a refusal.
+/// The steps every push delivery shares, whatever proves its sender: the source address, the signature headers (before the body
+/// and again over it), the body within its deadline and the in-flight budgets, the provider's rate limit, routing a parse to the
+/// twins, and counting and logging a refusal.
 /// </summary>
 public sealed class PushPipeline(PushBodyReader reader, SourceAllowList sources, IPushRateLimit rateLimit, TwinEventRouter router,
     IngestionMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
@@ -22,6 +23,19 @@ public sealed class PushPipeline(PushBodyReader reader, SourceAllowList sources,
         sources.Allows(provider, delivery.RemoteAddress)
             ? null
             : Reject(provider, new PushOutcome.Forbidden($"source address {delivery.RemoteAddress} may not deliver {provider} events"));
+
+    /// <summary>
+    /// What the signature headers alone refuse (absent, repeated, malformed, a timestamp outside the tolerance), before
+    /// the body is read: such a delivery never holds body bytes. Null when they may be signed; the body decides.
+    /// </summary>
+    public PushOutcome? HeadersRefused(string provider, SvixVerifier verifier, PushDelivery delivery)
+    {
+        var headers = SignatureHeaders(delivery, out var headerError);
+        var refusal = headerError is not null ? new PushOutcome.Unauthorized(headerError)
+            : verifier.HeadersError(headers, clock.GetUtcNow()) is { } error ? new PushOutcome.Unauthorized($"signature rejected: {error}")
+            : null;
+        return refusal is null ? null : Reject(provider, refusal);
+    }
 
     public Task<PushBody> ReadAsync(string provider, PushDelivery delivery, CancellationToken cancellationToken) =>
         reader.ReadAsync(provider, delivery, cancellationToken);
@@ -106,6 +120,7 @@ public sealed class PushPipeline(PushBodyReader reader, SourceAllowList sources,
             PushOutcome.Unauthorized => "unauthorized",
             PushOutcome.Forbidden => "forbidden-source",
             PushOutcome.TooLarge => "too-large",
+            PushOutcome.TimedOut => "timed-out",
             PushOutcome.RateLimited => "rate-limited",
             PushOutcome.Busy => "busy",
             _ => "rejected",

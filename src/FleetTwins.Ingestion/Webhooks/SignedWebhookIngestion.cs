@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>
-/// A Svix-signed delivery of Telematica or Volteras, from its bytes to its answer: the body within the in-flight
-/// budgets, the signature, the provider's rate limit, the parse; a message id answered within its signature's window
-/// is a duplicate, else its twins apply it. Answered only once they have persisted it (or recognised it).
+/// A Svix-signed delivery of Telematica or Volteras, from its bytes to its answer: the signature headers, the body within
+/// its deadline and the in-flight budgets, the signature over it, the provider's rate limit, the parse; a message id
+/// answered within its signature's window is a duplicate, else its twins apply it. Answered only once they have
+/// persisted it (or recognised it).
 /// </summary>
 public sealed class SignedWebhookIngestion(PushPipeline pipeline, RecentMessageIds recent, IngestionClock clock, IOptions<IngestionOptions> options)
 {
@@ -46,6 +47,12 @@ public sealed class SignedWebhookIngestion(PushPipeline pipeline, RecentMessageI
             return forbidden;
         }
 
+        var verifier = verifiers[provider];
+        if (pipeline.HeadersRefused(provider, verifier, delivery) is { } unsigned)
+        {
+            return unsigned;
+        }
+
         ParseOutcome outcome;
         SvixVerification verification;
         using (var body = await pipeline.ReadAsync(provider, delivery, cancellationToken))
@@ -55,7 +62,7 @@ public sealed class SignedWebhookIngestion(PushPipeline pipeline, RecentMessageI
                 return pipeline.Reject(provider, refusal);
             }
 
-            (verification, var signatureRefusal) = pipeline.Verify(verifiers[provider], delivery, body.Memory);
+            (verification, var signatureRefusal) = pipeline.Verify(verifier, delivery, body.Memory);
             if (signatureRefusal is not null)
             {
                 return pipeline.Reject(provider, signatureRefusal);

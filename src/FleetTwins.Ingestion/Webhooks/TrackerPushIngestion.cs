@@ -11,8 +11,9 @@ using Microsoft.Extensions.Primitives;
 namespace FleetTwins.Ingestion.Webhooks;
 
 /// <summary>
-/// A GPS tracker's push, from its bytes to its answer: the body within the in-flight budgets, the bearer token (and,
-/// with secrets configured, a Standard Webhooks signature), the rate limit, the parse, the twins.
+/// A GPS tracker's push, from its bytes to its answer: the bearer token (and, with secrets configured, the signature
+/// headers) before the body is read, the body within its deadline and the in-flight budgets, the signature over it,
+/// the rate limit, the parse, the twins.
 /// </summary>
 public sealed class TrackerPushIngestion(PushPipeline pipeline, IngestionClock clock, IOptions<IngestionOptions> options)
 {
@@ -29,17 +30,22 @@ public sealed class TrackerPushIngestion(PushPipeline pipeline, IngestionClock c
             return forbidden;
         }
 
+        if (BearerError(delivery.Header("Authorization"), tracker.Tokens) is { } authError)
+        {
+            return pipeline.Reject(Provider, new PushOutcome.Unauthorized(authError));
+        }
+
+        if (tracker.Secrets.Count > 0 && pipeline.HeadersRefused(Provider, verifier, delivery) is { } unsigned)
+        {
+            return unsigned;
+        }
+
         TrackerParse parsed;
         using (var body = await pipeline.ReadAsync(Provider, delivery, cancellationToken))
         {
             if (body.Refusal is { } refusal)
             {
                 return pipeline.Reject(Provider, refusal);
-            }
-
-            if (BearerError(delivery.Header("Authorization"), tracker.Tokens) is { } authError)
-            {
-                return pipeline.Reject(Provider, new PushOutcome.Unauthorized(authError));
             }
 
             // Optional, on top of the token: a Standard Webhooks signature (webhook-id/-timestamp/-signature headers).

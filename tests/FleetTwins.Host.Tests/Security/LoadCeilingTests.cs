@@ -24,12 +24,17 @@ public sealed class LoadCeilingTests(ITestOutputHelper output)
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>Opens a connection that announces a body of <paramref name="announced"/> bytes, sends <paramref name="sent"/> of them and holds.</summary>
-    private static async Task<TcpClient> SlowBodyAsync(HostProcess host, string path, int announced, int sent)
+    /// <summary>
+    /// Opens a connection that announces a body of <paramref name="announced"/> bytes with signature headers an attacker
+    /// can forge (a current timestamp, a signature of the right shape), sends <paramref name="sent"/> of them and holds.
+    /// </summary>
+    internal static async Task<TcpClient> SlowBodyAsync(HostProcess host, string path, int announced, int sent)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, host.HttpPort);
-        var head = $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\n\r\n";
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var head = $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\n"
+            + $"svix-id: msg_{Guid.NewGuid():N}\r\nsvix-timestamp: {now}\r\nsvix-signature: v1,{Convert.ToBase64String(new byte[32])}\r\n\r\n";
         await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head));
         await tcp.GetStream().WriteAsync(Enumerable.Repeat((byte)' ', sent).ToArray());
         return tcp;
@@ -91,9 +96,10 @@ public sealed class LoadCeilingTests(ITestOutputHelper output)
         var sockets = new List<TcpClient>();
         try
         {
+            // Each past its own first Ingestion:PerDeliveryBodyBytes (16 KiB): only bytes beyond them take the shared budget.
             for (var i = 0; i < 12; i++)
             {
-                sockets.Add(await SlowBodyAsync(host, "/webhooks/volteras/device.telemetry", 65536, 6000));
+                sockets.Add(await SlowBodyAsync(host, "/webhooks/volteras/device.telemetry", 65536, 40_000));
             }
 
             var busy = await Eventually.ReturnsAsync(() => sender.VolterasAsync("device.telemetry", Padded()),

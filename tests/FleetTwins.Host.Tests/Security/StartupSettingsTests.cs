@@ -18,6 +18,8 @@ public sealed class StartupSettingsTests
         { "Api__Keys__0", "a-long-enough-api-key-0123:reed", "Api:Keys:0: unknown API scope 'reed'" },
         { "Ingestion__Volteras__Secrets__0", "not-a-whsec-secret!", "Ingestion:Volteras:Secrets:0: a webhook secret must be whsec_ followed by base64" },
         { "Ingestion__MaxFutureSkew", "-00:01:00", "Ingestion:MaxFutureSkew -00:01:00 must not be negative" },
+        { "Ingestion__BodyTimeout", "00:00:00", "Ingestion:BodyTimeout 00:00:00 must be positive" },
+        { "Ingestion__MaxInFlightBytesPerSource", "65536", "Ingestion:MaxInFlightBytesPerSource 65536 is below 1048576" },
         { "RateLimits__Api__PermitsPerSecond", "-1", "RateLimits:Api:PermitsPerSecond -1 must not be negative" },
         { "RateLimits__Api__Burst", "many", "RateLimits:Api:Burst" },
         { "Search__MaxCostPerRequest", "0", "Search:MaxCostPerRequest 0 must be positive" },

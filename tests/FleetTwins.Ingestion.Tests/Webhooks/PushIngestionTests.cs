@@ -105,12 +105,34 @@ public sealed class PushIngestionTests : IDisposable
     public async Task A_body_over_the_limit_is_too_large_whether_announced_or_not(bool announced)
     {
         var body = new byte[MaxBodyBytes + 1];
-        var delivery = Delivery(body, [], announced);
+        var delivery = SignedDelivery("msg_8", body, announced);
 
         var outcome = await Signed.AcceptAsync(Sources.Volteras, "device.unheard-of", delivery, default);
 
         Assert.Equal(new PushOutcome.TooLarge($"body larger than {MaxBodyBytes} bytes"), outcome);
         Assert.Equal(413, outcome.Status);
+    }
+
+    [Theory]
+    [InlineData(null, "signature rejected: missing svix-id, svix-timestamp or svix-signature header")]
+    [InlineData(-301, "signature rejected: svix-timestamp is outside the tolerance of 5 minutes")]
+    [InlineData(301, "signature rejected: svix-timestamp is outside the tolerance of 5 minutes")]
+    public async Task Signature_headers_that_cannot_hold_are_refused_before_the_body_is_read(int? skewSeconds, string message)
+    {
+        var headers = new Dictionary<string, StringValues>();
+        if (skewSeconds is { } skew)
+        {
+            var at = clock.GetUtcNow().AddSeconds(skew);
+            headers["svix-id"] = "msg_9";
+            headers["svix-timestamp"] = at.ToUnixTimeSeconds().ToString();
+            headers["svix-signature"] = SvixVerifier.Sign(Secret, "msg_9", at, Body);
+        }
+
+        var body = new MemoryStream(Body);
+        var outcome = await Signed.AcceptAsync(Sources.Volteras, null, new PushDelivery(body, Body.Length, name => headers.GetValueOrDefault(name)), default);
+
+        Assert.Equal(new PushOutcome.Unauthorized(message), outcome);
+        Assert.Equal(0, body.Position);
     }
 
     [Fact]
@@ -143,12 +165,15 @@ public sealed class PushIngestionTests : IDisposable
             headers["Authorization"] = authorization;
         }
 
-        var outcome = await services.GetRequiredService<TrackerPushIngestion>().AcceptAsync(Delivery(Body, headers), default);
+        var body = new MemoryStream(Body);
+        var outcome = await services.GetRequiredService<TrackerPushIngestion>().AcceptAsync(
+            new PushDelivery(body, Body.Length, name => headers.GetValueOrDefault(name)), default);
 
         Assert.Equal(new PushOutcome.Unauthorized(message), outcome);
+        Assert.Equal(0, body.Position); // refused from its headers: not a byte of its body read
     }
 
-    private PushDelivery SignedDelivery(string messageId, byte[]? body = null)
+    private PushDelivery SignedDelivery(string messageId, byte[]? body = null, bool announced = true)
     {
         body ??= Body;
         return Delivery(body, new()
@@ -156,7 +181,7 @@ public sealed class PushIngestionTests : IDisposable
             ["svix-id"] = messageId,
             ["svix-timestamp"] = clock.GetUtcNow().ToUnixTimeSeconds().ToString(),
             ["svix-signature"] = SvixVerifier.Sign(Secret, messageId, clock.GetUtcNow(), body),
-        });
+        }, announced);
     }
 
     private static PushDelivery Delivery(byte[] body, Dictionary<string, StringValues> headers, bool announced = true) =>
