@@ -5,9 +5,10 @@ namespace FleetTwins.Signatures;
 
 /// <summary>
 /// The signed message ids (<c>svix-id</c>) this silo answered, per provider, for as long as their signature stays
-/// valid (signed time + tolerance): a captured delivery replayed within its window is recognised here whatever path it
-/// is posted to and however many other deliveries its twin saw since (the twin's own log keeps its last 256). Ids are
-/// kept as 64-bit fingerprints in one set per minute of expiry; whole minutes are dropped once past. Bounded by
+/// valid (signed time + tolerance): a retry or replay this silo answered is recognised here, whatever path it is posted
+/// to, without a call to its twins. Only a shortcut: what makes a replay a duplicate across restarts and silos is each
+/// twin's own log, stored with its state, which keeps every delivery of the same window. Ids are kept as 64-bit
+/// fingerprints in one set per minute of expiry; whole minutes are dropped once past. Bounded by
 /// <paramref name="capacity"/>: beyond it the soonest-expiring minute goes early (the twins' logs still apply).
 /// </summary>
 public sealed class RecentMessageIds(TimeProvider clock, TimeSpan tolerance, int capacity = 1_000_000)

@@ -76,7 +76,10 @@ public sealed class AccountGrain(
     public Task<AccountTwin?> GetAsync() =>
         Task.FromResult(account.State.UpdatedAt is null ? null : account.State.ToSnapshot(this.GetPrimaryKeyString()));
 
-    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AccountEvent> batch, IReadOnlyDictionary<string, string> vehicleIds) =>
-        account.ApplyOnceAsync(this, account.State.Deliveries, batch.DeliveryId,
-            () => account.State.Apply(batch, vehicleIds, clock.GetUtcNow()));
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AccountEvent> batch, IReadOnlyDictionary<string, string> vehicleIds)
+    {
+        var now = clock.GetUtcNow();
+        return account.ApplyOnceAsync(this, account.State.Deliveries, batch.DeliveryId, now,
+            () => account.State.Apply(batch, vehicleIds, now));
+    }
 }

@@ -45,11 +45,11 @@ public sealed class AlertState
 
 /// <summary>The twin of one custom alert.</summary>
 [GrainType("alert")]
-public sealed class AlertGrain([PersistentState("alert", StorageNames.Twins)] IPersistentState<AlertState> alert) : Grain, IAlertGrain
+public sealed class AlertGrain([PersistentState("alert", StorageNames.Twins)] IPersistentState<AlertState> alert, TimeProvider clock) : Grain, IAlertGrain
 {
     public Task<AlertTwin?> GetAsync() => Task.FromResult(alert.State.Twin);
 
     public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<AlertEvent> batch, string? vehicleId) =>
-        alert.ApplyOnceAsync(this, alert.State.Deliveries, batch.DeliveryId,
+        alert.ApplyOnceAsync(this, alert.State.Deliveries, batch.DeliveryId, clock.GetUtcNow(),
             () => alert.State.Apply(this.GetPrimaryKeyString(), batch, vehicleId));
 }

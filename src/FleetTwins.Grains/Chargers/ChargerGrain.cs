@@ -113,7 +113,10 @@ public sealed class ChargerGrain(
 
     public Task<ChargerTwin?> GetAsync() => Task.FromResult(charger.State.Twin);
 
-    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch) =>
-        charger.ApplyOnceAsync(this, charger.State.Deliveries, batch.DeliveryId,
-            () => charger.State.Apply(this.GetPrimaryKeyString(), batch, clock.GetUtcNow()));
+    public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<ChargerEvent> batch)
+    {
+        var now = clock.GetUtcNow();
+        return charger.ApplyOnceAsync(this, charger.State.Deliveries, batch.DeliveryId, now,
+            () => charger.State.Apply(this.GetPrimaryKeyString(), batch, now));
+    }
 }

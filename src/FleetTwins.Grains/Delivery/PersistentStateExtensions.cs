@@ -7,10 +7,11 @@ public static class PersistentStateExtensions
 {
     /// <summary>
     /// Applies a delivery once: a delivery id in <paramref name="log"/> is a duplicate and changes nothing; otherwise
-    /// <paramref name="apply"/> runs, the id is recorded with the state, and both are written before answering.
+    /// <paramref name="apply"/> runs, the id is recorded with the state as applied at <paramref name="now"/>, and both
+    /// are written before answering.
     /// </summary>
     public static async Task<ApplyOutcome> ApplyOnceAsync<T>(
-        this IPersistentState<T> state, Grain grain, DeliveryLog log, string deliveryId, Action apply)
+        this IPersistentState<T> state, Grain grain, DeliveryLog log, string deliveryId, DateTimeOffset now, Action apply)
     {
         if (log.Contains(deliveryId))
         {
@@ -20,7 +21,7 @@ public static class PersistentStateExtensions
         try
         {
             apply();
-            log.Add(deliveryId);
+            log.Add(deliveryId, now);
         }
         catch
         {

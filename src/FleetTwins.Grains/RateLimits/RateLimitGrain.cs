@@ -34,7 +34,8 @@ public sealed class RateLimitStore
 
 /// <summary>Rate-limit state per (object, key).</summary>
 [GrainType("ratelimit")]
-public sealed class RateLimitGrain([PersistentState("ratelimit", StorageNames.Twins)] IPersistentState<RateLimitStore> store) : Grain, IRateLimitGrain
+public sealed class RateLimitGrain([PersistentState("ratelimit", StorageNames.Twins)] IPersistentState<RateLimitStore> store, TimeProvider clock)
+    : Grain, IRateLimitGrain
 {
     public Task<RateLimitTwin?> GetAsync() => Task.FromResult(store.State.Domain is null ? null : new RateLimitTwin
     {
@@ -46,5 +47,5 @@ public sealed class RateLimitGrain([PersistentState("ratelimit", StorageNames.Tw
     });
 
     public Task<ApplyOutcome> ApplyAsync(TwinEventBatch<RateLimitUpdated> batch, string domain, string objectId) =>
-        store.ApplyOnceAsync(this, store.State.Deliveries, batch.DeliveryId, () => store.State.Apply(batch, domain, objectId));
+        store.ApplyOnceAsync(this, store.State.Deliveries, batch.DeliveryId, clock.GetUtcNow(), () => store.State.Apply(batch, domain, objectId));
 }

@@ -46,7 +46,7 @@ public sealed partial class VehicleTwinState
         CommandLifecycle.ConfirmFromState(Commands, this);
         CommandLifecycle.Expire(Commands, change.Now);
         Record(NotificationRules.Derive(twinId, before, this, options.For(Thresholds), change.Now), change.TraceParent);
-        Deliveries.Add(change.Batch.DeliveryId);
+        Deliveries.Add(change.Batch.DeliveryId, change.Now);
         Touch(change.Now);
     }
 
