@@ -39,8 +39,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The twins' journal, one for the whole cluster (as a database would be).</summary>
     public InProcessTwinJournal Journal { get; }
 
-    /// <summary>The twins' snapshot archive, one for the whole cluster (history's base).</summary>
-    public InProcessTwinSnapshotArchive Archive { get; }
+    /// <summary>The twins' snapshot archive, one for the whole cluster (history's base), counting what each twin archived.</summary>
+    public CountingSnapshotArchive Archive { get; }
 
     public InProcessTestCluster Cluster { get; }
 
@@ -49,7 +49,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public ClusterFixture()
     {
         Journal = new(new OptionsWrapper<JournalOptions>(new JournalOptions()), Clock);
-        Archive = new(new OptionsWrapper<JournalOptions>(new JournalOptions()), Clock);
+        Archive = new(new InProcessTwinSnapshotArchive(new OptionsWrapper<JournalOptions>(new JournalOptions()), Clock));
         Sink = new RecordingSink(Clock);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
@@ -92,7 +92,7 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
     public const string Name = "cluster";
 }
 
-/// <summary>A notification sink that records what it is given, and when (on the fake clock), and can be made to fail.</summary>
+/// <summary>A notification sink that records what it is given, and when (on the fake clock), and can be made to fail or hang.</summary>
 public sealed class RecordingSink(TimeProvider clock) : INotificationSink
 {
     private readonly ConcurrentQueue<Notification> received = new();
@@ -101,14 +101,18 @@ public sealed class RecordingSink(TimeProvider clock) : INotificationSink
     /// <summary>While above zero, each publish fails and counts down.</summary>
     public int FailuresToCome;
 
+    /// <summary>Twins whose publishes hang until released (after they are counted as attempts).</summary>
+    public Holds Holds { get; } = new();
+
     public IReadOnlyList<Notification> Received => [.. received];
 
     /// <summary>Every publish, failed or not: the twin whose outbox it came from and the (fake) time.</summary>
     public IReadOnlyList<(string TwinId, DateTimeOffset At)> Attempts => [.. attempts];
 
-    public Task PublishAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    public async Task PublishAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         attempts.Enqueue((notifications[0].TwinId, clock.GetUtcNow()));
+        await Holds.PassAsync(notifications[0].TwinId, cancellationToken);
         if (Interlocked.Decrement(ref FailuresToCome) >= 0)
         {
             throw new IOException("sink unavailable");
@@ -118,14 +122,13 @@ public sealed class RecordingSink(TimeProvider clock) : INotificationSink
         {
             received.Enqueue(n);
         }
-
-        return Task.CompletedTask;
     }
 }
 
 /// <summary>
 /// A command dispatcher with one channel, <c>test:exchange</c>, serving every provider but <c>nobody</c>; it records what it
-/// is handed, answers a provider command id, and fails a twin's dispatches as often as <see cref="FailFor"/> says.
+/// is handed, answers a provider command id, fails a twin's dispatches as often as <see cref="FailFor"/> says, and hangs
+/// them while <see cref="Holds"/> says.
 /// </summary>
 public sealed class RecordingDispatcher : ICommandDispatcher
 {
@@ -139,18 +142,22 @@ public sealed class RecordingDispatcher : ICommandDispatcher
     /// <summary>The next <paramref name="times"/> dispatches for <paramref name="twinId"/> fail.</summary>
     public void FailFor(string twinId, int times) => failures[twinId] = times;
 
+    /// <summary>Twins whose dispatches hang until released.</summary>
+    public Holds Holds { get; } = new();
+
     public IReadOnlySet<string> Channels { get; } = new HashSet<string> { Channel };
 
     public IReadOnlyList<string> ChannelsFor(string provider) => provider == "nobody" ? [] : [Channel];
 
-    public Task<DispatchReceipt> DispatchAsync(string channel, CommandDispatch dispatch, CancellationToken cancellationToken)
+    public async Task<DispatchReceipt> DispatchAsync(string channel, CommandDispatch dispatch, CancellationToken cancellationToken)
     {
+        await Holds.PassAsync(dispatch.TwinId, cancellationToken);
         if (failures.AddOrUpdate(dispatch.TwinId, -1, (_, left) => left - 1) >= 0)
         {
             throw new IOException("dispatcher unavailable");
         }
 
         received.Enqueue(dispatch);
-        return Task.FromResult(new DispatchReceipt($"prov-{dispatch.CommandId}"));
+        return new DispatchReceipt($"prov-{dispatch.CommandId}");
     }
 }

@@ -26,15 +26,15 @@ public sealed class PendingDispatch
 
 /// <summary>
 /// A vehicle twin's dispatch outbox: hands each accepted command to every channel that serves its provider
-/// (<see cref="ICommandDispatcher"/>), durably — the pending entries are written with the command, retried with backoff
+/// (<see cref="ICommandDispatcher"/>), durably — the pending entries are journaled with the command, retried with backoff
 /// (<see cref="DispatchRetryOptions"/>) until the channel takes it, and resumed by the next activation after a crash —
 /// and records each success in the command's history (<c>dispatched</c>, channel, attempt); a channel that keeps failing
 /// in a way retrying cannot mend (<see cref="PermanentDispatchException"/>) fails the command. A command that finished
 /// before a channel took it (timed out, superseded, answered by the provider) is not sent any more.
 /// </summary>
 internal sealed class CommandDispatchOutbox(
-    IGrainBase grain, string twinId, Func<VehicleTwinState> state, ICommandDispatcher dispatcher, DispatchRetryOptions options,
-    TimeProvider clock, TwinMetrics metrics, ILogger logger, Func<Task> save)
+    IGrainBase grain, TwinTurns turns, string twinId, Func<VehicleTwinState> state, ICommandDispatcher dispatcher, DispatchRetryOptions options,
+    TimeProvider clock, TwinMetrics metrics, ILogger logger, Func<CommandsDispatched, Task> journal)
 {
     /// <summary>Attempts a channel gets to answer readably before the command fails: a garbled answer may be a one-off.</summary>
     private const int PermanentFailureAttempts = 3;
@@ -43,33 +43,29 @@ internal sealed class CommandDispatchOutbox(
 
     private VehicleTwinState State => state();
 
-    private IdleGrainTimer Timer => timer ??= new(grain, DeliverAsync);
+    private IdleGrainTimer Timer => timer ??= new(grain, turns, DeliverAsync);
 
     /// <summary>
-    /// Queues a command just accepted (already in the twin's commands) for every channel of its provider; with none, notes
-    /// in its history why it goes nowhere. Answers the command as now stored. The caller persists, then <see cref="Start"/>s.
+    /// Where a command just created goes (pure): an entry for every channel of its provider; with none, the command notes
+    /// in its history why it goes nowhere. The caller journals both (<see cref="CommandAccepted"/>), then <see cref="Start"/>s.
     /// </summary>
-    public VehicleCommand Enqueue(VehicleCommand command)
+    public (VehicleCommand Command, IReadOnlyList<PendingDispatch> Dispatches) Plan(VehicleCommand command)
     {
         var now = clock.GetUtcNow();
         if (command.Provider is not { } provider)
         {
-            return Replace(CommandLifecycle.Note(command, "not dispatched: no provider serves this vehicle yet (name one with \"provider\")", now));
+            return (CommandLifecycle.Note(command, "not dispatched: no provider serves this vehicle yet (name one with \"provider\")", now), []);
         }
 
         var channels = dispatcher.ChannelsFor(provider);
         if (channels.Count == 0)
         {
-            return Replace(CommandLifecycle.Note(command, $"not dispatched: no dispatcher for {provider}", now));
+            return (CommandLifecycle.Note(command, $"not dispatched: no dispatcher for {provider}", now), []);
         }
 
         var vehicleId = ProviderVehicleId(State, provider);
-        foreach (var channel in channels)
-        {
-            State.Dispatches.Add(new PendingDispatch { CommandId = command.Id, Channel = channel, Provider = provider, ProviderVehicleId = vehicleId, NextAttemptAt = now });
-        }
-
-        return command;
+        return (command, [.. channels.Select(channel =>
+            new PendingDispatch { CommandId = command.Id, Channel = channel, Provider = provider, ProviderVehicleId = vehicleId, NextAttemptAt = now })]);
     }
 
     /// <summary>Delivers what is due, soon (after activation, a new command, a reminder tick); a no-op while a delivery is scheduled.</summary>
@@ -95,22 +91,22 @@ internal sealed class CommandDispatchOutbox(
 
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
-        var changed = false;
+        List<PendingDispatch> settled = [];
+        Dictionary<string, VehicleCommand> moved = new(StringComparer.Ordinal);
         foreach (var pending in State.Dispatches.ToList())
         {
             var index = State.Commands.FindIndex(c => c.Id == pending.CommandId);
             if (index < 0 || State.Commands[index].IsFinal)
             {
-                State.Dispatches.Remove(pending); // it finished first: sending it now would act on a stale request
-                changed = true;
+                settled.Add(pending); // it finished first: sending it now would act on a stale request
                 continue;
             }
 
             if (!dispatcher.Channels.Contains(pending.Channel))
             {
-                State.Dispatches.Remove(pending);
-                State.Commands[index] = CommandLifecycle.Note(State.Commands[index], $"not dispatched: channel {pending.Channel} is no longer configured", clock.GetUtcNow());
-                changed = true;
+                settled.Add(pending);
+                State.Commands[index] = moved[pending.CommandId] =
+                    CommandLifecycle.Note(State.Commands[index], $"not dispatched: channel {pending.Channel} is no longer configured", clock.GetUtcNow());
                 continue;
             }
 
@@ -119,18 +115,25 @@ internal sealed class CommandDispatchOutbox(
                 continue;
             }
 
-            changed |= await AttemptAsync(pending, index, cancellationToken);
+            if (await AttemptAsync(pending, index, cancellationToken))
+            {
+                settled.Add(pending);
+                moved[pending.CommandId] = State.Commands[index];
+            }
         }
 
-        if (changed)
+        if (settled.Count > 0)
         {
-            await save();
+            await journal(new CommandsDispatched([.. moved.Values], settled, clock.GetUtcNow()));
         }
 
         Schedule();
     }
 
-    /// <summary>One attempt on one channel; answers whether the command's history changed (it was taken, or failed for good).</summary>
+    /// <summary>
+    /// One attempt on one channel; answers whether its entry is settled: the channel took it, or failed it for good (the
+    /// command's history says which; the caller settles the entry).
+    /// </summary>
     private async Task<bool> AttemptAsync(PendingDispatch pending, int index, CancellationToken cancellationToken)
     {
         var command = State.Commands[index];
@@ -141,7 +144,6 @@ internal sealed class CommandDispatchOutbox(
             var receipt = await dispatcher.DispatchAsync(pending.Channel, new CommandDispatch(command.Id, twinId, pending.Provider,
                 pending.ProviderVehicleId, command.Command, command.ArgumentsJson, command.IdempotencyKey, command.CreatedAt), cancellationToken);
             metrics.Dispatched(kind, delivered: true);
-            State.Dispatches.Remove(pending);
             // The timer does not interleave: nothing moved the command while the channel answered.
             State.Commands[index] = CommandLifecycle.Dispatched(command, pending.Channel, pending.Attempts, receipt.ProviderCommandId, clock.GetUtcNow());
             return true;
@@ -149,7 +151,6 @@ internal sealed class CommandDispatchOutbox(
         catch (PermanentDispatchException e) when (pending.Attempts >= PermanentFailureAttempts)
         {
             metrics.Dispatched(kind, delivered: false);
-            State.Dispatches.Remove(pending);
             State.Commands[index] = CommandLifecycle.Transition(command, CommandStatus.FAILED, clock.GetUtcNow(), $"not dispatched: {e.Message}", Sources.FleetTwins);
             logger.LogWarning("Dispatching {CommandId} of {TwinId} through {Channel} failed for good after {Attempt} attempts: {Error}",
                 command.Id, twinId, pending.Channel, pending.Attempts, e.Message);
@@ -168,12 +169,6 @@ internal sealed class CommandDispatchOutbox(
 
     private TimeSpan Backoff(int attempts) =>
         TimeSpan.FromTicks(Math.Min(options.RetryBackoff.Ticks * (1L << Math.Min(attempts - 1, 30)), options.MaxRetryBackoff.Ticks));
-
-    private VehicleCommand Replace(VehicleCommand command)
-    {
-        State.Commands[State.Commands.FindIndex(c => c.Id == command.Id)] = command;
-        return command;
-    }
 
     /// <summary>
     /// The provider serving the vehicle: the source of its newest reading (the operator's own settings aside); null when

@@ -44,32 +44,27 @@ public static class CommandLifecycle
 
     /// <summary>
     /// Records a new command, superseding open ones of the same kind. The same idempotency key answers the same
-    /// command for <see cref="CommandOptions.IdempotencyWindow"/>: a command pruned from the newest
-    /// <see cref="Retained"/> before then moves to <paramref name="remembered"/>, kept with its id, status and times
-    /// (not its arguments or history), so a late retry still answers it rather than sending it again.
+    /// command for <see cref="CommandOptions.IdempotencyWindow"/> (<see cref="Existing"/>); otherwise the command is
+    /// <see cref="Create"/>d and <see cref="Accept"/>ed.
     /// </summary>
     public static VehicleCommand Send(
         List<VehicleCommand> commands, List<VehicleCommand> remembered, CommandRequest request, string id, DateTimeOffset now, CommandOptions options,
-        string? provider = null)
-    {
-        var since = now - options.IdempotencyWindow;
-        remembered.RemoveAll(c => c.CreatedAt <= since);
-        if (request.IdempotencyKey is { } key
-            && (commands.FirstOrDefault(c => c.IdempotencyKey == key) ?? remembered.FirstOrDefault(c => c.IdempotencyKey == key)) is { } existing
-            && existing.CreatedAt > since)
-        {
-            return existing;
-        }
+        string? provider = null) =>
+        Existing(commands, remembered, request, now, options)
+        ?? Accept(commands, remembered, Create(request, id, now, options, provider), now - options.IdempotencyWindow);
 
-        for (var i = 0; i < commands.Count; i++)
-        {
-            if (commands[i].Command == request.Command && Awaited(commands[i]))
-            {
-                commands[i] = Transition(commands[i], CommandStatus.SUPERSEDED, now, $"superseded by {id}", Sources.FleetTwins);
-            }
-        }
+    /// <summary>The command <paramref name="request"/>'s idempotency key created within the window, or null (pure).</summary>
+    public static VehicleCommand? Existing(
+        List<VehicleCommand> commands, List<VehicleCommand> remembered, CommandRequest request, DateTimeOffset now, CommandOptions options) =>
+        request.IdempotencyKey is { } key
+        && (commands.FirstOrDefault(c => c.IdempotencyKey == key) ?? remembered.FirstOrDefault(c => c.IdempotencyKey == key)) is { } existing
+        && existing.CreatedAt > now - options.IdempotencyWindow
+            ? existing
+            : null;
 
-        var command = new VehicleCommand
+    /// <summary>A new command for <paramref name="request"/>, PENDING until its deadline (pure).</summary>
+    public static VehicleCommand Create(CommandRequest request, string id, DateTimeOffset now, CommandOptions options, string? provider) =>
+        new()
         {
             Id = id,
             Command = request.Command,
@@ -83,6 +78,25 @@ public static class CommandLifecycle
             RequestFingerprint = request.Fingerprint(),
             History = [new CommandTransition(CommandStatus.PENDING, now, "accepted", Sources.Api)],
         };
+
+    /// <summary>
+    /// Puts a new <paramref name="command"/> first, superseding open ones of the same kind, the same way when it is sent
+    /// and when its journal record is replayed. A command pruned from the newest <see cref="Retained"/> while its
+    /// idempotency key still answers (created after <paramref name="rememberedSince"/>) moves to
+    /// <paramref name="remembered"/>, kept with its id, status and times (not its arguments or history), so a late retry
+    /// still answers it rather than sending it again.
+    /// </summary>
+    public static VehicleCommand Accept(List<VehicleCommand> commands, List<VehicleCommand> remembered, VehicleCommand command, DateTimeOffset rememberedSince)
+    {
+        remembered.RemoveAll(c => c.CreatedAt <= rememberedSince);
+        for (var i = 0; i < commands.Count; i++)
+        {
+            if (commands[i].Command == command.Command && Awaited(commands[i]))
+            {
+                commands[i] = Transition(commands[i], CommandStatus.SUPERSEDED, command.CreatedAt, $"superseded by {command.Id}", Sources.FleetTwins);
+            }
+        }
+
         commands.Insert(0, command);
         while (commands.Count > Retained)
         {
@@ -90,7 +104,7 @@ public static class CommandLifecycle
             var index = oldestFinished >= 0 ? oldestFinished : commands.Count - 1;
             var pruned = commands[index];
             commands.RemoveAt(index);
-            if (pruned.IdempotencyKey is not null && pruned.CreatedAt > since)
+            if (pruned.IdempotencyKey is not null && pruned.CreatedAt > rememberedSince)
             {
                 remembered.Insert(0, pruned with { ArgumentsJson = "{}", History = [.. pruned.History.TakeLast(1)] });
                 if (remembered.Count > RememberedCapacity)

@@ -3,9 +3,10 @@ namespace FleetTwins.Grains.Vehicles;
 /// <summary>
 /// One grain timer per activation for a twin's background work, re-armed for each run (a timer per run would pile up
 /// until deactivation) and released while the work is done: a twin holds a timer only while it has work. Its runs do
-/// not interleave with the twin's calls.
+/// not interleave with the twin's calls and count in its <see cref="TwinTurns"/>; with <c>interleave</c> they do,
+/// are not counted, and must not touch the twin's state (an outbound call that hands its result to a run that does).
 /// </summary>
-internal sealed class IdleGrainTimer(IGrainBase grain, Func<CancellationToken, Task> run)
+internal sealed class IdleGrainTimer(IGrainBase grain, TwinTurns turns, Func<CancellationToken, Task> run, bool interleave = false)
 {
     private IGrainTimer? timer;
 
@@ -16,7 +17,7 @@ internal sealed class IdleGrainTimer(IGrainBase grain, Func<CancellationToken, T
     public void Arm(TimeSpan due)
     {
         timer ??= grain.RegisterGrainTimer(RunAsync,
-            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = false });
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = interleave });
         timer.Change(due, Timeout.InfiniteTimeSpan);
         Armed = true;
     }
@@ -35,6 +36,6 @@ internal sealed class IdleGrainTimer(IGrainBase grain, Func<CancellationToken, T
     private Task RunAsync(CancellationToken cancellationToken)
     {
         Armed = false;
-        return run(cancellationToken);
+        return interleave ? run(cancellationToken) : turns.RunAsync(() => run(cancellationToken));
     }
 }

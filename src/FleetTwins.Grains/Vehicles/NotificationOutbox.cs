@@ -11,10 +11,12 @@ namespace FleetTwins.Grains.Vehicles;
 /// what the sink took (<see cref="OutboxDelivered"/>). The durable <see cref="ReminderName"/>, which resumes delivery after a
 /// crash, is registered only once a delivery failed: the usual path, a notification taken by the sink within
 /// milliseconds, writes no reminder. A crash in those milliseconds leaves the notification in the journaled outbox
-/// until the twin's next activation (docs/RELIABILITY.md).
+/// until the twin's next activation (docs/RELIABILITY.md). The sink's call (a webhook may answer slowly) holds no turn
+/// of the twin: it interleaves with the twin's calls, reading only the batch it was given, and what the sink took is
+/// journaled in a turn of its own.
 /// </summary>
 internal sealed class NotificationOutbox(
-    IGrainBase grain, string twinId, Func<VehicleTwinState> state, INotificationSink sink, TimeProvider clock,
+    IGrainBase grain, TwinTurns turns, string twinId, Func<VehicleTwinState> state, INotificationSink sink, TimeProvider clock,
     TwinMetrics metrics, ILogger logger, Func<OutboxDelivered, Task> delivered)
 {
     /// <summary>The durable reminder that resumes delivery after a crash, registered while the outbox is not empty.</summary>
@@ -28,18 +30,27 @@ internal sealed class NotificationOutbox(
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     private IdleGrainTimer? timer;
+    private IdleGrainTimer? settler;
     private bool reminderRegistered;
+
+    /// <summary>A batch is with the sink, or taken and not journaled yet: no other delivery starts meanwhile.</summary>
+    private bool delivering;
+
+    /// <summary>The ids of the batch the sink took, for <see cref="SettleAsync"/> to journal.</summary>
+    private List<string> taken = [];
     private TimeSpan backoff = FirstBackoff;
     private DateTimeOffset? nonEmptySince;
 
     private VehicleTwinState State => state();
 
-    private IdleGrainTimer Timer => timer ??= new(grain, DeliverAsync);
+    private IdleGrainTimer Timer => timer ??= new(grain, turns, DeliverAsync, interleave: true);
+
+    private IdleGrainTimer Settler => settler ??= new(grain, turns, SettleAsync);
 
     /// <summary>Delivers what the outbox holds, soon (after activation or a change that raised notifications); a no-op while a delivery is scheduled.</summary>
     public void Start()
     {
-        if (State.Outbox.Count > 0 && !Timer.Armed)
+        if (State.Outbox.Count > 0 && !Timer.Armed && !delivering)
         {
             Schedule(TimeSpan.Zero);
         }
@@ -79,7 +90,10 @@ internal sealed class NotificationOutbox(
         Timer.Arm(dueTime);
     }
 
-    /// <summary>Hands the outbox to the sink; on success the twin journals what was taken, on failure it is retried with backoff.</summary>
+    /// <summary>
+    /// Hands the outbox to the sink, interleaved with the twin's calls (the batch is a copy: nothing here touches the
+    /// state); what was taken is journaled by <see cref="SettleAsync"/>, a failure retried with backoff.
+    /// </summary>
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
         var batch = State.Outbox.Take(BatchSize).ToList();
@@ -88,6 +102,7 @@ internal sealed class NotificationOutbox(
             return;
         }
 
+        delivering = true;
         using (var activity = FleetTwinsActivities.StartPublish(batch, twinId))
         {
             try
@@ -100,6 +115,7 @@ internal sealed class NotificationOutbox(
                 activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 metrics.Published(batch.Count, delivered: false);
                 logger.LogWarning(e, "Delivering {Count} notifications of {TwinId} failed; retrying in {Backoff}", batch.Count, twinId, backoff);
+                delivering = false;
                 Schedule(backoff);
                 await EnsureReminderAsync();
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
@@ -108,7 +124,23 @@ internal sealed class NotificationOutbox(
         }
 
         backoff = FirstBackoff;
-        await delivered(new OutboxDelivered([.. batch.Select(n => n.Id)]));
+        taken = [.. batch.Select(n => n.Id)];
+        Settler.Arm(TimeSpan.Zero);
+    }
+
+    /// <summary>Journals what the sink took (a turn of the twin), then delivers the rest if any is left.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await delivered(new OutboxDelivered(taken));
+        }
+        finally
+        {
+            delivering = false;
+        }
+
+        Settler.ReleaseIfIdle();
         Schedule(TimeSpan.Zero); // reports the outbox, and delivers the rest if any is left
     }
 

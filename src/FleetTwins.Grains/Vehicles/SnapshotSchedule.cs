@@ -8,11 +8,11 @@ namespace FleetTwins.Grains.Vehicles;
 /// piled up in the journal, else <see cref="SnapshotOptions.SnapshotInterval"/> after the first of them, and as it deactivates.
 /// </summary>
 internal sealed class SnapshotSchedule(
-    IGrainBase grain, string twinId, TwinPersistence persistence, SnapshotOptions options, Func<bool> discarded, ILogger logger)
+    IGrainBase grain, TwinTurns turns, string twinId, TwinPersistence persistence, SnapshotOptions options, Func<bool> discarded, ILogger logger)
 {
     private IdleGrainTimer? timer;
 
-    private IdleGrainTimer Timer => timer ??= new(grain, SnapshotAsync);
+    private IdleGrainTimer Timer => timer ??= new(grain, turns, SnapshotAsync);
 
     /// <summary>Arms the snapshot for what the journal holds beyond the stored snapshot (after a change was journaled).</summary>
     public void Schedule()

@@ -1,5 +1,4 @@
-using FleetTwins.Abstractions.Notifications;
-using FleetTwins.Grains.Options;
+using System.Diagnostics;
 
 namespace FleetTwins.Grains.Vehicles;
 
@@ -8,8 +7,8 @@ namespace FleetTwins.Grains.Vehicles;
 /// goes once nothing is left to wait for. Its tick also resumes the dispatch of commands a previous activation left.
 /// </summary>
 internal sealed class TimeoutReminder(
-    IGrainBase grain, string twinId, Func<VehicleTwinState> state, TimeSpan period, NotificationOptions notifications,
-    TimeProvider clock, CommandDispatchOutbox dispatch, NotificationOutbox outbox, Func<IReadOnlyList<Notification>, Task> save)
+    IGrainBase grain, Func<VehicleTwinState> state, TimeSpan period, TimeProvider clock, CommandDispatchOutbox dispatch,
+    NotificationOutbox outbox, Func<TimeoutsChecked, Task<bool>> check)
 {
     public const string ReminderName = "timeouts";
 
@@ -29,7 +28,8 @@ internal sealed class TimeoutReminder(
 
     /// <summary>
     /// A tick of <see cref="ReminderName"/>: times out open commands past their deadline and announces the vehicle offline
-    /// after the dwell time (persisted, then delivered), and stops the reminder once nothing is left to wait for.
+    /// after the dwell time (<see cref="TimeoutsChecked"/>, journaled when it changed anything, then delivered), and stops
+    /// the reminder once nothing is left to wait for.
     /// </summary>
     public async Task ReceiveReminderAsync()
     {
@@ -40,14 +40,9 @@ internal sealed class TimeoutReminder(
             return;
         }
 
-        var now = clock.GetUtcNow();
         dispatch.Start(); // resumes a dispatch this silo never started (the twin's previous silo died)
-        var before = NotificationRules.Capture(State);
-        var expired = CommandLifecycle.Expire(State.Commands, now);
-        var raised = NotificationRules.Derive(twinId, before, State, notifications.For(State.Thresholds), now);
-        if (expired || raised.Count > 0)
+        if (await check(new TimeoutsChecked(clock.GetUtcNow(), Activity.Current?.Id)))
         {
-            await save(raised);
             outbox.Start();
         }
 

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 
 namespace FleetTwins.Grains.Vehicles;
@@ -22,3 +23,31 @@ public sealed record DeliveryApplied(
 /// <summary>Notifications the sinks took: they leave the outbox.</summary>
 [GenerateSerializer, Immutable, Alias("ft.grains.OutboxDelivered")]
 public sealed record OutboxDelivered([property: Id(0)] IReadOnlyList<string> NotificationIds) : TwinChange;
+
+/// <summary>
+/// A command accepted: the command as stored (with any note on where it goes), the channels it waits for, and since
+/// when idempotency keys were remembered then (<see cref="CommandLifecycle.Accept"/>). About the size of its arguments,
+/// however many commands the twin keeps.
+/// </summary>
+[GenerateSerializer, Alias("ft.grains.CommandAccepted")]
+public sealed record CommandAccepted(
+    [property: Id(0)] VehicleCommand Command,
+    [property: Id(1)] IReadOnlyList<PendingDispatch> Dispatches,
+    [property: Id(2)] DateTimeOffset RememberedSince) : TwinChange;
+
+/// <summary>
+/// Commands the dispatch outbox moved on (taken by a channel, or noted as going nowhere), each as it now is, and the
+/// dispatch entries that are settled (taken, or no longer to be tried).
+/// </summary>
+[GenerateSerializer, Alias("ft.grains.CommandsDispatched")]
+public sealed record CommandsDispatched(
+    [property: Id(0)] IReadOnlyList<VehicleCommand> Commands,
+    [property: Id(1)] IReadOnlyList<PendingDispatch> Settled,
+    [property: Id(2)] DateTimeOffset Now) : TwinChange;
+
+/// <summary>
+/// A tick of the timeout reminder that changed something: open commands past their deadline timed out, and the
+/// notifications the rules raise at <see cref="Now"/> (vehicle-offline after its dwell), with the tick's trace context.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ft.grains.TimeoutsChecked")]
+public sealed record TimeoutsChecked([property: Id(0)] DateTimeOffset Now, [property: Id(1)] string? TraceParent) : TwinChange;

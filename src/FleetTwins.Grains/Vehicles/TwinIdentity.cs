@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Identity;
 using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Identity;
+using Orleans.Concurrency;
 
 namespace FleetTwins.Grains.Vehicles;
 
@@ -13,9 +16,11 @@ public interface IVehicleTwinHandOver : IGrainWithStringKey
     /// <paramref name="toTwinId"/> (holding <paramref name="toVin"/>, or no VIN) takes <paramref name="alias"/>. Without a
     /// VIN conflict this twin is the same vehicle: it is merged into the other (persisted) and hands over its state
     /// and live watchers. With one (both hold VINs, and they differ) it releases just the alias when
-    /// <paramref name="releaseOnConflict"/> (a delivery's VIN decides), or refuses (an operator's link).
+    /// <paramref name="releaseOnConflict"/> (a delivery's VIN decides), or refuses (an operator's link). It interleaves
+    /// with whatever this twin runs and acts only while nothing else does: otherwise it answers at once, changing
+    /// nothing, that the twin is busy or itself asking (<see cref="AliasYieldKind"/>), so no claim waits on a turn.
     /// </summary>
-    [Alias("YieldAlias")]
+    [Alias("YieldAlias"), AlwaysInterleave]
     Task<AliasYield> YieldAliasAsync(string alias, string toTwinId, string? toVin, bool releaseOnConflict, string source, string? deliveryId);
 }
 
@@ -31,6 +36,12 @@ public enum AliasYieldKind
 
     /// <summary>The twin holds another VIN and keeps the alias.</summary>
     Refused,
+
+    /// <summary>The twin is running something else (a call, a background write): nothing changed, ask again shortly.</summary>
+    Busy,
+
+    /// <summary>The twin is itself asking a twin for an alias (perhaps the asker): nothing changed, the lower twin id goes first.</summary>
+    Asking,
 }
 
 /// <summary>
@@ -60,9 +71,15 @@ public sealed record TwinHandOver(
 /// VIN conflict. Changes of other grains (alias grains, the other twin) are made before this twin persists its own,
 /// each of them idempotent, so a delivery retried after a crash completes what the first attempt began.
 /// </summary>
-internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrainFactory grains, TimeProvider clock,
+internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrainFactory grains, TwinTurns turns, TimeProvider clock,
     Func<TwinHandOver, Task> absorbAsync)
 {
+    /// <summary>How long a claim asks again a twin that is busy (or, with a higher id, asking too) before giving way.</summary>
+    public static readonly TimeSpan ClaimPatience = TimeSpan.FromMilliseconds(800);
+
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Takes what a delivery names, as far as the rules allow, and answers whether the delivery is this twin's: it
     /// holds (or has just claimed) the delivery's VIN, or, without a VIN, at least one of its aliases (or it names none).
@@ -111,10 +128,11 @@ internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrain
                 state.AddAlias(alias);
                 owned = true;
             }
-            else if (identity.Vin is not null)
+            else if (identity.Vin is not null
+                && await TakeFromAsync(owner, alias, releaseOnConflict: true, source, deliveryId, raised) is { Kind: AliasYieldKind.Busy or AliasYieldKind.Asking })
             {
-                // Named with this twin's VIN: the vehicle is this one, whoever held the alias.
-                await TakeFromAsync(owner, alias, releaseOnConflict: true, source, deliveryId, raised);
+                // Named with this twin's VIN, the vehicle is this one, whoever held the alias: that twin answers later.
+                throw new IdentityUnsettledException($"twin '{owner}' holding {alias} is busy: deliver again");
             }
         }
 
@@ -179,6 +197,13 @@ internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrain
                     break;
                 case { Kind: AliasYieldKind.Refused } refused:
                     conflicts.Add(new IdentityConflict(alias, owner, $"{alias} belongs to twin '{owner}', which holds VIN {refused.Vin}"));
+                    break;
+                case { Kind: AliasYieldKind.Asking }:
+                    conflicts.Add(new IdentityConflict(alias, owner,
+                        $"{alias} belongs to twin '{owner}', which is claiming an alias at the same time (of crossing claims the lower twin id goes first): try again"));
+                    break;
+                case { Kind: AliasYieldKind.Busy }:
+                    conflicts.Add(new IdentityConflict(alias, owner, $"{alias} belongs to twin '{owner}', which stayed busy for {ClaimPatience.TotalMilliseconds} ms: try again"));
                     break;
             }
         }
@@ -274,7 +299,7 @@ internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrain
     private async Task<AliasYield> TakeFromAsync(string owner, string alias, bool releaseOnConflict, string source, string? deliveryId,
         List<Notification> raised)
     {
-        var answer = await grains.GetGrain<IVehicleTwinHandOver>(owner).YieldAliasAsync(alias, twinId, state.Vin, releaseOnConflict, source, deliveryId);
+        var answer = await AskAsync(owner, alias, releaseOnConflict, source, deliveryId);
         switch (answer.Kind)
         {
             case AliasYieldKind.Merged:
@@ -307,6 +332,35 @@ internal sealed class TwinIdentity(string twinId, VehicleTwinState state, IGrain
         }
 
         return answer;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="owner"/> to yield <paramref name="alias"/>; it answers at once, acting only when idle. A busy
+    /// owner is asked again, briefly; one that is itself asking a twin is asked again only by a twin with a lower id,
+    /// and a twin with a higher id gives way at once: of claims that cross (each twin asking the other), the lower id
+    /// wins within milliseconds and the other answers why, instead of both waiting on each other's turn.
+    /// </summary>
+    private Task<AliasYield> AskAsync(string owner, string alias, bool releaseOnConflict, string source, string? deliveryId) =>
+        // Asking for the whole of it, pauses included: a twin this one asks meanwhile hears that, not "busy".
+        turns.AskAsync(() => AskUntilAnsweredAsync(owner, alias, releaseOnConflict, source, deliveryId));
+
+    private async Task<AliasYield> AskUntilAnsweredAsync(string owner, string alias, bool releaseOnConflict, string source, string? deliveryId)
+    {
+        var patience = Stopwatch.StartNew();
+        var pause = FirstPause;
+        while (true)
+        {
+            var answer = await grains.GetGrain<IVehicleTwinHandOver>(owner).YieldAliasAsync(alias, twinId, state.Vin, releaseOnConflict, source, deliveryId);
+            var givesWay = answer.Kind == AliasYieldKind.Asking && string.CompareOrdinal(twinId, owner) > 0;
+            if (answer.Kind is not (AliasYieldKind.Busy or AliasYieldKind.Asking) || givesWay || patience.Elapsed + pause > ClaimPatience)
+            {
+                return answer;
+            }
+
+            // Real time, not the twin's clock: how long another activation's turn takes.
+            await Task.Delay(pause);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+        }
     }
 
     /// <summary>

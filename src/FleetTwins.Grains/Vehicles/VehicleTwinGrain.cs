@@ -17,8 +17,9 @@ using Orleans.Serialization;
 namespace FleetTwins.Grains.Vehicles;
 
 /// <summary>
-/// The digital twin of one vehicle: keeps its live state and persists every change before answering — a delivery as a
-/// journal record, rarer changes (commands, registrations, identity moves) as a snapshot (<see cref="TwinPersistence"/>).
+/// The digital twin of one vehicle: keeps its live state and persists every change before answering — a delivery, a
+/// command and what becomes of it as a journal record, rarer changes (registrations, identity moves, operators' settings)
+/// as a snapshot (<see cref="TwinPersistence"/>).
 /// </summary>
 [GrainType("vehicle")]
 public sealed class VehicleTwinGrain(
@@ -37,6 +38,7 @@ public sealed class VehicleTwinGrain(
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable, IIncomingGrainCallFilter
 {
     private readonly ChangePublisher publisher = new(fleet, metrics, logger);
+    private readonly TwinTurns turns = new();
     private TwinPersistence persistence = null!;
     private SnapshotSchedule snapshots = null!;
     private NotificationOutbox outbox = null!;
@@ -48,8 +50,8 @@ public sealed class VehicleTwinGrain(
     {
         persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value,
             ServiceProvider.GetService<ITwinSnapshotArchive>());
-        snapshots = new SnapshotSchedule(this, Id, persistence, snapshotOptions.Value, () => discarded, logger);
-        outbox = new NotificationOutbox(this, Id, () => State, sink, clock, metrics, logger, JournalDeliveredAsync);
+        snapshots = new SnapshotSchedule(this, turns, Id, persistence, snapshotOptions.Value, () => discarded, logger);
+        outbox = new NotificationOutbox(this, turns, Id, () => State, sink, clock, metrics, logger, JournalDeliveredAsync);
         if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
         {
             snapshots.Schedule();
@@ -64,10 +66,9 @@ public sealed class VehicleTwinGrain(
         }
 
         outbox.Start();
-        dispatch = new CommandDispatchOutbox(this, Id, () => State, dispatcher, dispatchOptions.Value, clock, metrics, logger, () => SaveAsync());
+        dispatch = new CommandDispatchOutbox(this, turns, Id, () => State, dispatcher, dispatchOptions.Value, clock, metrics, logger, JournalAsync);
         dispatch.Start();
-        timeouts = new TimeoutReminder(this, Id, () => State, commandOptions.Value.CheckPeriod, notificationOptions.Value, clock,
-            dispatch, outbox, SaveAsync);
+        timeouts = new TimeoutReminder(this, () => State, commandOptions.Value.CheckPeriod, clock, dispatch, outbox, CheckTimeoutsAsync);
         publisher.Heard(State.Commands);
 
         if (State.Exists && State.MergedInto is null)
@@ -82,17 +83,28 @@ public sealed class VehicleTwinGrain(
 
     /// <summary>
     /// A merged twin forwards every call of <see cref="IVehicleTwinGrain"/> to the twin it was merged into, whoever
-    /// calls and whatever the method: one check here, none in the methods.
+    /// calls and whatever the method: one check here, none in the methods. The twin's calls and reminder ticks count in
+    /// <see cref="turns"/>; a handover request interleaves and counts itself only when it acts (<see cref="YieldAliasAsync"/>),
+    /// and timer ticks count in their <see cref="IdleGrainTimer"/> (one that interleaves does not).
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (State.MergedInto is { } target && context.InterfaceMethod.DeclaringType == typeof(IVehicleTwinGrain))
+        if (context.InterfaceMethod.DeclaringType != typeof(IVehicleTwinGrain) && context.InterfaceMethod.DeclaringType != typeof(IRemindable))
         {
-            context.Result = await GrainCallForwarding.ForwardAsync(context, GrainFactory.GetGrain<IVehicleTwinGrain>(target));
+            await context.Invoke();
             return;
         }
 
-        await context.Invoke();
+        await turns.RunAsync(async () =>
+        {
+            if (State.MergedInto is { } target && context.InterfaceMethod.DeclaringType == typeof(IVehicleTwinGrain))
+            {
+                context.Result = await GrainCallForwarding.ForwardAsync(context, GrainFactory.GetGrain<IVehicleTwinGrain>(target));
+                return;
+            }
+
+            await context.Invoke();
+        });
     }
 
     public Task<VehicleTwin?> GetAsync() => Task.FromResult(State.Exists ? State.ToSnapshot(Id) : null);
@@ -122,7 +134,17 @@ public sealed class VehicleTwinGrain(
         return (VehicleTwin?)State.ToSnapshot(Id);
     });
 
+    /// <summary>
+    /// Interleaves with whatever the twin runs, and acts only while nothing else does (then no call or background run
+    /// starts before it ends); otherwise it answers at once that the twin is busy, or itself asking a twin. So a
+    /// twin asking for an alias never waits on this one's turn, which may itself be waiting on the asker (crossing claims).
+    /// </summary>
     public Task<AliasYield> YieldAliasAsync(string alias, string toTwinId, string? toVin, bool releaseOnConflict, string source, string? deliveryId) =>
+        !turns.Idle
+            ? Task.FromResult(new AliasYield(turns.Asking ? AliasYieldKind.Asking : AliasYieldKind.Busy, null, State.Vin))
+            : turns.RunAsync(() => YieldAsync(alias, toTwinId, toVin, releaseOnConflict, source, deliveryId));
+
+    private Task<AliasYield> YieldAsync(string alias, string toTwinId, string? toVin, bool releaseOnConflict, string source, string? deliveryId) =>
         ChangingIdentityAsync(async raised =>
         {
             var (kind, changed) = Identity.Yield(alias, toTwinId, toVin, releaseOnConflict, source, deliveryId, raised);
@@ -142,7 +164,7 @@ public sealed class VehicleTwinGrain(
         });
 
     /// <summary>The identity rules, working on this twin's state; absorbing a twin persists before its aliases are repointed.</summary>
-    private TwinIdentity Identity => new(Id, State, GrainFactory, clock, async handOver =>
+    private TwinIdentity Identity => new(Id, State, GrainFactory, turns, clock, async handOver =>
     {
         foreach (var watcher in handOver.Watchers)
         {
@@ -237,18 +259,21 @@ public sealed class VehicleTwinGrain(
             return null;
         }
 
-        var id = $"cmd_{Guid.NewGuid():N}";
-        var provider = request.Provider ?? CommandDispatchOutbox.ServingProvider(State);
-        var command = CommandLifecycle.Send(State.Commands, State.RememberedCommands, request, id, clock.GetUtcNow(), commandOptions.Value, provider);
-        if (command.Id == id)
+        var now = clock.GetUtcNow();
+        var options = commandOptions.Value;
+        if (CommandLifecycle.Existing(State.Commands, State.RememberedCommands, request, now, options) is { } existing)
         {
-            command = dispatch.Enqueue(command);
-            // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
-            await this.RunOrDeactivateAsync(timeouts.EnsureAsync);
-            await SaveAsync();
-            dispatch.Start();
+            return existing;
         }
 
+        var provider = request.Provider ?? CommandDispatchOutbox.ServingProvider(State);
+        var (command, dispatches) = dispatch.Plan(CommandLifecycle.Create(request, $"cmd_{Guid.NewGuid():N}", now, options, provider));
+        // The reminder first: a command stored without it would stay PENDING for ever; a reminder without a command stops itself.
+        await this.RunOrDeactivateAsync(timeouts.EnsureAsync);
+        // A journal record the size of the command, not a snapshot of the whole twin: what a key can make the host store
+        // grows with what it sends.
+        await JournalAsync(new CommandAccepted(command, dispatches, now - options.IdempotencyWindow));
+        dispatch.Start();
         return command;
     }
 
@@ -292,9 +317,41 @@ public sealed class VehicleTwinGrain(
     private async Task JournalDeliveredAsync(OutboxDelivered delivered)
     {
         State.Replay(Id, delivered, notificationOptions.Value);
+        await AppendAsync(delivered);
+    }
+
+    /// <summary>
+    /// A change of the twin's commands: made by the same <see cref="VehicleTwinState.Replay"/> that replays its record,
+    /// journaled, then published; the snapshot follows on its schedule.
+    /// </summary>
+    private async Task JournalAsync(TwinChange change)
+    {
+        var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
+        State.Replay(Id, change, notificationOptions.Value);
+        await AppendAsync(change);
+        publisher.Publish(Id, State, notificationsBefore);
+    }
+
+    /// <summary>A tick of the timeout reminder, journaled when it changed anything; answers whether it did.</summary>
+    private async Task<bool> CheckTimeoutsAsync(TimeoutsChecked change)
+    {
+        var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
+        if (!State.Apply(Id, change, notificationOptions.Value))
+        {
+            return false;
+        }
+
+        await AppendAsync(change);
+        publisher.Publish(Id, State, notificationsBefore);
+        return true;
+    }
+
+    /// <summary>Appends a change the state already holds; a failure deactivates the twin, whose next activation replays the journal as it is.</summary>
+    private async Task AppendAsync(TwinChange change)
+    {
         try
         {
-            await persistence.AppendAsync(delivered, null, clock.GetUtcNow());
+            await persistence.AppendAsync(change, null, clock.GetUtcNow());
         }
         catch
         {
@@ -315,7 +372,7 @@ public sealed class VehicleTwinGrain(
     }
 
     /// <summary>
-    /// A change that is not journaled (rare: commands, operators, reminders, identity moves): written as a snapshot now,
+    /// A change that is not journaled (rare: operators' settings, identity moves): written as a snapshot now,
     /// with the notifications it <paramref name="raised"/>, which then go where a delivery's go (watchers, fleet, metrics).
     /// </summary>
     private async Task SaveAsync(IReadOnlyList<Notification>? raised = null)

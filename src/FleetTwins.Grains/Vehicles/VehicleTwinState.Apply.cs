@@ -62,7 +62,47 @@ public sealed partial class VehicleTwinState
                 var ids = delivered.NotificationIds.ToHashSet(StringComparer.Ordinal);
                 Outbox.RemoveAll(n => ids.Contains(n.Id));
                 break;
+            case CommandAccepted accepted:
+                CommandLifecycle.Accept(Commands, RememberedCommands, accepted.Command, accepted.RememberedSince);
+                Dispatches.AddRange(accepted.Dispatches);
+                Touch(accepted.Command.CreatedAt);
+                break;
+            case CommandsDispatched dispatched:
+                foreach (var command in dispatched.Commands)
+                {
+                    var index = Commands.FindIndex(c => c.Id == command.Id);
+                    if (index >= 0)
+                    {
+                        Commands[index] = command;
+                    }
+                }
+
+                Dispatches.RemoveAll(d => dispatched.Settled.Any(s => s.CommandId == d.CommandId && s.Channel == d.Channel));
+                Touch(dispatched.Now);
+                break;
+            case TimeoutsChecked timeouts:
+                Apply(twinId, timeouts, options);
+                break;
         }
+    }
+
+    /// <summary>
+    /// A tick of the timeout reminder, pure: times out open commands past their deadline and records what the rules raise
+    /// at its time (vehicle-offline after the dwell); answers whether anything changed (only such a tick is journaled).
+    /// </summary>
+    public bool Apply(string twinId, TimeoutsChecked change, NotificationOptions options)
+    {
+        var before = NotificationRules.Capture(this);
+        var expired = CommandLifecycle.Expire(Commands, change.Now);
+        var raised = NotificationRules.Derive(twinId, before, this, options.For(Thresholds), change.Now);
+        if (!expired && raised.Count == 0)
+        {
+            return false;
+        }
+
+        Record(raised, change.TraceParent);
+        Touch(change.Now);
+        return true;
     }
 
     /// <summary>Applies one canonical event from <paramref name="source"/>.</summary>

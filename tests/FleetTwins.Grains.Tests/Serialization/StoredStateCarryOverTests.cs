@@ -104,7 +104,7 @@ public sealed class StoredStateCarryOverTests(ClusterFixture fixture)
         var state = NewSerializer(legacyNames: true).Deserialize<VehicleTwinState>(
             Convert.FromBase64String(Fixture["vehicle"]!["payload"]!.GetValue<string>()))!;
         Assert.True(state.Aliases.Count(a => a.StartsWith("vin:", StringComparison.Ordinal)) > 1); // how twins were merged before a twin kept one VIN
-        var identity = new TwinIdentity($"legacy-{Guid.NewGuid():N}", state, fixture.Client, fixture.Clock, _ => Task.CompletedTask);
+        var identity = new TwinIdentity($"legacy-{Guid.NewGuid():N}", state, fixture.Client, new TwinTurns(), fixture.Clock, _ => Task.CompletedTask);
 
         var raised = new List<Notification>();
         Assert.True(await identity.ReleaseExtraVinsAsync(raised));
