@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Tests.Infrastructure;
+using FleetTwins.Tests.Infrastructure;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -9,18 +10,20 @@ namespace FleetTwins.Host.Tests.Faults;
 /// <summary>
 /// SIGTERM with open watches: the host ends them itself, each with a reason the client can act on (SSE: a
 /// <c>shutdown</c> event with a retry hint; gRPC: UNAVAILABLE saying the host is stopping), and exits within 2 s
-/// without a warning, instead of waiting out the shutdown timeout for streams that never end.
+/// without a warning, instead of waiting out the shutdown timeout for streams that never end; in both profiles.
 /// </summary>
 public sealed class WatchShutdownTests
 {
     private const int FleetWatchesEach = 10;
 
     [Theory]
-    [InlineData(200, 100)]
-    [InlineData(700, 300)]
-    public async Task Stopping_with_open_sse_and_grpc_watches_ends_every_watch_with_a_reason_within_two_seconds(int sse, int grpc)
+    [InlineData(false, 200, 100)]
+    [InlineData(false, 700, 300)]
+    [InlineData(true, 200, 100)]
+    public async Task Stopping_with_open_sse_and_grpc_watches_ends_every_watch_with_a_reason_within_two_seconds(bool cluster, int sse, int grpc)
     {
-        var settings = ApiKeys.AddTo(WebhookSender.Settings());
+        await using var database = cluster ? await PostgresDatabase.CreateAsync() : null;
+        var settings = ApiKeys.AddTo(database?.ClusterSettings(migrate: true) ?? WebhookSender.Settings());
         settings["RateLimits__Api__PermitsPerSecond"] = "100000";
         settings["RateLimits__Api__Burst"] = "100000";
         settings["Watches__MaxPerKey"] = "5000";
