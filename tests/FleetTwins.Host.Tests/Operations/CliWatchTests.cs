@@ -43,7 +43,7 @@ public sealed class CliWatchTests
             relay.Target = second.HttpPort;
             (await new WebhookSender(second.Http).VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 62, at.AddMinutes(1)))).EnsureSuccessStatusCode();
             await Eventually.ReturnsAsync(() => Task.FromResult(Snapshot(output)), l => l.Any(x => x.Contains($"{vin} v2")), TimeSpan.FromSeconds(30),
-                $"the watch resumed on the restarted host (stderr: {string.Join(" | ", Snapshot(errors))})");
+                $"the watch resumed on the restarted host (stdout: {string.Join(" | ", Snapshot(output))}; stderr: {string.Join(" | ", Snapshot(errors))})");
 
             Assert.False(watch.HasExited, "the watch ended");
             var notice = Assert.Single(Snapshot(errors));

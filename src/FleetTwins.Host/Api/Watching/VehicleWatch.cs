@@ -23,6 +23,8 @@ public static class VehicleWatch
         try
         {
             await vehicle.WatchAsync(reference);
+            // Read again once registered: a change between the caller's read and the registration is in this snapshot.
+            current = await vehicle.GetAsync() ?? current;
             if (resumeAfter != current.Version)
             {
                 yield return new WatchEvent("twin", current, IdOf(current));
