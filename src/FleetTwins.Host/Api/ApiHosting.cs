@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FleetTwins.Host.Api.History;
+using FleetTwins.Host.Api.Watching;
 using FleetTwins.Host.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
@@ -16,6 +17,9 @@ public static class ApiHosting
         builder.Services.AddSingleton<IValidateOptions<SearchBudgetOptions>, SearchBudgetOptionsValidator>();
         builder.Services.AddSingleton<SearchBudget>();
         builder.Services.AddSingleton<CommandProviders>();
+        builder.Services.AddOptions<WatchOptions>().Bind(builder.Configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>();
+        builder.Services.AddSingleton<OpenWatches>();
         builder.Services.AddProblemDetails();
         // After ASP.NET Core's own writer: answers what it declines (a request that accepts no JSON) all the same.
         builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();

@@ -22,7 +22,8 @@ namespace FleetTwins.Host.Grpc;
 
 /// <summary>
 /// <c>fleettwins.v1.VehicleTwins</c>: the query API over gRPC, with the same grains, projection, watches and rules
-/// as REST. Errors are gRPC statuses: INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
+/// as REST. Errors are gRPC statuses: INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
+/// UNAVAILABLE (a watch the stopping host ended: reconnect).
 /// </summary>
 public sealed class VehicleTwinsService(
     IGrainFactory grains,
@@ -31,6 +32,7 @@ public sealed class VehicleTwinsService(
     SearchBudget budget,
     TimeProvider clock,
     CommandProviders providers,
+    OpenWatches watches,
     IOptions<JsonOptions> json) : VehicleTwins.VehicleTwinsBase
 {
     private JsonSerializerOptions Json => json.Value.SerializerOptions;
@@ -120,7 +122,9 @@ public sealed class VehicleTwinsService(
         var vehicle = grains.GetGrain<IVehicleTwinGrain>(request.Id);
         var current = await vehicle.GetAsync()
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No vehicle twin has the id '{request.Id}'."));
-        await foreach (var e in Watch(VehicleWatch.RunAsync(grains, vehicle, current, context.CancellationToken), context))
+        using var place = OpenWatch(context);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watches.Stopping);
+        await foreach (var e in Watch(VehicleWatch.RunAsync(grains, vehicle, current, null, watching.Token), context))
         {
             var message = e.Data switch
             {
@@ -141,7 +145,9 @@ public sealed class VehicleTwinsService(
     public override async Task WatchFleet(WatchFleetRequest request, IServerStreamWriter<FleetWatchEvent> responseStream, ServerCallContext context)
     {
         var filter = Invalid(() => FilterParser.Parse(request.Filter));
-        await foreach (var e in Watch(FleetWatch.RunAsync(grains, filter, clock, context.CancellationToken), context))
+        using var place = OpenWatch(context);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watches.Stopping);
+        await foreach (var e in Watch(FleetWatch.RunAsync(grains, filter, clock, watching.Token), context))
         {
             var message = e.Data switch
             {
@@ -272,23 +278,38 @@ public sealed class VehicleTwinsService(
             : throw new RpcException(new Status(StatusCode.AlreadyExists, CommandEndpoints.IdempotencyConflict(command)));
     }
 
-    /// <summary>The watch's events with the keep-alives left out (HTTP/2 keeps the stream alive); ends when the call does.</summary>
-    private static async IAsyncEnumerable<WatchEvent> Watch(IAsyncEnumerable<WatchEvent> events, ServerCallContext context)
+    /// <summary>A place among the open watches for the caller, or RESOURCE_EXHAUSTED naming the cap that refused it.</summary>
+    private OpenWatches.Place OpenWatch(ServerCallContext context) =>
+        watches.TryOpen(context.GetHttpContext(), out var refusal) ?? throw new RpcException(new Status(StatusCode.ResourceExhausted, refusal!));
+
+    /// <summary>
+    /// The watch's events with the keep-alives left out (HTTP/2 keeps the stream alive); ends when the call does, and
+    /// with UNAVAILABLE when the host stops, so that the client knows to reconnect.
+    /// </summary>
+    private async IAsyncEnumerable<WatchEvent> Watch(IAsyncEnumerable<WatchEvent> events, ServerCallContext context)
     {
-        var enumerator = events.GetAsyncEnumerator(context.CancellationToken);
+        var enumerator = events.GetAsyncEnumerator();
         try
         {
             while (true)
             {
+                bool next;
                 try
                 {
-                    if (!await enumerator.MoveNextAsync())
-                    {
-                        yield break;
-                    }
+                    next = await enumerator.MoveNextAsync();
                 }
-                catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested || watches.Stopping.IsCancellationRequested)
                 {
+                    next = false;
+                }
+
+                if (!next)
+                {
+                    if (watches.Stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+                    {
+                        throw new RpcException(new Status(StatusCode.Unavailable, OpenWatches.StoppingReason));
+                    }
+
                     yield break;
                 }
 

@@ -60,7 +60,7 @@ public static class SearchCommands
     {
         var id = new Argument<string>("id") { Description = "The twin to watch; without it, the whole fleet", Arity = ArgumentArity.ZeroOrOne };
         var filter = new Option<string>("--filter") { Description = "Without an id: only the vehicles this search filter matches", HelpName = "filter" };
-        return new Command("watch", "Live, one line per change (v<version> soc … charging … online …) and per notification (type: reason); Ctrl+C ends it") { id, filter }
+        return new Command("watch", "Live, one line per change (v<version> soc … charging … online …) and per notification (type: reason); resumes after a host restart; Ctrl+C ends it") { id, filter }
             .WithApi(async (parsed, session) =>
             {
                 var path = parsed.GetValue(id) is { } twin
@@ -71,36 +71,8 @@ public static class SearchCommands
             }, streams: true);
     }
 
-    private static async Task WatchAsync(Session session, string path)
-    {
-        var cancellationToken = session.Cancellation;
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await session.Api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new ApiException($"{(int)response.StatusCode} {response.ReasonPhrase}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-        }
-
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        string? name = null;
-        while (!cancellationToken.IsCancellationRequested && await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.StartsWith("event:", StringComparison.Ordinal))
-            {
-                name = line[6..].Trim();
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                var data = JsonNode.Parse(line[5..]);
-                Console.WriteLine(session.Json ? new JsonObject { ["event"] = name, ["data"] = data }.ToJsonString() : Describe(name, data));
-            }
-            else if (line.Length == 0)
-            {
-                name = null;
-            }
-        }
-    }
+    private static Task WatchAsync(Session session, string path) => WatchStream.ReadAsync(session, path, (name, data) =>
+        Console.WriteLine(session.Json ? new JsonObject { ["event"] = name, ["data"] = data }.ToJsonString() : Describe(name, data)));
 
     private static string Describe(string? name, JsonNode? data)
     {

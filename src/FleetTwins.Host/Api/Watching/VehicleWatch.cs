@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Notifications;
@@ -8,12 +9,13 @@ namespace FleetTwins.Host.Api.Watching;
 /// <summary>
 /// A live watch of one vehicle twin, for the SSE endpoint and the gRPC stream alike: <c>twin</c> (the snapshot now,
 /// then after every change), <c>notification</c> and <c>command</c> (a command that moved), through an Orleans observer the twin calls one-way, whichever
-/// silo it lives on.
+/// silo it lives on. A <c>twin</c> event's id is the twin's version: a watcher that resumes after the version the
+/// twin still has is not sent that snapshot again.
 /// </summary>
 public static class VehicleWatch
 {
-    public static async IAsyncEnumerable<WatchEvent> RunAsync(
-        IGrainFactory grains, IVehicleTwinGrain vehicle, VehicleTwin current, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<WatchEvent> RunAsync(IGrainFactory grains, IVehicleTwinGrain vehicle, VehicleTwin current,
+        long? resumeAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var session = new WatchSession();
         var watcher = new Watcher(session);
@@ -21,7 +23,13 @@ public static class VehicleWatch
         try
         {
             await vehicle.WatchAsync(reference);
-            yield return new WatchEvent("twin", current);
+            // Read again once registered: a change between the caller's read and the registration is in this snapshot.
+            current = await vehicle.GetAsync() ?? current;
+            if (resumeAfter != current.Version)
+            {
+                yield return new WatchEvent("twin", current, IdOf(current));
+            }
+
             await foreach (var e in session.ReadAllAsync(() => vehicle.WatchAsync(reference), cancellationToken))
             {
                 yield return e;
@@ -34,6 +42,9 @@ public static class VehicleWatch
             GC.KeepAlive(watcher);
         }
     }
+
+    /// <summary>The id of a <c>twin</c> event: the twin's version.</summary>
+    private static string IdOf(VehicleTwin twin) => twin.Version.ToString(CultureInfo.InvariantCulture);
 
     private static async Task UnwatchAsync(IVehicleTwinGrain vehicle, IVehicleWatcher reference)
     {
@@ -52,7 +63,7 @@ public static class VehicleWatch
     {
         public Task OnTwinChanged(VehicleTwin twin)
         {
-            session.Post("twin", twin);
+            session.Post("twin", twin, IdOf(twin));
             return Task.CompletedTask;
         }
 

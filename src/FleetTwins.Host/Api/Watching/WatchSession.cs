@@ -4,8 +4,8 @@ using System.Threading.Channels;
 namespace FleetTwins.Host.Api.Watching;
 
 /// <summary>One event of a live watch: its name (<c>twin</c>, <c>notification</c>, <c>vehicle</c>, <c>left</c>,
-/// <c>dropped</c>, <c>keep-alive</c>) and its data.</summary>
-public readonly record struct WatchEvent(string Name, object? Data)
+/// <c>dropped</c>, <c>keep-alive</c>), its data, and the id a reconnecting watcher resumes after (SSE <c>Last-Event-ID</c>).</summary>
+public readonly record struct WatchEvent(string Name, object? Data, string? Id = null)
 {
     public const string KeepAlive = "keep-alive";
     public const string Dropped = "dropped";
@@ -36,7 +36,7 @@ public sealed class WatchSession
     /// <summary>The data of a <c>dropped</c> event: how many events were lost.</summary>
     public sealed record DroppedCount(int Dropped);
 
-    public void Post(string name, object data) => events.Writer.TryWrite(new WatchEvent(name, data));
+    public void Post(string name, object data, string? id = null) => events.Writer.TryWrite(new WatchEvent(name, data, id));
 
     /// <summary>Counts events lost before they reached this session; the next <c>dropped</c> event includes them.</summary>
     public void Lost(int count)
