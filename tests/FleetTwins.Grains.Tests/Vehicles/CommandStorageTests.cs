@@ -1,7 +1,5 @@
 using System.Text.Json;
-using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Commands;
-using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
