@@ -1,5 +1,5 @@
-using FleetTwins.Abstractions.Persistence;
 using System.Text.Json;
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Host.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Host.Amqp;
 using FleetTwins.Host.Silo;
 using FleetTwins.Sqlite.Storage;
@@ -81,19 +82,27 @@ internal sealed class PostgresReachableCheck(NpgsqlDataSource dataSource) : IHea
     }
 }
 
-/// <summary>Readiness of the embedded profile's data file: its one writer takes a statement within two seconds.</summary>
+/// <summary>
+/// Readiness of the embedded profile's data file: a write commits through its one writer within two seconds. A real
+/// write (the schema version written again), because a full disk or a file that turned read-only still answers reads.
+/// </summary>
 internal sealed class SqliteWriterCheck(SqliteDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await database.WriteAsync(write => write.Command("SELECT 1").ExecuteScalar()).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
-            return HealthCheckResult.Healthy($"{database.FullPath} is writable");
+            await database.WriteAsync(write => write.Execute($"PRAGMA user_version = {SqliteSchema.Version}"))
+                .WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            return HealthCheckResult.Healthy($"{database.FullPath} takes writes");
+        }
+        catch (StorageRefusedException e)
+        {
+            return HealthCheckResult.Unhealthy($"{database.FullPath} refuses writes until an operator acts", e);
         }
         catch (Exception e) when (e is SqliteException or OperationCanceledException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"{database.FullPath}: the writer does not answer", e);
+            return HealthCheckResult.Unhealthy($"{database.FullPath}: a write does not commit (a full disk?)", e);
         }
     }
 }

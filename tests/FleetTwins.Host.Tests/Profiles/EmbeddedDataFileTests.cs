@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Profiles;
@@ -84,6 +86,56 @@ public sealed class EmbeddedDataFileTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task While_the_file_cannot_be_written_readiness_says_so_and_deliveries_are_503_then_both_recover()
+    {
+        var folder = HostProcess.NewDataFolder();
+        var file = Path.Combine(folder, "fleettwins.db");
+        try
+        {
+            var settings = WebhookSender.Settings();
+            settings["FleetTwins__DataPath"] = file;
+            await using var host = await HostProcess.StartAsync(settings);
+            var sender = new WebhookSender(host.Http);
+            var vin = ApiKeys.NewVin();
+            Assert.Equal(HttpStatusCode.OK, (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 40, DateTimeOffset.UtcNow.AddMinutes(-2)))).StatusCode);
+
+            // Writes through the open files fail from now on, as on a full disk (reads still work).
+            Chattr("+i", file + "-wal");
+            try
+            {
+                await Eventually.ReturnsAsync(async () => (await host.Http.GetAsync("/health/ready")).StatusCode,
+                    status => status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(15), "readiness reports the file unwritable");
+                using var refused = await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 41, DateTimeOffset.UtcNow.AddMinutes(-1)), "msg_while_unwritable");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            }
+            finally
+            {
+                Chattr("-i", file + "-wal");
+            }
+
+            await Eventually.ReturnsAsync(async () => (await host.Http.GetAsync("/health/ready")).StatusCode,
+                status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "readiness back once the file takes writes");
+            using var retried = await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 41, DateTimeOffset.UtcNow.AddMinutes(-1)), "msg_while_unwritable");
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+            using var twin = JsonDocument.Parse(await host.Http.GetStringAsync($"/api/vehicles/{vin}"));
+            Assert.Equal(41, twin.RootElement.GetProperty("stateOfCharge").GetProperty("value").GetDouble());
+            Assert.Equal(2, twin.RootElement.GetProperty("version").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Marks a file immutable (root included); a machine without the attribute fails the test rather than skipping it.</summary>
+    private static void Chattr(string flag, string path)
+    {
+        using var process = Process.Start(new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true })!;
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"chattr {flag} {path}: {process.StandardError.ReadToEnd()}");
     }
 
     private static void AssertOneLineRefusal(string output, string start)

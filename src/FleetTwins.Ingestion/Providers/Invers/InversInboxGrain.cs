@@ -1,6 +1,6 @@
-using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Delivery;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Ingestion.Routing;
 using FleetTwins.Ingestion.Telemetry;
