@@ -87,7 +87,7 @@ public sealed class FleetFeedTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task The_fleet_watch_sees_every_change_with_its_notifications_from_both_silos()
+    public async Task The_fleet_watch_sees_every_change_in_order_with_its_notifications()
     {
         var recorder = new Recorder();
         var reference = fixture.Client.CreateObjectReference<IFleetWatcher>(recorder);

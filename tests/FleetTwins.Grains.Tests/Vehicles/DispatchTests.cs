@@ -73,7 +73,10 @@ public sealed class DispatchTests(ClusterFixture fixture)
 
         var command = await EventuallyAsync(id, sent.Id, c => c.History.Any(h => h.Reason == "dispatched"), advance: true);
 
-        Assert.Equal(5, command.History.Single(h => h.Reason == "dispatched").Attempt);
+        var dispatched = command.History.Single(h => h.Reason == "dispatched");
+        Assert.Equal(5, dispatched.Attempt);
+        // The backoff after each of the four failures: 1, 2, 4 and 4 s (the cap) of the grain's clock at the least.
+        Assert.True(dispatched.At - command.CreatedAt >= TimeSpan.FromSeconds(11), $"dispatched {dispatched.At - command.CreatedAt} after it was accepted");
         Assert.Single(fixture.Dispatcher.Received, d => d.CommandId == sent.Id);
         Assert.Equal(CommandStatus.PENDING, command.Status);
     }
@@ -87,8 +90,12 @@ public sealed class DispatchTests(ClusterFixture fixture)
 
         Assert.Equal(["accepted", "not dispatched: no dispatcher for nobody"], sent.History.Select(h => h.Reason));
         Assert.Equal("nobody", sent.Provider);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(5));
-        await Task.Delay(200);
+
+        // A later command the dispatcher serves: the outbox pass that hands it on goes through every pending entry in
+        // the order planned, so once it was dispatched an entry of the first one would have been sent before it.
+        var later = (await Vehicle(id).SendCommandAsync(new CommandRequest("LOCK_DOORS", "{}", null)))!;
+        await EventuallyAsync(id, later.Id, c => c.History.Any(h => h.Reason == "dispatched"), advance: true);
+        Assert.Single(fixture.Dispatcher.Received, d => d.CommandId == later.Id);
         Assert.DoesNotContain(fixture.Dispatcher.Received, d => d.CommandId == sent.Id);
     }
 
@@ -101,10 +108,12 @@ public sealed class DispatchTests(ClusterFixture fixture)
         await Vehicle(id).ApplyAsync(new TwinEventBatch<VehicleEvent>($"d-{Guid.NewGuid():N}", Sources.Volteras,
             [new CommandStatusReported(null, "STOP_CHARGING", "FAILED", "vehicle asleep") { At = fixture.Clock.GetUtcNow() }]), new VehicleIdentity(null, [id]));
 
+        // Past the backoff of the failed first attempt (if it came before the report), then a later command: the outbox
+        // pass that dispatches it goes through every pending entry in the order planned, the finished one's first.
         fixture.Clock.Advance(TimeSpan.FromSeconds(10));
-        await Task.Delay(300);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(10));
-        await Task.Delay(300);
+        var later = (await Vehicle(id).SendCommandAsync(new CommandRequest("LOCK_DOORS", "{}", null)))!;
+        await EventuallyAsync(id, later.Id, c => c.History.Any(h => h.Reason == "dispatched"), advance: true);
+        Assert.Single(fixture.Dispatcher.Received, d => d.CommandId == later.Id);
 
         var command = (await Vehicle(id).GetCommandsAsync()).Single(c => c.Id == sent.Id);
         Assert.Equal(CommandStatus.FAILED, command.Status);
