@@ -267,6 +267,12 @@ public sealed class ExpectedTwin(string name, string resolve)
 
     public HashSet<string> Trips { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The notifications that follow one for one from what was sent, by type: one per distinct alarm delivery (tracker
+    /// events, INVERS smoke), each alarm a new one since it carries the provider's time and value.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Notifications => notifications;
+
     /// <summary>A delivery sent to this twin: false when its id was sent before (a provider's retry, applied once).</summary>
     public bool Applied(string deliveryId) => deliveries.Add(deliveryId);
 

@@ -7,9 +7,9 @@ using FleetTwins.Tests.Infrastructure;
 namespace FleetTwins.Host.Tests.Faults;
 
 /// <summary>
-/// PostgreSQL stopped for 30 s under webhook and AMQP ingestion (cluster profile): readiness says so, webhooks
-/// answer 503 with Retry-After and change nothing, AMQP messages stay unacknowledged; once PostgreSQL is back
-/// everything is applied once — what the providers retry included — and nothing that had been accepted is lost. The
+/// PostgreSQL stopped under webhook and AMQP ingestion (cluster profile) until as many messages were handed back as
+/// were published during the outage: readiness says so, webhooks answer 503 with Retry-After and change nothing, AMQP
+/// messages stay unacknowledged; once PostgreSQL is back everything is applied once — what the providers retry included — and nothing that had been accepted is lost. The
 /// outage outlasts the INVERS delivery time, so it also shows that messages failing through an outage are handed
 /// back (the stream provider counts them), not parked.
 /// </summary>
@@ -19,12 +19,12 @@ public sealed class PostgresOutageTests
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddMinutes(-10);
 
     [Fact]
-    public async Task Everything_accepted_before_during_and_after_a_30_second_outage_is_applied_exactly_once()
+    public async Task Everything_accepted_before_during_and_after_an_outage_past_the_delivery_time_is_applied_exactly_once()
     {
         await using var database = await PostgresDatabase.CreateAsync();
         await using var queue = await AmqpQueue.CreateAsync();
         var settings = InversAmqpTests.Settings(queue, database.ClusterSettings(migrate: true));
-        // A third of the outage: a delivery that fails through an outage is handed back to the broker, not parked.
+        // Shorter than the outage: a delivery that fails through an outage is handed back to the broker, not parked.
         settings["Ingestion__Invers__MaxDeliveryTime"] = "00:00:10";
         await using var host = await HostProcess.StartAsync(settings);
         var sender = new WebhookSender(host.Http);
@@ -63,9 +63,11 @@ public sealed class PostgresOutageTests
 
             Assert.Equal(vins, refused);
             await PublishAsync(queue, inversIds, 2);
-            await Task.Delay(TimeSpan.FromSeconds(30));
 
-            // Three delivery times into the outage, none of them is acknowledged: each is still the broker's.
+            // As many hand-backs as messages: delivery attempts ended, past the point where a message would have been
+            // acknowledged had it been; none was, each is still the broker's.
+            await Eventually.ReturnsAsync(async () => Scrape.Sum(await Scrape.MetricsAsync(host), HandedBack(queue)),
+                n => n >= inversIds.Count, TimeSpan.FromSeconds(120), $"{inversIds.Count} messages handed back during the outage");
             Assert.Equal(inversIds.Count, await queue.UnacknowledgedAsync());
         }
         finally
@@ -96,8 +98,7 @@ public sealed class PostgresOutageTests
         // The outage outlasted the delivery time: the messages failing through it were handed back to the broker (and
         // came again), none was parked.
         var metrics = await Scrape.MetricsAsync(host);
-        Assert.True(Scrape.Sum(metrics, $$"""fleettwins_amqp_failed_deliveries_total{queue="{{queue.Name}}",outcome="handed-back"}""") > 0,
-            "no message was handed back during the outage");
+        Assert.True(Scrape.Sum(metrics, HandedBack(queue)) > 0, "no message was handed back during the outage");
         Assert.Equal(0, Scrape.Sum(metrics, $$"""fleettwins_amqp_failed_deliveries_total{queue="{{queue.Name}}",outcome="parked"}"""));
         Assert.Equal(0u, await queue.ReadyAsync(queue.ParkingQueue));
 
@@ -108,6 +109,8 @@ public sealed class PostgresOutageTests
             Assert.Equal(3, twin.GetProperty("version").GetInt64()); // SOC 10, 20 (once), 30: nothing lost, nothing doubled
         }
     }
+
+    private static string HandedBack(AmqpQueue queue) => $$"""fleettwins_amqp_failed_deliveries_total{queue="{{queue.Name}}",outcome="handed-back"}""";
 
     private static Task<HttpResponseMessage> SocAsync(WebhookSender sender, string vin, double soc, int minute) =>
         sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, soc, Start.AddMinutes(minute)), $"msg_{vin}_{minute}");

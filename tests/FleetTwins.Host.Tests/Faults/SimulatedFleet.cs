@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -123,6 +124,25 @@ public sealed class SimulatedFleet
             $"{differences.Count} differences from what was sent, once quiet:\n{string.Join('\n', differences.Take(12))}");
     }
 
+    /// <summary>
+    /// The notifications what was sent must raise (<see cref="ExpectedTwin.Notifications"/>), counted by twin and type;
+    /// <paramref name="host"/> only tells which twin id each vehicle's identifier resolves to.
+    /// </summary>
+    public async Task<Dictionary<(string TwinId, string Type), int>> ExpectedNotificationsAsync(HostProcess host)
+    {
+        var expected = new Dictionary<(string TwinId, string Type), int>();
+        foreach (var twin in Expected.Twins.Where(t => t.Notifications.Count > 0))
+        {
+            var id = JsonNode.Parse(await host.Http.GetStringAsync(twin.Resolve))!["id"]!.GetValue<string>();
+            foreach (var (type, count) in twin.Notifications)
+            {
+                expected[(id, type)] = count;
+            }
+        }
+
+        return expected;
+    }
+
     /// <summary>The ids of every notification the expected twins hold on <paramref name="host"/>.</summary>
     public async Task<HashSet<string>> RaisedNotificationIdsAsync(HostProcess host)
     {
@@ -146,8 +166,10 @@ public sealed class SimulatedFleet
 /// <summary>
 /// Sends deliveries one after another as their providers do: INVERS messages to the AMQP queue (published with
 /// retries), webhooks to one of the live silos in turn — and, like a provider's retry policy, again to the next
-/// silo when the answer is a 5xx or 429 or the connection fails. Any other refusal of a valid delivery fails the test.
-/// <paramref name="pace"/> spaces the deliveries so that the stream outlasts the faults injected into it.
+/// silo when the answer is a 503 or 429 or the connection fails. Any other refusal fails the test at once, the
+/// delivery and the answer's body named: a 500 is a bug and a 507 storage refusing until an operator acts, neither
+/// a moment's unavailability to retry away. <paramref name="pace"/> spaces the deliveries so that the stream
+/// outlasts the faults injected into it.
 /// </summary>
 public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>> silos, TimeSpan pace = default)
 {
@@ -163,11 +185,15 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
     private readonly List<Answer> answers = [];
+    private readonly List<Attempt> attempts = [];
     private int next;
     private int sent;
 
     /// <summary>A webhook delivery accepted: when its first attempt started and when it was accepted (on <see cref="Now"/>'s clock).</summary>
     public sealed record Answer(Delivery Delivery, bool Retry, TimeSpan Started, TimeSpan Accepted);
+
+    /// <summary>One webhook attempt and how it ended: the status answered, or null when the connection failed or timed out.</summary>
+    public sealed record Attempt(Delivery Delivery, HttpStatusCode? Status);
 
     /// <summary>The sender's clock, for scenarios that compare their faults' moments with <see cref="Answers"/>.</summary>
     public TimeSpan Now => clock.Elapsed;
@@ -184,11 +210,29 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
         }
     }
 
+    /// <summary>Every webhook attempt, in order.</summary>
+    public IReadOnlyList<Attempt> Attempts
+    {
+        get
+        {
+            lock (attempts)
+            {
+                return [.. attempts];
+            }
+        }
+    }
+
+    /// <summary>How many webhook attempts ended which way, for a scenario's report: e.g. <c>200: 390, 503: 4, cut: 2</c>.</summary>
+    public string AttemptOutcomes => string.Join(", ", Attempts
+        .GroupBy(a => a.Status is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : "cut")
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => $"{g.Key}: {g.Count()}"));
+
     /// <summary>Deliveries sent so far (accepted with a 2xx, or published).</summary>
     public int Sent => Volatile.Read(ref sent);
 
-    /// <summary>Answers that asked for a retry (5xx, 429) or connections that failed.</summary>
-    public int Retries { get; private set; }
+    /// <summary>Attempts answered 503 or 429, or whose connection failed: each was retried.</summary>
+    public int Retries => Attempts.Count(a => a.Status is not { } status || !IsSuccess(status));
 
     /// <summary>The longest a webhook waited for its answer.</summary>
     public TimeSpan LongestAnswer { get; private set; }
@@ -232,37 +276,48 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
             {
                 var host = live[next++ % live.Count];
                 var attempt = Now;
+                HttpStatusCode? status = null;
+                string body;
                 try
                 {
                     using var response = await host.Http.SendAsync(Runner.Request(delivery, Secrets));
                     LongestAnswer = Max(LongestAnswer, Now - attempt);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        lock (answers)
-                        {
-                            answers.Add(new Answer(delivery, retry, started, Now));
-                        }
-
-                        return;
-                    }
-
-                    if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-                    {
-                        Assert.Fail($"{delivery.Provider} delivery {delivery.Id} refused with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    }
+                    status = response.StatusCode;
+                    body = await response.Content.ReadAsStringAsync();
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     // The silo went away mid-request: the provider retries.
+                    body = e.Message;
                 }
 
-                Retries++;
+                lock (attempts)
+                {
+                    attempts.Add(new Attempt(delivery, status));
+                }
+
+                if (status is { } answered && IsSuccess(answered))
+                {
+                    lock (answers)
+                    {
+                        answers.Add(new Answer(delivery, retry, started, Now));
+                    }
+
+                    return;
+                }
+
+                if (status is { } refused && refused is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests))
+                {
+                    Assert.Fail($"{delivery.Provider} delivery {delivery.Id} refused with {(int)refused}: {body}");
+                }
             }
 
             Assert.True(Now - started < GiveUpAfter, $"{delivery.Provider} delivery {delivery.Id} not accepted within {GiveUpAfter}");
             await Task.Delay(200);
         }
     }
+
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

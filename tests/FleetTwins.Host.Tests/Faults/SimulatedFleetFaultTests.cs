@@ -178,20 +178,40 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
             Assert.Equal(5u, (await channel.QueueDeclarePassiveAsync(full)).MessageCount);
 
-            // The consumer catches up: every notification raised arrives (at least once), none is lost.
-            var received = new ConcurrentDictionary<string, bool>();
+            // The consumer catches up. What must arrive is computed from what was sent, not read from the product: one
+            // notification per distinct alarm delivery, on its vehicle's twin.
+            var received = new ConcurrentQueue<ReceivedNotification>();
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) =>
             {
-                received[JsonDocument.Parse(delivery.Body.ToArray()).RootElement.GetProperty("id").GetString()!] = true;
+                using var json = JsonDocument.Parse(delivery.Body.ToArray());
+                var n = json.RootElement;
+                received.Enqueue(new ReceivedNotification(n.GetProperty("id").GetString()!, n.GetProperty("type").GetString()!,
+                    n.GetProperty("twinId").GetString()!, $"{n.GetProperty("at").GetString()} {n.GetProperty("data").GetRawText()}"));
                 return Task.CompletedTask;
             };
             await channel.BasicConsumeAsync(full, autoAck: true, consumer);
-            var expected = await fleet.RaisedNotificationIdsAsync(cluster.Silos[0]);
-            Assert.True(expected.Count > 5, $"{expected.Count} notifications raised: not enough to fill the sink");
-            await Eventually.ReturnsAsync(() => Task.FromResult(expected.Count(received.ContainsKey)), n => n == expected.Count,
-                TimeSpan.FromMinutes(3), $"all {expected.Count} notifications delivered once the sink has room");
-            Report(sender, $"notification queue full (5 messages, reject-publish); {expected.Count} notifications delivered once it had room");
+            var expected = await fleet.ExpectedNotificationsAsync(cluster.Silos[0]);
+            Assert.True(expected.Values.Sum() > 5, $"{expected.Values.Sum()} alarm notifications expected: not enough to fill the sink");
+            int DistinctIds((string TwinId, string Type) key) =>
+                received.Where(r => (r.TwinId, r.Type) == key).Select(r => r.Id).Distinct(StringComparer.Ordinal).Count();
+
+            // The end of the outboxes: every notification the twins hold (the product's own record, raised in the same
+            // write as its outbox entry) reached the queue, so nothing more is coming.
+            var stored = await fleet.RaisedNotificationIdsAsync(cluster.Silos[0]);
+            await Eventually.ReturnsAsync(() => Task.FromResult(stored.Count(id => received.Any(r => r.Id == id))), n => n == stored.Count,
+                TimeSpan.FromMinutes(3), $"all {stored.Count} notifications the twins hold delivered once the sink has room");
+
+            // Each expected one under one id: none missing, none raised twice. Delivery is at least once (a redelivery
+            // keeps its id), so the same content under two ids would be a notification raised twice.
+            Assert.All(expected, e => Assert.True(DistinctIds(e.Key) == e.Value,
+                $"{e.Key.Type} on {e.Key.TwinId}: {DistinctIds(e.Key)} received, {e.Value} sent"));
+            var doubled = received.GroupBy(r => (r.TwinId, r.Type, r.Content))
+                .Where(g => g.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() > 1).Select(g => g.Key).ToList();
+            Assert.True(doubled.Count == 0, $"{doubled.Count} notifications received under two ids: {string.Join("; ", doubled.Take(5))}");
+            var distinct = received.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count();
+            Report(sender, $"notification queue full (5 messages, reject-publish); once it had room {distinct} " +
+                $"notifications received ({received.Count - distinct} redelivered), the {expected.Values.Sum()} alarm notifications the deliveries raise among them, each once");
         }
         finally
         {
@@ -204,9 +224,12 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
     {
         var distinct = fleet.Deliveries.Select(d => d.Id).Distinct().Count();
         output.WriteLine($"{fault}: sent {fleet.Deliveries.Count} deliveries ({fleet.Deliveries.Count(d => d.Provider == "invers")} over AMQP; {distinct} distinct, the rest provider retries), " +
-            $"{sender.Retries} webhook attempts answered 5xx/429 or cut and retried, longest answer {sender.LongestAnswer.TotalSeconds:F1} s; " +
+            $"webhook attempts by answer {sender.AttemptOutcomes} ({sender.Retries} retried), longest answer {sender.LongestAnswer.TotalSeconds:F1} s; " +
             $"{fleet.Expected.Twins.Count} twins as sent, once quiet: {distinct} applied, 0 lost, 0 doubled");
     }
+
+    /// <summary>A notification as the queue on the exchange received it; <c>Content</c> is its time and data.</summary>
+    private sealed record ReceivedNotification(string Id, string Type, string TwinId, string Content);
 
     /// <summary>Cluster silos on a fresh database and INVERS queue, started and stopped as the scenario says.</summary>
     private sealed class Cluster : IAsyncDisposable

@@ -16,7 +16,7 @@ namespace FleetTwins.Host.Tests.Operations;
 public sealed partial class TelemetryTests
 {
     [Fact]
-    public async Task Metrics_name_every_instrument_after_traffic_and_are_open_on_loopback_only()
+    public async Task Metrics_after_traffic_show_the_expected_series_and_every_one_the_dashboard_queries_and_need_a_key_off_loopback()
     {
         await using var queue = await AmqpQueue.CreateAsync();
         var settings = ApiKeys.AddTo(InversAmqpTests.Settings(queue, WebhookSender.Settings()));

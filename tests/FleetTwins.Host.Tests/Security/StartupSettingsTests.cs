@@ -53,7 +53,7 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
-    public async Task Every_wrong_setting_is_reported_not_only_the_first()
+    public async Task Two_wrong_api_keys_are_both_reported_not_only_the_first()
     {
         var settings = WebhookSender.Settings();
         settings["Api__Keys__0"] = "short";

@@ -152,7 +152,7 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
-    public async Task Watchers_see_the_twin_then_every_change_and_notification_live()
+    public async Task Watchers_see_the_twin_then_its_next_change_and_notification_live()
     {
         string Push(string kind, int minute) =>
             "{\"Event\":\"" + kind + "\",\"Changes\":0,\"IMEI\":\"350612075188888\",\"Device_Time\":\"2024-06-28T17:" + minute.ToString("00") +
