@@ -99,8 +99,8 @@ public sealed class JournalCrashTests(ITestOutputHelper output)
             Assert.True(soc >= newest, $"{vin}: state of charge {soc} after the restart, but {newest} was acknowledged");
         }
 
-        output.WriteLine($"killed after {KillAfter} of {sent.Count} deliveries acknowledged, {inFlightAtKill} in flight; {unacknowledged.Count} " +
-            $"unacknowledged, {unacknowledged.Count(s => journaled.ContainsKey(s.Id))} of them journaled before the kill (each once)");
+        output.WriteLine($"killed once {KillAfter} of {sent.Count} deliveries were acknowledged, {inFlightAtKill} in flight: {acknowledged.Count} " +
+            $"acknowledged in all, {unacknowledged.Count} not, {unacknowledged.Count(s => journaled.ContainsKey(s.Id))} of those journaled before the kill (each once)");
 
         // The provider retries what was not acknowledged: then every delivery is in once, and each twin has all six.
         var retry = new WebhookSender(restarted.Http);
