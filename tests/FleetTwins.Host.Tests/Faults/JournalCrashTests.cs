@@ -16,7 +16,7 @@ namespace FleetTwins.Host.Tests.Faults;
 [Collection(Amqp.AmqpCollection.Name)]
 public sealed class JournalCrashTests(ITestOutputHelper output)
 {
-    private const string Provider = "volteras:";
+    private const string JournalPrefix = "volteras:";
     private const int Vehicles = 30;
     private const int DeliveriesEach = 6;
 
@@ -143,7 +143,7 @@ public sealed class JournalCrashTests(ITestOutputHelper output)
         while (await reader.ReadAsync())
         {
             var id = reader.GetString(0);
-            counts[id.StartsWith(Provider, StringComparison.Ordinal) ? id[Provider.Length..] : id] = reader.GetInt32(1);
+            counts[id.StartsWith(JournalPrefix, StringComparison.Ordinal) ? id[JournalPrefix.Length..] : id] = reader.GetInt32(1);
         }
 
         return counts;
