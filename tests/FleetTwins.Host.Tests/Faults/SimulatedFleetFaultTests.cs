@@ -47,19 +47,20 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
                 await consumer.KillAsync();
             }
 
+            var killedAt = sender.Now;
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 2);
             var joining = Stopwatch.StartNew();
             await cluster.AddSiloAsync(); // a replacement joins once the dead silo is voted out
-            return (consumer, joining.Elapsed);
+            return (consumer, killedAt, joining.Elapsed);
         });
 
         await sender.SendAsync(fleet.Deliveries);
-        var (killed, joined) = await faults;
+        var (killed, killedAt, joined) = await faults;
         await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[^1], cluster.Queue, Settle, fleet.ExpectedWithInFlight);
         Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
         var takeOver = await cluster.AssertHandedOverAsync(killed, redelivered: true);
         Report(sender, $"one of two silos, the INVERS queue's consumer, killed at delivery {fleet.Deliveries.Count / 3} holding {fleet.InFlight.Count} more " +
-            $"INVERS messages unacknowledged (state tables locked); its replacement ready " +
+            $"INVERS messages unacknowledged (state tables locked); {Failover(sender, killedAt)}; its replacement ready " +
             $"{joined.TotalSeconds:F0} s after starting; {takeOver}");
     }
 
@@ -217,6 +218,20 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
         {
             await channel.QueueDeleteAsync(full);
         }
+    }
+
+    /// <summary>
+    /// How long webhook deliveries waited after a silo's kill, from the kill (or their first attempt, if later) until a
+    /// surviving silo accepted them: the dead silo's twins answer nothing until it is voted out of the cluster.
+    /// </summary>
+    private static string Failover(FleetSender sender, TimeSpan killedAt)
+    {
+        var waits = sender.Answers.Where(a => a.Accepted > killedAt)
+            .Select(a => a.Accepted - (a.Started > killedAt ? a.Started : killedAt))
+            .Order().ToList();
+        Assert.NotEmpty(waits);
+        var slow = waits.Count(w => w > TimeSpan.FromSeconds(1));
+        return $"{waits.Count} webhooks answered after the kill, {slow} of them after more than 1 s, the longest after {waits[^1].TotalSeconds:F1} s";
     }
 
     /// <summary>The scenario's figures for docs/RELIABILITY.md: every twin matched, so every distinct delivery was applied once.</summary>
