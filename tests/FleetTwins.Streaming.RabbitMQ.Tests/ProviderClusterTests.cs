@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text;
 using FleetTwins.Streaming.RabbitMQ.Hosting;
 using FleetTwins.Streaming.RabbitMQ.Parking;
@@ -26,7 +27,8 @@ public interface IRecorderGrain : IGrainWithStringKey
 
 /// <summary>
 /// Records what it receives; bodies that say "fail" always throw; while <see cref="OutageUntil"/> is ahead, every
-/// delivery fails as if storage were down, and the outage is reported.
+/// delivery fails as if storage were down, and the outage is reported; while <see cref="Refusing"/>, every delivery
+/// fails as if storage refused until an operator acts, the refusal is reported, and the attempt's time is kept.
 /// </summary>
 [ImplicitStreamSubscription(ProviderClusterTests.Namespace)]
 public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
@@ -35,6 +37,10 @@ public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGra
 
     public static DateTime OutageUntil { get; set; }
 
+    public static volatile bool Refusing;
+
+    public static ConcurrentQueue<DateTime> RefusedAttempts { get; } = new();
+
     public Task<IReadOnlyList<string>> ReceivedAsync() => Task.FromResult<IReadOnlyList<string>>([.. received]);
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => await handleFactory.Create<RabbitMQMessage>().ResumeAsync(this);
@@ -42,6 +48,13 @@ public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGra
     public Task OnNextAsync(RabbitMQMessage item, StreamSequenceToken? token = null)
     {
         var body = Encoding.UTF8.GetString(item.Body);
+        if (Refusing)
+        {
+            RefusedAttempts.Enqueue(DateTime.UtcNow);
+            outages.ReportRefusal();
+            throw new IOException("storage refuses writes until an operator acts");
+        }
+
         if (DateTime.UtcNow < OutageUntil)
         {
             outages.Report();
@@ -135,6 +148,48 @@ public sealed class ProviderClusterTests
         await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
     }
 
+    [Fact]
+    public async Task A_message_storage_refuses_is_handed_back_and_the_consumer_takes_nothing_while_paused()
+    {
+        var pause = TimeSpan.FromSeconds(4);
+        await using var provider = await ProviderCluster.StartAsync(deliveryTime: TimeSpan.FromSeconds(1), pause);
+        var (queue, parking, channel, cluster) = (provider.Queue, provider.Parking, provider.Channel, provider.Cluster);
+        using var failed = new FailedDeliveries(queue);
+        using var paused = new PausedQueues();
+
+        RecorderGrain.Refusing = true;
+        var properties = new BasicProperties { Persistent = true, MessageId = "r1", Headers = new Dictionary<string, object?> { ["key"] = "r"u8.ToArray() } };
+        await channel.BasicPublishAsync("", queue, mandatory: true, properties, "r1"u8.ToArray());
+
+        // The moment the pause is seen, and the last moment before it when it was not: the pause began between the
+        // two, so it lasts at least until the second plus the pause, and no delivery may be attempted up to then.
+        var notYet = DateTime.UtcNow;
+        var pausedAt = (await Until(() =>
+        {
+            var now = DateTime.UtcNow;
+            if (paused.IsPaused(queue))
+            {
+                return Task.FromResult<DateTime?>(now);
+            }
+
+            notYet = now;
+            return Task.FromResult<DateTime?>(null);
+        }, at => at is not null, "the consumer paused after the refusal"))!.Value;
+        var surelyPausedUntil = notYet + pause;
+        Assert.True(failed["handed-back"] >= 1, "the refused message handed back to the broker");
+        RecorderGrain.Refusing = false; // an operator acted; the message must come once the pause ends
+
+        var received = await Until(async () => await cluster.Client.GetGrain<IRecorderGrain>("r").ReceivedAsync(),
+            r => r.Count == 1, "the message delivered after the pause", TimeSpan.FromSeconds(60));
+        Assert.Equal(["r1"], received);
+        Assert.True(DateTime.UtcNow >= surelyPausedUntil, "delivered before the pause could have ended");
+        Assert.DoesNotContain(RecorderGrain.RefusedAttempts, at => at > pausedAt && at < surelyPausedUntil);
+        Assert.False(paused.IsPaused(queue));
+        Assert.Equal(0, failed["parked"]);
+        Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync(parking)).MessageCount);
+        await Until(async () => (await channel.QueueDeclarePassiveAsync(queue)).MessageCount == 0, "the queue drained");
+    }
+
     /// <summary>A fresh queue and parking queue on the broker, and a one-silo test cluster consuming the queue.</summary>
     private sealed class ProviderCluster : IAsyncDisposable
     {
@@ -148,7 +203,7 @@ public sealed class ProviderClusterTests
 
         public InProcessTestCluster Cluster { get; private set; } = null!;
 
-        public static async Task<ProviderCluster> StartAsync(TimeSpan deliveryTime)
+        public static async Task<ProviderCluster> StartAsync(TimeSpan deliveryTime, TimeSpan? refusalPause = null)
         {
             var provider = new ProviderCluster();
             var factory = new ConnectionFactory { Uri = new Uri(Broker), AutomaticRecoveryEnabled = false };
@@ -163,6 +218,7 @@ public sealed class ProviderClusterTests
                 o.ConnectionString = Broker;
                 o.Queues = [provider.Queue];
                 o.ParkingQueue = provider.Parking;
+                o.RefusalPause = refusalPause ?? o.RefusalPause;
             }, agent => agent.MaxEventDeliveryTime = deliveryTime));
             provider.Cluster = builder.Build();
             await provider.Cluster.DeployAsync();
@@ -182,7 +238,7 @@ public sealed class ProviderClusterTests
     /// <summary>Counts <c>fleettwins.amqp.failed_deliveries</c> of one queue by outcome while it lives.</summary>
     private sealed class FailedDeliveries : IDisposable
     {
-        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private readonly MeterListener listener = new();
         private readonly ConcurrentDictionary<string, long> counts = new();
 
         public FailedDeliveries(string queue)
@@ -211,6 +267,43 @@ public sealed class ProviderClusterTests
         }
 
         public long this[string outcome] => counts.GetValueOrDefault(outcome);
+
+        public void Dispose() => listener.Dispose();
+    }
+
+    /// <summary>Reads the <c>fleettwins.amqp.paused</c> gauge of a queue on demand.</summary>
+    private sealed class PausedQueues : IDisposable
+    {
+        private readonly MeterListener listener = new();
+        private readonly ConcurrentDictionary<string, int> values = new();
+
+        public PausedQueues()
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == RabbitMQStreamMetrics.MeterName && instrument.Name == "fleettwins.amqp.paused")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "queue" && tag.Value is string queue)
+                    {
+                        values[queue] = value;
+                    }
+                }
+            });
+            listener.Start();
+        }
+
+        public bool IsPaused(string queue)
+        {
+            listener.RecordObservableInstruments();
+            return values.GetValueOrDefault(queue) == 1;
+        }
 
         public void Dispose() => listener.Dispose();
     }

@@ -8,4 +8,10 @@ public interface IDeliveryOutages
 {
     /// <summary>A delivery just failed because something it needs is unavailable.</summary>
     void Report();
+
+    /// <summary>
+    /// A delivery just failed because something it needs refuses until an operator acts (storage read-only or
+    /// damaged): an outage too, and the transport pauses taking messages rather than cycling them through the broker.
+    /// </summary>
+    void ReportRefusal();
 }

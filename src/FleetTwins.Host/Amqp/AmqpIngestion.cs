@@ -32,6 +32,7 @@ public static class AmqpIngestion
             o.PrefetchCount = invers.PrefetchCount;
             o.CacheSize = invers.CacheSize;
             o.ParkingQueue = invers.ParkingQueue;
+            o.RefusalPause = invers.RefusalPause;
         }, agent => agent.MaxEventDeliveryTime = invers.MaxDeliveryTime);
         return silo;
     }

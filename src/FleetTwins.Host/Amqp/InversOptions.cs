@@ -16,4 +16,7 @@ public sealed class InversOptions
 
     /// <summary>How long delivery of one message to its twin may keep failing before it is parked.</summary>
     public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long consuming pauses after storage refused a message until an operator acts (doubling up to 5 min).</summary>
+    public TimeSpan RefusalPause { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -20,4 +20,14 @@ public sealed class RabbitMQStreamOptions
 
     /// <summary>How long to wait before reconnecting after the broker went away.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long the consumer stops taking messages after one was handed back because a subscriber's storage refuses
+    /// until an operator acts; each further refusal doubles it up to <see cref="MaxRefusalPause"/>, and a delivered
+    /// message resets it. The messages wait with the broker, unacknowledged.
+    /// </summary>
+    public TimeSpan RefusalPause { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest pause after repeated refusals.</summary>
+    public TimeSpan MaxRefusalPause { get; set; } = TimeSpan.FromMinutes(5);
 }

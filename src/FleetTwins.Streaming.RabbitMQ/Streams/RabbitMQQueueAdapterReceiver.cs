@@ -30,11 +30,16 @@ public sealed class RabbitMQQueueAdapterReceiver(
     private int generation;
     private long sequence;
     private DateTime nextConnectAttempt;
+    private DateTime pausedUntil;
+    private TimeSpan lastPause;
 
     public string Queue => queue;
 
     /// <summary>Whether this receiver has an open channel consuming its queue now.</summary>
     public bool IsConsuming => channel is { IsOpen: true };
+
+    /// <summary>Whether this receiver stopped taking messages for now because storage refuses them (<see cref="PauseForRefusal"/>).</summary>
+    public bool IsPaused => DateTime.UtcNow < pausedUntil;
 
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
@@ -59,6 +64,11 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
+        if (IsPaused)
+        {
+            return []; // What arrives meanwhile stays in the buffer, unacknowledged, until the pause ends.
+        }
+
         if (channel is not { IsOpen: true })
         {
             await ReconnectAsync(cancellationToken);
@@ -134,6 +144,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
 
         if (newest > 0)
         {
+            lastPause = TimeSpan.Zero; // delivered again: the next refusal pauses for the shortest time
             await AckAsync(newest, generation, multiple: true, cancellationToken);
         }
     }
@@ -178,6 +189,25 @@ public sealed class RabbitMQQueueAdapterReceiver(
             await CloseAsync();
             return false;
         }
+    }
+
+    /// <summary>
+    /// Stops taking messages for a while (called by the failure handler after handing back a message that storage
+    /// refused until an operator acts): <see cref="RabbitMQStreamOptions.RefusalPause"/>, doubling with each refusal up
+    /// to <see cref="RabbitMQStreamOptions.MaxRefusalPause"/>. The queue's messages wait with the broker meanwhile.
+    /// </summary>
+    public void PauseForRefusal()
+    {
+        if (IsPaused)
+        {
+            return; // the messages pulled before the pause fail one by one: one pause covers them all
+        }
+
+        lastPause = lastPause == TimeSpan.Zero
+            ? options.RefusalPause
+            : TimeSpan.FromTicks(Math.Min(lastPause.Ticks * 2, options.MaxRefusalPause.Ticks));
+        pausedUntil = DateTime.UtcNow + lastPause;
+        logger.LogError("Paused consuming {Queue} for {Pause}: storage refuses writes until an operator acts; its messages wait with the broker", queue, lastPause);
     }
 
     public Task Shutdown(TimeSpan timeout) => Shutdown(timeout, CancellationToken.None);

@@ -4,8 +4,9 @@ namespace FleetTwins.Streaming.RabbitMQ.Streams;
 /// Called by the pulling agent when a message could not be delivered within
 /// <c>StreamPullingAgentOptions.MaxEventDeliveryTime</c>, before the agent moves on (after which it is acknowledged
 /// with the rest). If the subscribers reported an outage in that time, the message is handed back to the broker and
-/// comes again, so that a storage outage longer than the delivery time parks nothing; otherwise it is poison and is
-/// parked with the reason. Either way nothing accepted is lost.
+/// comes again, so that a storage outage longer than the delivery time parks nothing; after a refusal (storage that
+/// refuses until an operator acts) the consumer also pauses. Otherwise it is poison and is parked with the reason.
+/// Either way nothing accepted is lost.
 /// </summary>
 public sealed class RabbitMQStreamFailureHandler(Func<RabbitMQQueueAdapterReceiver?> receiver, DeliveryOutages outages, TimeSpan deliveryTime)
     : IStreamFailureHandler
@@ -22,7 +23,12 @@ public sealed class RabbitMQStreamFailureHandler(Func<RabbitMQQueueAdapterReceiv
             return;
         }
 
-        if (outages.ReportedWithin(deliveryTime + Slack))
+        if (outages.RefusedWithin(deliveryTime + Slack))
+        {
+            await current.HandBackInFlightAsync(token.SequenceNumber, $"delivery to stream {streamIdentity} refused by storage");
+            current.PauseForRefusal();
+        }
+        else if (outages.ReportedWithin(deliveryTime + Slack))
         {
             await current.HandBackInFlightAsync(token.SequenceNumber, $"delivery to stream {streamIdentity} failed during an outage");
         }

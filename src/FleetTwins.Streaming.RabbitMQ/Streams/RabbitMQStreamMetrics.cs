@@ -9,7 +9,8 @@ namespace FleetTwins.Streaming.RabbitMQ.Streams;
 /// (<c>parked</c> as poison, <c>handed-back</c> to the broker during an outage); <c>fleettwins.amqp.consuming</c> —
 /// 1 for each queue this silo consumes now (on a channel that is open), so which silo holds a queue, and that a
 /// queue moved to another silo, can be read off <c>/metrics</c>; <c>fleettwins.amqp.received</c> — messages this silo
-/// received, by queue and whether the broker marked them redelivered.
+/// received, by queue and whether the broker marked them redelivered; <c>fleettwins.amqp.paused</c> — 1 for each queue
+/// this silo stopped taking messages from for now because storage refuses them.
 /// </summary>
 public static class RabbitMQStreamMetrics
 {
@@ -26,9 +27,13 @@ public static class RabbitMQStreamMetrics
     /// <summary>The receivers of this process (a set): each knows its queue and whether it consumes it now.</summary>
     private static readonly ConcurrentDictionary<RabbitMQQueueAdapterReceiver, bool> Receivers = new();
 
-    static RabbitMQStreamMetrics() =>
+    static RabbitMQStreamMetrics()
+    {
         Meter.CreateObservableGauge("fleettwins.amqp.consuming", Consuming, unit: "{queue}",
             description: "1 for each AMQP queue this silo consumes now (its channel is open), 0 for one it holds but cannot reach.");
+        Meter.CreateObservableGauge("fleettwins.amqp.paused", Paused, unit: "{queue}",
+            description: "1 for each AMQP queue this silo stopped taking messages from for now because storage refuses them.");
+    }
 
     internal static void Failed(string queue, string outcome, int count = 1) =>
         FailedDeliveries.Add(count, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("outcome", outcome));
@@ -46,6 +51,10 @@ public static class RabbitMQStreamMetrics
 
     /// <summary>The receiver gave its queue up (the silo stops, or the queue moved to another silo).</summary>
     internal static void Stop(RabbitMQQueueAdapterReceiver receiver) => Receivers.TryRemove(receiver, out _);
+
+    private static IEnumerable<Measurement<int>> Paused() =>
+        Receivers.Keys.GroupBy(r => r.Queue).Select(g =>
+            new Measurement<int>(g.Any(r => r.IsPaused) ? 1 : 0, new KeyValuePair<string, object?>("queue", g.Key)));
 
     private static IEnumerable<Measurement<int>> Consuming() =>
         Receivers.Keys.GroupBy(r => r.Queue).Select(g =>

@@ -39,16 +39,25 @@ public sealed class InversInboxGrain(TwinEventRouter router, IDeliveryOutages ou
         }
     }
 
-    /// <summary>Routes the event; a failure that passes (storage or a silo down) is reported as an outage, then rethrown.</summary>
+    /// <summary>
+    /// Routes the event; a failure that passes (storage or a silo down) is reported as an outage, storage that refuses
+    /// writes as a refusal, then rethrown.
+    /// </summary>
     private async Task<RouteResult> RouteAsync(InversDelivery item)
     {
         try
         {
             return await router.RouteMeasuredAsync(metrics, item.DeliveryId, Sources.Invers, item.Accepted);
         }
-        catch (Exception e) when (TransientFailure.Is(e) || StorageRefusedException.In(e) is not null)
+        catch (Exception e) when (StorageRefusedException.In(e) is not null)
         {
-            // Storage that refuses writes is an outage too: the message goes back to the broker, never parked as poison.
+            // Storage that refuses writes until an operator acts: the message goes back to the broker, never parked as
+            // poison, and the consumer pauses instead of cycling the queue through a store that refuses it.
+            outages.ReportRefusal();
+            throw;
+        }
+        catch (Exception e) when (TransientFailure.Is(e))
+        {
             outages.Report();
             throw;
         }
