@@ -5,6 +5,7 @@
 #   tools/services.sh stop      stop both and delete their data
 #   tools/services.sh status    say what runs
 #   tools/services.sh stop-postgres | start-postgres | stop-rabbitmq | start-rabbitmq   (fault-injection tests)
+#   tools/services.sh kill-postgres | kill-rabbitmq   (SIGKILL, for crash tests; start-* brings them back)
 #   tools/services.sh reset-amqp-connections   cut every client connection to the broker with a TCP reset (ss -K)
 #   tools/services.sh queue-depth NAME   messages in a queue, ready and unacknowledged (benchmarks)
 #
@@ -80,6 +81,18 @@ stop_postgres() {
   as_pg "$bin/pg_ctl" -D "$DIR/postgres" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# SIGKILL for the server and every backend (a crash: no checkpoint, no goodbye to clients); the next start replays
+# the WAL. The backends go too, or the next start would find the old shared memory still attached.
+kill_postgres() {
+  local pid
+  pid="$(head -1 "$DIR/postgres/postmaster.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] || return 0
+  pkill -9 -P "$pid" 2>/dev/null || true
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 100); do pgrep -f -- "-D $DIR/postgres" >/dev/null || return 0; sleep 0.1; done
+}
+
 rabbit_env() {
   export RABBITMQ_NODENAME="$NODE" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT" \
     RABBITMQ_DIST_PORT="$DIST_PORT" RABBITMQ_MNESIA_BASE="$DIR/rabbitmq/mnesia" RABBITMQ_LOG_BASE="$DIR/rabbitmq/log" \
@@ -120,6 +133,15 @@ CONF
   log "rabbitmq on 127.0.0.1:$AMQP_PORT"
 }
 
+# SIGKILL for the broker's Erlang VM: what it had not written to disk is gone, unacknowledged deliveries included.
+kill_rabbitmq() {
+  local pid
+  pid="$(cat "$DIR/rabbitmq/rabbitmq.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] || return 0
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+
 stop_rabbitmq() {
   [ -d "$DIR/rabbitmq" ] || return 0
   local pid
@@ -146,6 +168,8 @@ case "${1:-}" in
     if ( rabbit_env; "$(rabbit_bin rabbitmqctl)" -q -n "$NODE" status >/dev/null 2>&1 ); then echo "rabbitmq: running"; else echo "rabbitmq: stopped"; fi ;;
   env) print_env ;;
   stop-postgres) stop_postgres ;;
+  kill-postgres) kill_postgres ;;
+  kill-rabbitmq) kill_rabbitmq ;;
   start-postgres) start_postgres ;;
   stop-rabbitmq) stop_rabbitmq ;;
   queue-depth) ( rabbit_env; "$(rabbit_bin rabbitmqctl)" -q -n "$NODE" list_queues name messages 2>/dev/null \
@@ -157,5 +181,5 @@ case "${1:-}" in
     command -v ss >/dev/null 2>&1 || { echo "ss (iproute2) is not installed" >&2; exit 3; }
     killed=$(ss -K -H -t state established dst 127.0.0.1 dport = "$AMQP_PORT" 2>/dev/null) || { echo "ss -K failed" >&2; exit 3; }
     echo "reset $(grep -c . <<< "$killed") connections" ;;
-  *) echo "usage: $0 start|stop|status|env|stop-postgres|start-postgres|stop-rabbitmq|start-rabbitmq|reset-amqp-connections|queue-depth NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|env|stop-postgres|kill-postgres|start-postgres|stop-rabbitmq|kill-rabbitmq|start-rabbitmq|reset-amqp-connections|queue-depth NAME" >&2; exit 2 ;;
 esac

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using FleetTwins.Host.Tests.Amqp;
+using FleetTwins.Host.Tests.Infrastructure;
+using FleetTwins.Signatures;
+using FleetTwins.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace FleetTwins.Host.Tests.Faults;
+
+/// <summary>
+/// A silo killed after the deliveries that raised notifications were acknowledged and while their publication was
+/// under way (the receiver holds every request open): after a restart each notification reaches the receiver, and the
+/// receiver accepts each id once. The oracle is the receiver's own count, not the product's notification store.
+/// </summary>
+[Collection(AmqpCollection.Name)]
+public sealed class NotificationCrashTests(ITestOutputHelper output)
+{
+    private const string Secret = "whsec_Y3Jhc2gtdGVzdC1ub3RpZmljYXRpb24tc2VjcmV0LTAx";
+
+    [Fact]
+    public async Task A_silo_killed_while_publishing_notifications_delivers_each_once_after_the_restart()
+    {
+        const int devices = 8;
+        await using var receiver = await HoldingReceiver.StartAsync();
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = database.ClusterSettings(migrate: true);
+        settings["Notifications__Webhooks__0__Url"] = receiver.Url;
+        settings["Notifications__Webhooks__0__Secret"] = Secret;
+        settings["Notifications__Webhooks__0__Types__0"] = "sos";
+        var imeis = Enumerable.Range(0, devices).Select(i => $"35061207{Random.Shared.Next(1_000_000, 9_999_999)}").Distinct().ToList();
+
+        var first = await HostProcess.StartAsync(settings, TimeSpan.FromMinutes(2));
+        await using (first)
+        {
+            var sender = new WebhookSender(first.Http);
+            foreach (var imei in imeis)
+            {
+                (await sender.TrackerAsync(Sos(imei))).EnsureSuccessStatusCode();
+            }
+
+            // Every delivery acknowledged, every notification on its way and held by the receiver: now the kill.
+            await Eventually.ReturnsAsync(() => Task.FromResult(receiver.HeldIds.Count), n => n == imeis.Count, TimeSpan.FromSeconds(30),
+                "every sos notification under way to the receiver");
+            await first.KillAsync();
+        }
+
+        var held = receiver.HeldIds.ToHashSet();
+        receiver.Accept();
+        await using var second = await HostProcess.StartAsync(settings, TimeSpan.FromMinutes(2));
+
+        // A notification whose publication died with the silo goes out when its twin is next active: a query is enough.
+        foreach (var imei in imeis)
+        {
+            (await second.Http.GetAsync($"/api/vehicles/resolve?imei={imei}")).EnsureSuccessStatusCode();
+        }
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(receiver.Accepted.Count), n => n >= imeis.Count, TimeSpan.FromSeconds(60),
+            "every notification delivered after the restart");
+        Assert.Equal(held, receiver.Accepted.Keys.ToHashSet());
+        Assert.All(receiver.Accepted, a => Assert.Equal(1, a.Value.Count));
+        Assert.Equal(imeis.Select(i => $"imei:{i}").Order(), receiver.Accepted.Values.Select(a => a.TwinId).Order());
+        output.WriteLine($"silo SIGKILLed with {held.Count} sos notifications being published (the receiver holding each request); " +
+            $"after the restart each reached the receiver and was accepted once ({receiver.Accepted.Count} ids, {receiver.Requests} requests in all)");
+    }
+
+    private static byte[] Sos(string imei) => Encoding.UTF8.GetBytes(
+        $$"""{"Event":"sos","Changes":0,"IMEI":"{{imei}}","Device_Time":"2024-06-28T17:52:13.000000+0000","Server_Time":"2024-06-28T18:49:45.000000+0000","Coordinates":"22.9,75.5"}""");
+
+    /// <summary>
+    /// A notification receiver that verifies signatures and, until <see cref="Accept"/>, holds every request open without
+    /// answering; afterwards it answers 200 and counts, per notification id, the requests it accepted.
+    /// </summary>
+    private sealed class HoldingReceiver : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource never = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentDictionary<string, bool> held = new();
+        private readonly ConcurrentDictionary<string, Acceptance> accepted = new();
+        private WebApplication app = null!;
+        private volatile bool accepting;
+        private int requests;
+
+        public sealed record Acceptance(string TwinId, int Count);
+
+        public string Url { get; private set; } = "";
+
+        public IReadOnlyCollection<string> HeldIds => [.. held.Keys];
+
+        public IReadOnlyDictionary<string, Acceptance> Accepted => accepted;
+
+        public int Requests => Volatile.Read(ref requests);
+
+        public void Accept() => accepting = true;
+
+        public static async Task<HoldingReceiver> StartAsync()
+        {
+            var receiver = new HoldingReceiver();
+            var port = FreePorts.Next();
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            receiver.app = builder.Build();
+            var verifier = new SvixVerifier([Secret]);
+            receiver.app.MapPost("/hook", async (HttpContext context) =>
+            {
+                Interlocked.Increment(ref receiver.requests);
+                using var buffer = new MemoryStream();
+                await context.Request.Body.CopyToAsync(buffer);
+                var headers = new SvixHeaders(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
+                var check = verifier.Verify(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
+                if (!check.IsValid)
+                {
+                    return Results.StatusCode(401);
+                }
+
+                var id = check.MessageId!;
+                if (!receiver.accepting)
+                {
+                    receiver.held[id] = true;
+                    await receiver.never.Task.WaitAsync(context.RequestAborted); // the sender dies waiting
+                    return Results.StatusCode(503);
+                }
+
+                var twinId = JsonDocument.Parse(buffer.ToArray()).RootElement.GetProperty("data").GetProperty("twinId").GetString()!;
+                receiver.accepted.AddOrUpdate(id, new Acceptance(twinId, 1), (_, a) => a with { Count = a.Count + 1 });
+                return Results.Ok();
+            });
+            await receiver.app.StartAsync();
+            receiver.Url = $"http://127.0.0.1:{port}/hook";
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            never.TrySetResult();
+            await app.DisposeAsync();
+        }
+    }
+}
