@@ -36,6 +36,7 @@ public sealed class DataFileBackupTests
         await TwinRows.WriteAsync(file.Database, twins: 50, records: 40);
         var journal = new SqliteTwinJournal(file.Database);
         using var stop = new CancellationTokenSource();
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long committed = 0;
         // Each twin appends its next record after its last one committed, covered marks follow: what twins do.
         var writer = Task.Run(async () =>
@@ -45,24 +46,33 @@ public sealed class DataFileBackupTests
                 await Task.WhenAll(Enumerable.Range(0, 50).Select(t => TwinRows.AppendAsync(journal, TwinRows.Twin(t), sequence)));
                 await journal.CoveredAsync(TwinRows.Twin(sequence % 50), sequence - 5);
                 Interlocked.Add(ref committed, 50);
+                writing.TrySetResult();
             }
         });
+        await writing.Task;
 
+        // Backups until three of them ran while the writer committed (each takes a few milliseconds, a commit less).
         var folder = Path.GetDirectoryName(file.Path)!;
-        var before = Interlocked.Read(ref committed);
-        var backups = Enumerable.Range(0, 5).Select(n => DataFileBackup.Copy(file.Path, Path.Combine(folder, $"copy-{n}.db"), overwrite: false).Target).ToList();
-        var after = Interlocked.Read(ref committed);
+        var backups = new List<(string Path, long Before)>();
+        var overlapped = 0;
+        for (var n = 0; n < 100 && overlapped < 3; n++)
+        {
+            var before = Interlocked.Read(ref committed);
+            backups.Add((DataFileBackup.Copy(file.Path, Path.Combine(folder, $"copy-{n}.db"), overwrite: false).Target, before));
+            overlapped += Interlocked.Read(ref committed) > before ? 1 : 0;
+        }
+
         await stop.CancelAsync();
         await writer;
 
-        Assert.True(after > before, "the writer went on committing while the backups ran");
-        foreach (var backup in backups)
+        Assert.Equal(3, overlapped);
+        foreach (var (backup, before) in backups)
         {
             var check = DataFileCheck.Run(backup);
             Assert.True(check.Healthy, string.Join('\n', check.Problems));
             await using var copy = new SqliteDatabase(new SqliteOptions { DataPath = backup });
             var rows = TwinRows.Journal(copy);
-            Assert.True(rows.Count >= 50 * 40 + before);
+            Assert.True(rows.Count >= 50 * 40 + before, $"{rows.Count} rows, {50 * 40 + before} committed before the backup began");
             Assert.All(rows, row => Assert.Equal(TwinRows.Record(row.Key.Twin, row.Key.Sequence), row.Value));
         }
     }
