@@ -78,7 +78,7 @@ public sealed class DataFileBackupTests
     }
 
     [Fact]
-    public async Task A_backup_refuses_an_existing_target_unless_forced_and_a_missing_or_damaged_source()
+    public async Task A_backup_refuses_an_existing_target_unless_forced_and_a_missing_source()
     {
         await using var file = new DataFile();
         await TwinRows.WriteAsync(file.Database, twins: 5, records: 5);
