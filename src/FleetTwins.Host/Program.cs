@@ -1,5 +1,6 @@
 using FleetTwins.Host.Api;
 using FleetTwins.Host.Benchmarks;
+using FleetTwins.Host.Data;
 using FleetTwins.Host.Fleet;
 using FleetTwins.Host.FleetConsole;
 using FleetTwins.Host.Grpc;
@@ -15,6 +16,11 @@ return await InvalidSettings.ExitOnInvalidSettingsAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.UseFleetTwinsEndpoints();
+
+    if (args is ["data", .. var data])
+    {
+        return await builder.RunDataCommandAsync(data);
+    }
 
     if (args.Contains("migrate"))
     {

@@ -9,6 +9,7 @@ namespace FleetTwins.Sqlite.Tests;
 public sealed class DataFile : IAsyncDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("fleettwins-sqlite-").FullName;
+    private bool closed;
 
     public DataFile() => Database = Open();
 
@@ -24,12 +25,37 @@ public sealed class DataFile : IAsyncDisposable
     {
         await Database.DisposeAsync();
         Database = Open();
+        closed = false;
+    }
+
+    /// <summary>Closes the file, as a stopped host leaves it, for a test to work on it from outside.</summary>
+    public async Task CloseAsync()
+    {
+        await Database.DisposeAsync();
+        closed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Database.DisposeAsync();
+        if (!closed)
+        {
+            await Database.DisposeAsync();
+        }
+
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>
+    /// Overwrites <paramref name="pages"/> 4 KiB pages of a closed file with random bytes, from its middle on (or at
+    /// <paramref name="fromPage"/>), as a failing disk or a stray write would: a deterministic damage for a seed.
+    /// </summary>
+    public static void Damage(string path, int pages = 8, long? fromPage = null, int seed = 7)
+    {
+        using var stream = new FileStream(path, FileMode.Open);
+        var garbage = new byte[pages * 4096];
+        new Random(seed).NextBytes(garbage);
+        stream.Position = (fromPage ?? stream.Length / 2 / 4096) * 4096;
+        stream.Write(garbage);
     }
 
     private SqliteDatabase Open(SqliteSynchronous synchronous = SqliteSynchronous.Full) =>

@@ -40,13 +40,7 @@ public sealed class DataFileRefusalTests
     public async Task A_file_with_pages_overwritten_in_its_middle_is_refused_as_damaged()
     {
         var path = await FileWithRowsAsync();
-        using (var stream = new FileStream(path, FileMode.Open))
-        {
-            var garbage = new byte[8 * 4096];
-            new Random(7).NextBytes(garbage);
-            stream.Position = stream.Length / 2 / 4096 * 4096;
-            stream.Write(garbage);
-        }
+        DataFile.Damage(path);
 
         var error = Assert.Throws<DataFileException>(() => Open(path));
         Assert.Contains("is damaged", error.Message);

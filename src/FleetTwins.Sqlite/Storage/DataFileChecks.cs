@@ -10,7 +10,8 @@ namespace FleetTwins.Sqlite.Storage;
 /// </summary>
 internal static class DataFileChecks
 {
-    private const string Restore = "restore the last backup, or move the file aside to start empty (`sqlite3 <file> .recover` may save what is still readable)";
+    private const string Restore = "restore the last backup (stop the host, copy a `FleetTwins.Host data backup` copy over the file, delete its -wal and -shm), " +
+        "or save what still reads with `FleetTwins.Host data recover <file> <new-file>` and start on the new file";
 
     /// <summary>Prepares the writer connection; throws what the file's state calls for.</summary>
     public static void Prepare(SqliteConnection writer, string path, SqliteOptions options)
