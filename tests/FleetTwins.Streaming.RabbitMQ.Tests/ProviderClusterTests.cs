@@ -28,7 +28,7 @@ public interface IRecorderGrain : IGrainWithStringKey
 /// <summary>
 /// Records what it receives; bodies that say "fail" always throw; while <see cref="OutageUntil"/> is ahead, every
 /// delivery fails as if storage were down, and the outage is reported; while <see cref="Refusing"/>, every delivery
-/// fails as if storage refused until an operator acts, the refusal is reported, and the attempt's time is kept.
+/// fails as if storage refused until an operator acts, and the refusal is reported. Every attempt's body and time is kept.
 /// </summary>
 [ImplicitStreamSubscription(ProviderClusterTests.Namespace)]
 public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGrain, IStreamSubscriptionObserver, IAsyncObserver<RabbitMQMessage>
@@ -39,7 +39,7 @@ public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGra
 
     public static volatile bool Refusing;
 
-    public static ConcurrentQueue<DateTime> RefusedAttempts { get; } = new();
+    public static ConcurrentQueue<(string Body, DateTime At)> Attempts { get; } = new();
 
     public Task<IReadOnlyList<string>> ReceivedAsync() => Task.FromResult<IReadOnlyList<string>>([.. received]);
 
@@ -48,9 +48,9 @@ public sealed class RecorderGrain(DeliveryOutages outages) : Grain, IRecorderGra
     public Task OnNextAsync(RabbitMQMessage item, StreamSequenceToken? token = null)
     {
         var body = Encoding.UTF8.GetString(item.Body);
+        Attempts.Enqueue((body, DateTime.UtcNow));
         if (Refusing)
         {
-            RefusedAttempts.Enqueue(DateTime.UtcNow);
             outages.ReportRefusal();
             throw new IOException("storage refuses writes until an operator acts");
         }
@@ -182,8 +182,11 @@ public sealed class ProviderClusterTests
         var received = await Until(async () => await cluster.Client.GetGrain<IRecorderGrain>("r").ReceivedAsync(),
             r => r.Count == 1, "the message delivered after the pause", TimeSpan.FromSeconds(60));
         Assert.Equal(["r1"], received);
-        Assert.True(DateTime.UtcNow >= surelyPausedUntil, "delivered before the pause could have ended");
-        Assert.DoesNotContain(RecorderGrain.RefusedAttempts, at => at > pausedAt && at < surelyPausedUntil);
+        // Refused before the pause, not attempted during it (though no longer refused), delivered after it.
+        var attempts = RecorderGrain.Attempts.Where(a => a.Body == "r1").Select(a => a.At).ToList();
+        Assert.Contains(attempts, at => at <= pausedAt);
+        Assert.DoesNotContain(attempts, at => at > pausedAt && at < surelyPausedUntil);
+        Assert.True(attempts[^1] >= surelyPausedUntil, $"delivered {surelyPausedUntil - attempts[^1]} before the pause could have ended");
         Assert.False(paused.IsPaused(queue));
         Assert.Equal(0, failed["parked"]);
         Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync(parking)).MessageCount);

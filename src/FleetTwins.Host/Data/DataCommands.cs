@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using FleetTwins.Host.Settings;
 using FleetTwins.Sqlite.Storage;
@@ -48,6 +49,10 @@ public static class DataCommands
         {
             return await FailAsync($"Cannot back up: {e.Message}", 1);
         }
+        catch (Exception e) when (IsFileProblem(e))
+        {
+            return await FailAsync($"Cannot back up {Path.GetFullPath(dataPath)} to {target}: {e.Message}", 1);
+        }
     }
 
     /// <summary>0 healthy; 1 problems found, one line each; 2 a file that cannot be checked.</summary>
@@ -61,6 +66,10 @@ public static class DataCommands
         catch (DataFileException e)
         {
             return await FailAsync($"Cannot check: {e.Message}", 2);
+        }
+        catch (Exception e) when (IsFileProblem(e))
+        {
+            return await FailAsync($"Cannot check {Path.GetFullPath(file)}: {e.Message}", 2);
         }
 
         Console.WriteLine($"Checked {Path.GetFullPath(file)}");
@@ -95,6 +104,11 @@ public static class DataCommands
                 Console.WriteLine($"note: {consequence}");
             }
 
+            if (result.Tables.Sum(t => t.Copied) == 0 && result.Tables.Any(t => t.Unreadable != 0))
+            {
+                return await FailAsync($"Cannot recover: nothing of {Path.GetFullPath(damaged)} could be read; restore the last backup", 1);
+            }
+
             Console.WriteLine($"Start the host on it: FleetTwins__DataPath={result.Target}");
             return 0;
         }
@@ -102,7 +116,14 @@ public static class DataCommands
         {
             return await FailAsync($"Cannot recover: {e.Message}", 1);
         }
+        catch (Exception e) when (IsFileProblem(e))
+        {
+            return await FailAsync($"Cannot recover {Path.GetFullPath(damaged)} into {target}: {e.Message}", 1);
+        }
     }
+
+    /// <summary>What a damaged file or an unwritable folder raises beyond the refusals the SQLite side names itself.</summary>
+    private static bool IsFileProblem(Exception e) => e is DbException or IOException or UnauthorizedAccessException;
 
     private static async Task<int> FailAsync(string message, int exitCode)
     {

@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Grains.Delivery;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -60,6 +61,12 @@ public static class GrpcHosting
 
         private RpcException Failed(Exception e, ServerCallContext context)
         {
+            if (StorageRefusedException.In(e) is not null)
+            {
+                logger.LogError(e, "Storage refuses writes while serving {Method}", context.Method);
+                return new RpcException(new Status(StatusCode.FailedPrecondition, "Storage refuses writes until an operator acts; nothing was changed."));
+            }
+
             if (TransientFailure.Is(e))
             {
                 logger.LogWarning(e, "Storage or cluster unavailable while serving {Method}", context.Method);

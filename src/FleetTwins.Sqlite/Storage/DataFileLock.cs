@@ -26,12 +26,22 @@ internal sealed class DataFileLock : IDisposable
         {
             throw Unwritable(dataPath, e);
         }
-        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+        catch (IOException e) when (e.HResult is EWouldBlock or SharingViolation)
         {
             throw new DataFileException(dataPath, $"is in use by another FleetTwins host{Holder(path)}",
                 $"stop that host, or give this one another data file (FleetTwins__DataPath); the lock is {path}", e);
         }
+        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+        {
+            // A read-only or full file system: no other host is involved, whatever the lock file's creation said.
+            throw new DataFileException(dataPath, $"cannot be locked for writing ({e.Message})",
+                "make its folder writable and give it free space, or choose another FleetTwins__DataPath", e);
+        }
     }
+
+    // What a held lock answers: flock's EWOULDBLOCK (as .NET reports errno on Linux), a sharing violation on Windows.
+    private const int EWouldBlock = 11;
+    private const int SharingViolation = unchecked((int)0x80070020);
 
     /// <summary>The refusal of a file or folder the host may not write.</summary>
     internal static DataFileException Unwritable(string dataPath, Exception e) => new(dataPath,

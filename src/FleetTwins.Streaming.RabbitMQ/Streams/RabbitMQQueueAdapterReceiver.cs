@@ -203,9 +203,7 @@ public sealed class RabbitMQQueueAdapterReceiver(
             return; // the messages pulled before the pause fail one by one: one pause covers them all
         }
 
-        lastPause = lastPause == TimeSpan.Zero
-            ? options.RefusalPause
-            : TimeSpan.FromTicks(Math.Min(lastPause.Ticks * 2, options.MaxRefusalPause.Ticks));
+        lastPause = TimeSpan.FromTicks(Math.Min(lastPause == TimeSpan.Zero ? options.RefusalPause.Ticks : lastPause.Ticks * 2, options.MaxRefusalPause.Ticks));
         pausedUntil = DateTime.UtcNow + lastPause;
         logger.LogError("Paused consuming {Queue} for {Pause}: storage refuses writes until an operator acts; its messages wait with the broker", queue, lastPause);
     }

@@ -61,6 +61,10 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
 
         await Eventually.ReturnsAsync(() => Task.FromResult(receiver.Accepted.Count), n => n >= imeis.Count, TimeSpan.FromSeconds(60),
             "every notification delivered after the restart");
+
+        // "Once" is counted when nothing is left to send: the twins' outboxes are empty, so no copy can still come.
+        await Eventually.ReturnsAsync(async () => Scrape.Sum(await Scrape.MetricsAsync(second), "fleettwins_outbox_depth"), depth => depth == 0,
+            TimeSpan.FromSeconds(60), "the restarted silo's outboxes empty");
         Assert.Equal(held, receiver.Accepted.Keys.ToHashSet());
         Assert.All(receiver.Accepted, a => Assert.Equal(1, a.Value.Count));
         Assert.Equal(imeis.Select(i => $"imei:{i}").Order(), receiver.Accepted.Values.Select(a => a.TwinId).Order());

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using FleetTwins.Host.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Security;
@@ -104,6 +106,25 @@ public sealed class DashboardSessionTests(ShortSessionHostFixture fixture) : ICl
         // From this host's own page (what the console's dashboard button and the sign-in page post) it signs in.
         using var own = await SignInAsync(browser, ApiKeys.All, ("Origin", $"http://127.0.0.1:{fixture.Host.HttpPort}"));
         Assert.Equal(HttpStatusCode.SeeOther, own.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("application/json", "{\"key\":\"x\"}")]
+    [InlineData(null, "key=x")]
+    public async Task A_sign_in_that_is_not_a_form_is_415_with_the_sign_in_page_not_a_500(string? contentType, string body)
+    {
+        using var browser = Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dashboard/session") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        if (contentType is not null)
+        {
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        using var answer = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, answer.StatusCode);
+        Assert.False(answer.Headers.Contains("Set-Cookie"));
+        Assert.Contains("form", await answer.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Grains.Identity;
@@ -53,6 +54,11 @@ public sealed class StorageRefusalTests
         public static IGrainFactory Factory { get; } = Create<IGrainFactory, RefusingStorage>();
 
         protected override object Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            throw new StorageRefusedException("/data/fleettwins.db is read-only: give the host's user write access");
+            // As the SQLite store raises it: the refusal wraps the database error, which alone would be transient.
+            throw new StorageRefusedException("/data/fleettwins.db is read-only: give the host's user write access", new ReadOnlyDatabase());
+    }
+
+    private sealed class ReadOnlyDatabase() : DbException("attempt to write a readonly database")
+    {
     }
 }

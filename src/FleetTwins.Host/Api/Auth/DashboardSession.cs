@@ -29,6 +29,13 @@ public static class DashboardSession
                 return;
             }
 
+            if (!context.Request.HasFormContentType)
+            {
+                context.Response.StatusCode = 415;
+                await WriteSignInPageAsync(context.Response, "Sign in with this page's form (application/x-www-form-urlencoded).");
+                return;
+            }
+
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var keys = options.Get(ApiKeyAuthenticationHandler.SchemeName).Keys;
             if (keys.Count > 0)
