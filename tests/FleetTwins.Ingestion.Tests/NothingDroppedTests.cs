@@ -224,12 +224,14 @@ public sealed class UnknownButAppliedCountTests
     public void An_unknown_tracker_event_applied_for_its_location_is_counted_as_unknown_type_under_type_unknown()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new Telemetry.IngestionMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
+        var factory = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var metrics = new Telemetry.IngestionMetrics(factory, TimeProvider.System);
         var counted = new List<(string Type, string Outcome)>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "fleettwins.ingestion.deliveries")
+            // This test's meter only: tests running beside it count deliveries on meters of their own.
+            if (instrument.Name == "fleettwins.ingestion.deliveries" && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
