@@ -5,11 +5,8 @@ using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
-using FleetTwins.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Host.Tests.Faults;
 
@@ -50,11 +47,7 @@ public sealed class EmbeddedRestartTests
         var accepting = false;
         var refused = 0;
         var received = new ConcurrentQueue<string>();
-        var port = FreePorts.Next();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        await using var receiver = builder.Build();
+        await using var receiver = LoopbackReceiver.Create(out var url);
         receiver.MapPost("/hook", (HttpContext context) =>
         {
             if (!Volatile.Read(ref accepting))
@@ -71,7 +64,7 @@ public sealed class EmbeddedRestartTests
         await using var queue = await AmqpQueue.CreateAsync();
         var settings = InversAmqpTests.Settings(queue, WebhookSender.Settings());
         settings["FleetTwins__DataPath"] = Path.Combine(folder, "data", "fleettwins.db");
-        settings["Notifications__Webhooks__0__Url"] = $"http://127.0.0.1:{port}/hook";
+        settings["Notifications__Webhooks__0__Url"] = $"{url}/hook";
         settings["Notifications__Webhooks__0__Secret"] = Secret;
         settings["Notifications__Webhooks__0__Types__0"] = "sos";
         settings["Commands__Timeout"] = CommandTimeout.ToString();

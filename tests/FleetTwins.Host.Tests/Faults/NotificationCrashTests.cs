@@ -6,9 +6,7 @@ using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Signatures;
 using FleetTwins.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Host.Tests.Faults;
 
@@ -103,19 +101,12 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
         public static async Task<HoldingReceiver> StartAsync()
         {
             var receiver = new HoldingReceiver();
-            var port = FreePorts.Next();
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            receiver.app = builder.Build();
+            receiver.app = LoopbackReceiver.Create(out var url);
             var verifier = new SvixVerifier([Secret]);
             receiver.app.MapPost("/hook", async (HttpContext context) =>
             {
                 Interlocked.Increment(ref receiver.requests);
-                using var buffer = new MemoryStream();
-                await context.Request.Body.CopyToAsync(buffer);
-                var headers = new SvixHeaders(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
-                var check = verifier.Verify(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
+                var (check, body) = await LoopbackReceiver.ReadSignedAsync(context, verifier);
                 if (!check.IsValid)
                 {
                     return Results.StatusCode(401);
@@ -129,12 +120,12 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
                     return Results.StatusCode(503);
                 }
 
-                var twinId = JsonDocument.Parse(buffer.ToArray()).RootElement.GetProperty("data").GetProperty("twinId").GetString()!;
+                var twinId = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("twinId").GetString()!;
                 receiver.accepted.AddOrUpdate(id, new Acceptance(twinId, 1), (_, a) => a with { Count = a.Count + 1 });
                 return Results.Ok();
             });
             await receiver.app.StartAsync();
-            receiver.Url = $"http://127.0.0.1:{port}/hook";
+            receiver.Url = $"{url}/hook";
             return receiver;
         }
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Tests.Infrastructure;
-using Npgsql;
 
 namespace FleetTwins.Host.Tests.Faults;
 
@@ -97,7 +96,7 @@ public sealed class ServiceCrashTests(ITestOutputHelper output)
         // With the state tables locked nothing can be persisted, so what the consumer receives now stays unacknowledged
         // — for certain, not by timing — and the broker is killed holding it.
         long held;
-        await using (await LockStateTablesAsync(database))
+        await using (await database.LockStateTablesAsync())
         {
             await PublishRoundsAsync(5, 10);
             await Eventually.ReturnsAsync(() => queue.ReadyAsync(queue.Name), ready => ready == 0, TimeSpan.FromSeconds(30), "the consumer received the held rounds");
@@ -114,35 +113,6 @@ public sealed class ServiceCrashTests(ITestOutputHelper output)
     }
 
     private static double Soc(int n) => 20 + (n * 5);
-
-    /// <summary>Another session's exclusive lock on the twins' state tables, held until disposed: every state write waits.</summary>
-    private static async Task<IAsyncDisposable> LockStateTablesAsync(PostgresDatabase database)
-    {
-        var connection = await database.DataSource.OpenConnectionAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("LOCK TABLE fleettwins_grain_state, fleettwins_journal IN ACCESS EXCLUSIVE MODE", connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return new TableLock(connection, transaction);
-    }
-
-    private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            // The lock ends with the session whether or not the commit gets through.
-            try
-            {
-                await transaction.CommitAsync();
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
 
     /// <summary>
     /// Sends one SOC reading per (vehicle, n) as a provider would: the same delivery id again after a 503, a 429 or a

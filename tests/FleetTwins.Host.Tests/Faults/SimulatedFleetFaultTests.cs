@@ -4,7 +4,6 @@ using System.Text.Json;
 using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Tests.Infrastructure;
-using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -39,7 +38,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             // Messages in flight at the kill, for certain: with the state tables locked nothing can be persisted, so
             // what the consumer receives now stays unacknowledged; SIGKILL (no goodbye to the cluster) then hands it
             // back to the broker, which must redeliver it to the silo that takes the queue over.
-            await using (await cluster.LockStateTableAsync())
+            await using (await cluster.Database.LockStateTablesAsync())
             {
                 await new FleetSender(cluster.Queue, () => []).SendAsync(fleet.InFlight);
                 await Eventually.ReturnsAsync(() => cluster.Queue.ReadyAsync(cluster.Queue.Name), ready => ready == 0,
@@ -128,7 +127,7 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             await sender.SentAtLeastAsync(fleet.Deliveries.Count / 3);
 
             // Another session holds an exclusive lock on the twins' state tables: every state read and write waits.
-            var tableLock = await cluster.LockStateTableAsync();
+            var tableLock = await cluster.Database.LockStateTablesAsync();
             var locked = sender.Now;
             await Task.Delay(held);
             var released = sender.Now;
@@ -301,32 +300,6 @@ public sealed class SimulatedFleetFaultTests(SimulatedFleet fleet, ITestOutputHe
             Assert.True(received > 0, "no silo left running received anything from the queue");
             Assert.True(!redelivered || again > 0, "the messages the stopped silo held were not redelivered to the silos left running");
             return $"the queue taken over: the silos left running received {received} messages of it ({again} redelivered)";
-        }
-
-        /// <summary>
-        /// Another session's exclusive lock on the twins' state tables (snapshots and journal), held until disposed:
-        /// every state read and write waits.
-        /// </summary>
-        public async Task<IAsyncDisposable> LockStateTableAsync()
-        {
-            var connection = await Database.DataSource.OpenConnectionAsync();
-            var transaction = await connection.BeginTransactionAsync();
-            await using (var command = new NpgsqlCommand("LOCK TABLE fleettwins_grain_state, fleettwins_journal IN ACCESS EXCLUSIVE MODE", connection, transaction))
-            {
-                await command.ExecuteNonQueryAsync();
-            }
-
-            return new TableLock(connection, transaction);
-        }
-
-        private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-        {
-            public async ValueTask DisposeAsync()
-            {
-                await transaction.CommitAsync();
-                await transaction.DisposeAsync();
-                await connection.DisposeAsync();
-            }
         }
 
         public async ValueTask DisposeAsync()

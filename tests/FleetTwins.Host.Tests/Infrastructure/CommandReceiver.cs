@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using FleetTwins.Signatures;
-using FleetTwins.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Host.Tests.Infrastructure;
 
@@ -41,13 +38,8 @@ public sealed class CommandReceiver : IAsyncDisposable
 
     public static async Task<CommandReceiver> StartAsync(string secret = Secret)
     {
-        var port = FreePorts.Next();
-        // A content root of its own: the test output holds the host's appsettings.json, whose endpoints would win.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var receiver = new CommandReceiver(app, $"http://127.0.0.1:{port}/commands");
+        var app = LoopbackReceiver.Create(out var url);
+        var receiver = new CommandReceiver(app, $"{url}/commands");
         var verifier = new SvixVerifier([secret]);
         app.MapPost("/commands", async (HttpContext context) =>
         {
@@ -57,16 +49,13 @@ public sealed class CommandReceiver : IAsyncDisposable
                 return Results.StatusCode(503);
             }
 
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            var headers = new SvixHeaders(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
-            var check = verifier.Verify(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
+            var (check, body) = await LoopbackReceiver.ReadSignedAsync(context, verifier);
             if (!check.IsValid)
             {
                 return Results.StatusCode(401);
             }
 
-            receiver.received.Enqueue((check.MessageId!, JsonDocument.Parse(buffer.ToArray()).RootElement.Clone()));
+            receiver.received.Enqueue((check.MessageId!, JsonDocument.Parse(body).RootElement.Clone()));
             return receiver.Answer is { } answer
                 ? Results.Text(answer, "application/json")
                 : Results.Ok(new { providerCommandId = ProviderCommandId(check.MessageId!) });

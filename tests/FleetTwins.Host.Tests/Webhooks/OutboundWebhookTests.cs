@@ -3,11 +3,8 @@ using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Signatures;
-using FleetTwins.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace FleetTwins.Host.Tests.Webhooks;
 
@@ -19,14 +16,9 @@ public sealed class OutboundWebhookTests
     public async Task Notifications_are_posted_signed_and_retried_until_the_receiver_accepts_them()
     {
         // A receiver that refuses its first two deliveries, then verifies and records what it gets.
-        var port = FreePorts.Next();
         var received = new ConcurrentQueue<(string Id, JsonElement Body)>();
         var refusals = 2;
-        // A content root of its own: the test output holds the host's appsettings.json, whose endpoints would win.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        await using var receiver = builder.Build();
+        await using var receiver = LoopbackReceiver.Create(out var url);
         var verifier = new SvixVerifier([Secret]);
         receiver.MapPost("/hook", async (HttpContext context) =>
         {
@@ -35,22 +27,19 @@ public sealed class OutboundWebhookTests
                 return Results.StatusCode(503);
             }
 
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            var headers = new SvixHeaders(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
-            var check = verifier.Verify(headers, buffer.ToArray(), DateTimeOffset.UtcNow);
+            var (check, body) = await LoopbackReceiver.ReadSignedAsync(context, verifier);
             if (!check.IsValid)
             {
                 return Results.StatusCode(401);
             }
 
-            received.Enqueue((check.MessageId!, JsonDocument.Parse(buffer.ToArray()).RootElement.Clone()));
+            received.Enqueue((check.MessageId!, JsonDocument.Parse(body).RootElement.Clone()));
             return Results.Ok();
         });
         await receiver.StartAsync();
 
         var settings = WebhookSender.Settings();
-        settings["Notifications__Webhooks__0__Url"] = $"http://127.0.0.1:{port}/hook";
+        settings["Notifications__Webhooks__0__Url"] = $"{url}/hook";
         settings["Notifications__Webhooks__0__Secret"] = Secret;
         settings["Notifications__Webhooks__0__Types__0"] = "sos";
         await using var host = await HostProcess.StartAsync(settings);
