@@ -69,7 +69,7 @@ public static class DataFileCheck
         var tables = ReadOnlyDataFile.Tables(connection);
         var owners = string.Join(" UNION ", new[] { "journal", "journal_covered", "snapshot_archive" }
             .Where(tables.Contains).Select(table => $"SELECT twin_id FROM {table}"));
-        return Strings(connection, $"SELECT twin_id FROM ({owners}) WHERE twin_id NOT IN ({StoredTwins}) ORDER BY twin_id");
+        return SqliteDatabase.Strings(connection, $"SELECT twin_id FROM ({owners}) WHERE twin_id NOT IN ({StoredTwins}) ORDER BY twin_id");
     }
 
     /// <summary>Twins whose journal lacks records after what their snapshot covers.</summary>
@@ -91,7 +91,7 @@ public static class DataFileCheck
     {
         try
         {
-            var found = Strings(connection, $"PRAGMA integrity_check({Listed})");
+            var found = SqliteDatabase.Strings(connection, $"PRAGMA integrity_check({Listed})");
             if (found is ["ok"])
             {
                 checks.Add($"integrity_check: ok ({SqliteDatabase.Scalar<long>(connection, "PRAGMA page_count")} pages)");
@@ -155,19 +155,5 @@ public static class DataFileCheck
         empty.Open();
         SqliteSchema.Apply(empty);
         return ReadOnlyDataFile.Tables(empty);
-    }
-
-    private static List<string> Strings(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<string>();
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 }

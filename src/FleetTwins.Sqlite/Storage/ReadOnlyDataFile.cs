@@ -40,17 +40,6 @@ internal static class ReadOnlyDataFile
     }
 
     /// <summary>The names of the file's tables (its own, not SQLite's), in order.</summary>
-    public static List<string> Tables(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-        using var reader = command.ExecuteReader();
-        var tables = new List<string>();
-        while (reader.Read())
-        {
-            tables.Add(reader.GetString(0));
-        }
-
-        return tables;
-    }
+    public static List<string> Tables(SqliteConnection connection) =>
+        SqliteDatabase.Strings(connection, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
 }

@@ -192,6 +192,21 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return (T)command.ExecuteScalar()!;
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> answers, as text.</summary>
+    internal static List<string> Strings(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     internal static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
