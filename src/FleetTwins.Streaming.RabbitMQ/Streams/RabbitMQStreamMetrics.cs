@@ -29,9 +29,9 @@ public static class RabbitMQStreamMetrics
 
     static RabbitMQStreamMetrics()
     {
-        Meter.CreateObservableGauge("fleettwins.amqp.consuming", Consuming, unit: "{queue}",
+        Meter.CreateObservableGauge("fleettwins.amqp.consuming", () => PerQueue(r => r.IsConsuming), unit: "{queue}",
             description: "1 for each AMQP queue this silo consumes now (its channel is open), 0 for one it holds but cannot reach.");
-        Meter.CreateObservableGauge("fleettwins.amqp.paused", Paused, unit: "{queue}",
+        Meter.CreateObservableGauge("fleettwins.amqp.paused", () => PerQueue(r => r.IsPaused), unit: "{queue}",
             description: "1 for each AMQP queue this silo stopped taking messages from for now because storage refuses them.");
     }
 
@@ -52,11 +52,8 @@ public static class RabbitMQStreamMetrics
     /// <summary>The receiver gave its queue up (the silo stops, or the queue moved to another silo).</summary>
     internal static void Stop(RabbitMQQueueAdapterReceiver receiver) => Receivers.TryRemove(receiver, out _);
 
-    private static IEnumerable<Measurement<int>> Paused() =>
+    /// <summary>1 for each queue one of this process's receivers of which <paramref name="holds"/>, 0 for the others.</summary>
+    private static IEnumerable<Measurement<int>> PerQueue(Func<RabbitMQQueueAdapterReceiver, bool> holds) =>
         Receivers.Keys.GroupBy(r => r.Queue).Select(g =>
-            new Measurement<int>(g.Any(r => r.IsPaused) ? 1 : 0, new KeyValuePair<string, object?>("queue", g.Key)));
-
-    private static IEnumerable<Measurement<int>> Consuming() =>
-        Receivers.Keys.GroupBy(r => r.Queue).Select(g =>
-            new Measurement<int>(g.Any(r => r.IsConsuming) ? 1 : 0, new KeyValuePair<string, object?>("queue", g.Key)));
+            new Measurement<int>(g.Any(holds) ? 1 : 0, new KeyValuePair<string, object?>("queue", g.Key)));
 }
