@@ -1,0 +1,15 @@
+using FleetTwins.Abstractions.Alerts;
+
+namespace FleetTwins.Search.Alerts;
+
+/// <summary>
+/// Every alert of the fleet, ours and the providers', searchable in one inbox: written by the alert grains (an alert
+/// is only ever replaced by a newer version), read by the alerts API.
+/// </summary>
+public interface IAlertIndex
+{
+    /// <summary>Stores each alert unless a newer version of it is there.</summary>
+    Task WriteAsync(IReadOnlyCollection<Alert> alerts, CancellationToken cancellationToken);
+
+    Task<Alert?> GetAsync(string id, CancellationToken cancellationToken);
+}
