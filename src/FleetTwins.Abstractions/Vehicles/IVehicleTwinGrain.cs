@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Notifications;
@@ -58,6 +59,21 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
     /// <summary>The twin's commands, newest first.</summary>
     [Alias("GetCommands")]
     Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync();
+
+    /// <summary>Evaluates the operators' rules now, with the rules of <paramref name="rulesVersion"/> or later (a rule changed).</summary>
+    [Alias("EvaluateRules")]
+    Task EvaluateRulesAsync(long rulesVersion);
+
+    /// <summary>The alerts the twin's rules hold: open ones, and ones cleared while their condition still holds.</summary>
+    [Alias("GetRuleAlerts")]
+    Task<IReadOnlyList<Alert>> GetRuleAlertsAsync();
+
+    /// <summary>
+    /// An operator acknowledges (or, with <paramref name="clear"/>, clears) an alert of the twin's rules; answers the alert
+    /// as it now is, or null when the twin holds no such alert.
+    /// </summary>
+    [Alias("ActOnAlert")]
+    Task<Alert?> ActOnAlertAsync(string alertId, bool clear, string by, string? reason);
 }
 
 /// <summary>How a delivery names its vehicle: the VIN when it carries one, and every provider alias.</summary>

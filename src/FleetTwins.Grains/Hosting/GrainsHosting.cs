@@ -1,6 +1,7 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Rules;
 using FleetTwins.Grains.Serialization;
 using FleetTwins.Grains.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,8 @@ public static class GrainsHosting
         services.TryAddSingleton<ICommandDispatcher, NoCommandDispatcher>();
         services.TryAddSingleton<TwinMetrics>();
         services.TryAddSingleton<AliasLookup>();
+        services.TryAddSingleton<RuleCatalog>();
+        services.TryAddSingleton<RuleRollout>();
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();
         return silo;
     }

@@ -254,7 +254,7 @@ public static class NotificationRules
             toTwin is null ? $"{alias} was unlinked from {fromTwin}" : $"{alias} moved from {fromTwin ?? "nobody"} to {toTwin}",
             new { alias, fromTwin, toTwin, deliveryId });
 
-    private static Notification Create(string twinId, string type, DateTimeOffset at, string reason, object data)
+    internal static Notification Create(string twinId, string type, DateTimeOffset at, string reason, object data)
     {
         var json = JsonSerializer.Serialize(data, JsonSerializerOptions.Web);
         var id = "ntf_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{twinId}|{type}|{at.UtcTicks}|{json}")))[..24];

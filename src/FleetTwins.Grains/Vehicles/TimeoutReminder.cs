@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace FleetTwins.Grains.Vehicles;
 
 /// <summary>
-/// The durable reminder that times a twin's commands out and announces its vehicle offline after the dwell time; it
+/// The durable reminder that times a twin's commands out, announces its vehicle offline after the dwell time and lets
+/// the rules decide while the vehicle is silent (a <c>for</c> running); it
 /// goes once nothing is left to wait for. Its tick also resumes the dispatch of commands a previous activation left.
 /// </summary>
 internal sealed class TimeoutReminder(
@@ -46,7 +47,7 @@ internal sealed class TimeoutReminder(
             outbox.Start();
         }
 
-        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced);
+        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced) || State.RulesWaiting;
         if (!waiting)
         {
             await StopAsync();

@@ -1,5 +1,6 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Grains.Rules;
 
 namespace FleetTwins.Grains.Vehicles;
 
@@ -12,11 +13,24 @@ public abstract record TwinChange;
 
 /// <summary>
 /// A provider delivery applied: its events, and the time the twin applied it (the rules' clock), so that replaying it
-/// derives the same notifications with the same ids.
+/// derives the same notifications with the same ids; and what the operators' rules decided on it, replayed as decided.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ft.grains.DeliveryApplied")]
 public sealed record DeliveryApplied(
     [property: Id(0)] TwinEventBatch<VehicleEvent> Batch,
+    [property: Id(1)] DateTimeOffset Now,
+    [property: Id(2)] string? TraceParent) : TwinChange
+{
+    [Id(3)] public RuleDecision? Rules { get; init; }
+}
+
+/// <summary>
+/// What the operators' rules decided without a delivery: a timer while the vehicle is silent, a changed rule, an
+/// operator acknowledging or clearing an alert.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ft.grains.RulesDecided")]
+public sealed record RulesDecided(
+    [property: Id(0)] RuleDecision Decision,
     [property: Id(1)] DateTimeOffset Now,
     [property: Id(2)] string? TraceParent) : TwinChange;
 

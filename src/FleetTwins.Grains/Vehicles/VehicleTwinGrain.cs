@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FleetTwins.Abstractions;
+using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Fleet;
@@ -8,7 +9,9 @@ using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Delivery;
 using FleetTwins.Grains.Options;
+using FleetTwins.Grains.Rules;
 using FleetTwins.Grains.Telemetry;
+using FleetTwins.Search.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,6 +37,7 @@ public sealed class VehicleTwinGrain(
     INotificationSink sink,
     ICommandDispatcher dispatcher,
     IFleetFeed fleet,
+    RuleCatalog ruleCatalog,
     TwinMetrics metrics,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable, IIncomingGrainCallFilter
 {
@@ -44,6 +48,7 @@ public sealed class VehicleTwinGrain(
     private NotificationOutbox outbox = null!;
     private CommandDispatchOutbox dispatch = null!;
     private TimeoutReminder timeouts = null!;
+    private TwinRules rules = null!;
     private bool discarded;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -51,7 +56,10 @@ public sealed class VehicleTwinGrain(
         persistence = new TwinPersistence(Id, twin, journal, serializer, snapshotOptions.Value,
             ServiceProvider.GetService<ITwinSnapshotArchive>());
         snapshots = new SnapshotSchedule(this, turns, Id, persistence, snapshotOptions.Value, () => discarded, logger);
-        outbox = new NotificationOutbox(this, turns, Id, () => State, sink, clock, metrics, logger, JournalDeliveredAsync);
+        var alerts = ServiceProvider.GetService<IAlertIndex>();
+        outbox = new NotificationOutbox(this, turns, Id, () => State, alerts is null ? sink : new AlertInboxSink(alerts, sink), clock, metrics, logger,
+            JournalDeliveredAsync);
+        rules = new TwinRules(Id, () => State, ruleCatalog);
         if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
         {
             snapshots.Schedule();
@@ -238,12 +246,19 @@ public sealed class VehicleTwinGrain(
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         var change = new DeliveryApplied(batch, clock.GetUtcNow(), Activity.Current?.Id);
         State.Apply(Id, change, notificationOptions.Value, identityChanges);
+        // The rules decide on the state the delivery made, at its newest reading's time, and go into the same record.
+        if (await rules.DecideAsync(batch.Events.Count > 0 ? batch.Events.Max(e => e.At) : change.Now) is { } decision)
+        {
+            State.Apply(decision, change.TraceParent);
+            change = change with { Rules = decision };
+        }
+
         await persistence.AppendAsync(change, batch.DeliveryId, change.Now, snapshotFirst: identityMoved);
         logger.LogDebug("Applied {EventCount} events of {Provider} delivery {EventId} to {TwinId} (version {Version})",
             batch.Events.Count, batch.Source, batch.DeliveryId, Id, State.Version);
         publisher.Publish(Id, State, notificationsBefore);
         snapshots.Schedule();
-        if (State.OfflineSince is not null && !State.OfflineAnnounced)
+        if ((State.OfflineSince is not null && !State.OfflineAnnounced) || State.RulesWaiting)
         {
             await timeouts.EnsureAsync();
         }
@@ -305,6 +320,43 @@ public sealed class VehicleTwinGrain(
 
     public Task<IReadOnlyList<VehicleCommand>> GetCommandsAsync() => Task.FromResult<IReadOnlyList<VehicleCommand>>([.. State.Commands]);
 
+    public async Task EvaluateRulesAsync(long rulesVersion)
+    {
+        if (State.Exists && await rules.DecideAsync(clock.GetUtcNow(), rulesVersion) is { } decision)
+        {
+            await JournalRulesAsync(decision, Activity.Current?.Id);
+        }
+    }
+
+    public Task<IReadOnlyList<Alert>> GetRuleAlertsAsync() => Task.FromResult(rules.Alerts());
+
+    public async Task<Alert?> ActOnAlertAsync(string alertId, bool clear, string by, string? reason)
+    {
+        if (rules.Act(alertId, clear, by, reason, clock.GetUtcNow()) is not var (decision, alert))
+        {
+            return null;
+        }
+
+        if (decision.Raised.Count > 0)
+        {
+            await JournalRulesAsync(decision, Activity.Current?.Id);
+        }
+
+        return alert;
+    }
+
+    /// <summary>Journals what the rules decided outside a delivery, then delivers its notifications and keeps the timer while a rule waits.</summary>
+    private async Task JournalRulesAsync(RuleDecision decision, string? traceParent)
+    {
+        await JournalAsync(new RulesDecided(decision, clock.GetUtcNow(), traceParent));
+        if (State.RulesWaiting)
+        {
+            await timeouts.EnsureAsync();
+        }
+
+        outbox.Start();
+    }
+
     /// <summary>Each reminder goes to the component it resumes: the notification outbox's, or the command and offline timeouts'.</summary>
     public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
     {
@@ -332,18 +384,27 @@ public sealed class VehicleTwinGrain(
         publisher.Publish(Id, State, notificationsBefore);
     }
 
-    /// <summary>A tick of the timeout reminder, journaled when it changed anything; answers whether it did.</summary>
+    /// <summary>
+    /// A tick of the timeout reminder, journaled when it changed anything, then what the rules decide at its time (a
+    /// condition that has held for its <c>for</c> while the vehicle was silent); answers whether anything changed.
+    /// </summary>
     private async Task<bool> CheckTimeoutsAsync(TimeoutsChecked change)
     {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
-        if (!State.Apply(Id, change, notificationOptions.Value))
+        var changed = State.Apply(Id, change, notificationOptions.Value);
+        if (changed)
         {
-            return false;
+            await AppendAsync(change);
+            publisher.Publish(Id, State, notificationsBefore);
         }
 
-        await AppendAsync(change);
-        publisher.Publish(Id, State, notificationsBefore);
-        return true;
+        if (State.Exists && await rules.DecideAsync(change.Now) is { } decision)
+        {
+            await JournalAsync(new RulesDecided(decision, change.Now, change.TraceParent));
+            changed = true;
+        }
+
+        return changed;
     }
 
     /// <summary>Appends a change the state already holds; a failure deactivates the twin, whose next activation replays the journal as it is.</summary>

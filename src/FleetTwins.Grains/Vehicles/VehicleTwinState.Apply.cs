@@ -48,6 +48,10 @@ public sealed partial class VehicleTwinState
         Record(NotificationRules.Derive(twinId, before, this, options.For(Thresholds), change.Now), change.TraceParent);
         Deliveries.Add(change.Batch.DeliveryId, change.Now);
         Touch(change.Now);
+        if (change.Rules is { } rules)
+        {
+            Apply(rules, change.TraceParent);
+        }
     }
 
     /// <summary>Makes a journaled change again, on activation from an older snapshot.</summary>
@@ -82,6 +86,10 @@ public sealed partial class VehicleTwinState
                 break;
             case TimeoutsChecked timeouts:
                 Apply(twinId, timeouts, options);
+                break;
+            case RulesDecided decided:
+                Apply(decided.Decision, decided.TraceParent);
+                Touch(decided.Now);
                 break;
         }
     }

@@ -54,7 +54,8 @@ public sealed partial class VehicleTwinState
         {
             alerts++;
             if (alert.Severity is { } severity
-                && (severity.Equals("HIGH", StringComparison.OrdinalIgnoreCase) || severity.Equals("CRITICAL", StringComparison.OrdinalIgnoreCase)))
+                && (severity.Equals("HIGH", StringComparison.OrdinalIgnoreCase) || severity.Equals("CRITICAL", StringComparison.OrdinalIgnoreCase)
+                    || severity == "major"))
             {
                 high++;
             }
@@ -88,5 +89,6 @@ public sealed partial class VehicleTwinState
         OemAlerts.Values.Where(a => a.Active)
             .Select(a => new ActiveAlert(a.Code, "oem", a.Severity, a.MappedMessage ?? a.Message, a.At, a.Source))
             .Concat(CustomAlerts.Values.Where(a => a.Kind == "custom"))
+            .Concat(RuleAlerts())
             .OrderByDescending(a => a.At);
 }

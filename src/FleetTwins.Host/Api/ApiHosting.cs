@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FleetTwins.Host.Api.History;
+using FleetTwins.Host.Api.Rules;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Host.Webhooks;
 using Microsoft.AspNetCore.Diagnostics;
@@ -17,6 +18,7 @@ public static class ApiHosting
         builder.Services.AddSingleton<IValidateOptions<SearchBudgetOptions>, SearchBudgetOptionsValidator>();
         builder.Services.AddSingleton<SearchBudget>();
         builder.Services.AddSingleton<CommandProviders>();
+        builder.Services.AddSingleton<RuleAlertCounts>();
         builder.Services.AddOptions<WatchOptions>().Bind(builder.Configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>();
         builder.Services.AddSingleton<OpenWatches>();
@@ -47,6 +49,8 @@ public static class ApiHosting
         app.MapWatchEndpoints();
         app.MapFleetEndpoints();
         app.MapParkedEndpoints();
+        app.MapRuleEndpoints();
+        app.MapAlertActionEndpoints();
         return app;
     }
 

@@ -12,4 +12,7 @@ public interface IAlertIndex
     Task WriteAsync(IReadOnlyCollection<Alert> alerts, CancellationToken cancellationToken);
 
     Task<Alert?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>How many alerts each rule holds open (active or acknowledged), by rule id; rules with none are absent.</summary>
+    Task<IReadOnlyDictionary<string, long>> CountOpenByRuleAsync(CancellationToken cancellationToken);
 }

@@ -59,11 +59,11 @@ public sealed class CommandStorageTests(ClusterFixture fixture)
                 i % 2 == 0 ? "volteras" : "nobody")))!);
         }
 
-        await WaitUntilAsync(async () => (await twin.GetCommandsAsync()).Where(c => c.Provider == "volteras" && !c.IsFinal)
+        await Eventually.UntilAsync(async () => (await twin.GetCommandsAsync()).Where(c => c.Provider == "volteras" && !c.IsFinal)
             .All(c => c.History.Any(h => h.Reason == "dispatched")));
         // And the reminder times the open ones out.
         fixture.Clock.Advance(TimeSpan.FromMinutes(11));
-        await WaitUntilAsync(async () => (await twin.GetCommandsAsync()).All(c => c.IsFinal));
+        await Eventually.UntilAsync(async () => (await twin.GetCommandsAsync()).All(c => c.IsFinal));
         var commands = await twin.GetCommandsAsync();
         Assert.Contains(commands, c => c.Status == CommandStatus.TIMED_OUT);
         Assert.Contains(commands, c => c.Status == CommandStatus.SUPERSEDED);
@@ -85,16 +85,5 @@ public sealed class CommandStorageTests(ClusterFixture fixture)
         Assert.DoesNotContain(commands, c => c.Id == sent[0].Id);
         Assert.Contains(replayed.RememberedCommands, c => c.Id == sent[0].Id);
         Assert.Equal(sent[0].Id, (await twin.SendCommandAsync(new CommandRequest("START_CHARGING", Arguments(0), "k0", "volteras")))!.Id);
-    }
-
-    /// <summary>Polls <paramref name="done"/> until it holds, for at most 10 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
-            await Task.Delay(20);
-        }
     }
 }
