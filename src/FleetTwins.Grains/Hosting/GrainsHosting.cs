@@ -4,6 +4,7 @@ using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Rules;
 using FleetTwins.Grains.Serialization;
 using FleetTwins.Grains.Telemetry;
+using FleetTwins.Search.Filters;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,8 @@ public static class GrainsHosting
         services.TryAddSingleton<ICommandDispatcher, NoCommandDispatcher>();
         services.TryAddSingleton<TwinMetrics>();
         services.TryAddSingleton<AliasLookup>();
+        services.AddOptions<FilterTimeZoneOptions>().Bind(configuration.GetSection(FilterTimeZoneOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilterTimeZoneOptions>, FilterTimeZoneOptionsValidator>());
         services.TryAddSingleton<RuleCatalog>();
         services.TryAddSingleton<RuleRollout>();
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Abstractions.Rules;
 using FleetTwins.Search.Filters;
 
@@ -9,13 +10,13 @@ namespace FleetTwins.Grains.Rules;
 public sealed class RuleException(string message) : Exception(message);
 
 /// <summary>A rule with its conditions parsed: what a twin evaluates.</summary>
-public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWhen, Filter? AppliesTo, IReadOnlyList<Field> Reads)
+public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWhen, Filter? AppliesTo, IReadOnlyList<Field<VehicleSummary>> Reads)
 {
     /// <summary>The longest a rule's durations may be.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
 
     /// <summary>Checks every part of <paramref name="rule"/> and parses its conditions; a <see cref="RuleException"/> names what is wrong.</summary>
-    public static CompiledRule Compile(Rule rule)
+    public static CompiledRule Compile(Rule rule, FilterContext? context = null)
     {
         if (!IdPattern().IsMatch(rule.Id))
         {
@@ -39,17 +40,18 @@ public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWh
             CheckDuration("notifyEvery", every);
         }
 
-        var when = Parse("when", rule.When) ?? throw new RuleException("when: required");
-        var clear = Parse("clearWhen", rule.ClearWhen) ?? new Not(when);
-        var appliesTo = Parse("appliesTo", rule.AppliesTo);
-        return new CompiledRule(rule, when, clear, appliesTo, [.. FieldsOf(when).Distinct()]);
+        context = (context ?? FilterContext.Default) with { AllowsChanged = true };
+        var when = Parse("when", rule.When, context) ?? throw new RuleException("when: required");
+        var clear = Parse("clearWhen", rule.ClearWhen, context) ?? new Not(when);
+        var appliesTo = Parse("appliesTo", rule.AppliesTo, context);
+        return new CompiledRule(rule, when, clear, appliesTo, [.. FieldsOf(when).OfType<Field<VehicleSummary>>().Distinct()]);
     }
 
     /// <summary>Whether the rule watches the vehicle <paramref name="vehicle"/> at <paramref name="now"/>.</summary>
-    public bool Watches(Abstractions.Fleet.VehicleSummary vehicle, DateTimeOffset now) =>
+    public bool Watches(VehicleSummary vehicle, DateTimeOffset now) =>
         Rule.Enabled && (AppliesTo is null || FilterEvaluator.Matches(AppliesTo, vehicle, now));
 
-    private static Filter? Parse(string name, string? text)
+    private static Filter? Parse(string name, string? text, FilterContext context)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -58,7 +60,7 @@ public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWh
 
         try
         {
-            return FilterParser.Parse(text);
+            return FilterParser.Parse(text, context);
         }
         catch (FilterException e)
         {
@@ -82,7 +84,9 @@ public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWh
         Not not => FieldsOf(not.Inner),
         Comparison comparison => [comparison.Field],
         In list => [list.Field],
-        Near => [Fields.Find("latitude")!, Fields.Find("longitude")!],
+        Near => [Fields.Vehicles.Find("latitude")!, Fields.Vehicles.Find("longitude")!],
+        Inside inside => [inside.Geofences],
+        Changed changed => [changed.Field],
         _ => [],
     };
 

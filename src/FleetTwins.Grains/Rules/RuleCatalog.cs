@@ -1,5 +1,7 @@
 using FleetTwins.Abstractions.Rules;
+using FleetTwins.Search.Filters;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Grains.Rules;
 
@@ -9,14 +11,14 @@ public sealed record CompiledRules(long Version, IReadOnlyList<CompiledRule> Rul
     public static readonly CompiledRules None = new(0, []);
 
     /// <summary>Compiles what the registry holds; a rule that no longer compiles (a grammar change) is left out and logged.</summary>
-    public static CompiledRules From(RuleSet set, ILogger logger)
+    public static CompiledRules From(RuleSet set, FilterContext context, ILogger logger)
     {
         var compiled = new List<CompiledRule>(set.Rules.Count);
         foreach (var rule in set.Rules)
         {
             try
             {
-                compiled.Add(CompiledRule.Compile(rule));
+                compiled.Add(CompiledRule.Compile(rule, context));
             }
             catch (RuleException e)
             {
@@ -34,7 +36,7 @@ public sealed record CompiledRules(long Version, IReadOnlyList<CompiledRule> Rul
 /// delivery waits on it), and a caller that must see a given version waits for it. So a
 /// change reaches every silo's twins within about a second.
 /// </summary>
-public sealed class RuleCatalog(IGrainFactory grains, ILogger<RuleCatalog> logger)
+public sealed class RuleCatalog(IGrainFactory grains, IOptions<FilterTimeZoneOptions> zone, ILogger<RuleCatalog> logger)
 {
     public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
 
@@ -44,6 +46,9 @@ public sealed class RuleCatalog(IGrainFactory grains, ILogger<RuleCatalog> logge
     private long checkedAt;
     private Task? refreshing;
     private bool loaded;
+
+    /// <summary>True when the rules as last read hold any rule (a twin then keeps its summary before a change, for <c>changed()</c>).</summary>
+    public bool Any => current.Rules.Count > 0;
 
     /// <summary>
     /// The rules as last read, at <paramref name="version"/> or later: waits for the registry only on first use or when a
@@ -80,7 +85,7 @@ public sealed class RuleCatalog(IGrainFactory grains, ILogger<RuleCatalog> logge
             var registry = grains.GetGrain<IRuleRegistryGrain>(IRuleRegistryGrain.Key);
             if (await registry.GetVersionAsync() != current.Version)
             {
-                current = CompiledRules.From(await registry.GetAsync(), logger);
+                current = CompiledRules.From(await registry.GetAsync(), zone.Value.Context(forRules: true), logger);
             }
 
             checkedAt = Environment.TickCount64;

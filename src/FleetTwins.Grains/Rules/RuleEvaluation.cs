@@ -23,9 +23,12 @@ public static class RuleEvaluation
     public const string Acknowledged = "alert-acknowledged";
     public const string Cleared = "alert-cleared";
 
-    /// <summary>What the rules decide for <paramref name="vehicle"/> at <paramref name="at"/>; null when nothing changes.</summary>
+    /// <summary>
+    /// What the rules decide for <paramref name="vehicle"/> at <paramref name="at"/> (<paramref name="previous"/>: the
+    /// vehicle before the change, for <c>changed()</c>); null when nothing changes.
+    /// </summary>
     public static RuleDecision? Decide(
-        string twinId, IReadOnlyDictionary<string, RuleTrack> tracks, VehicleSummary vehicle, CompiledRules rules, DateTimeOffset at)
+        string twinId, IReadOnlyDictionary<string, RuleTrack> tracks, VehicleSummary vehicle, VehicleSummary? previous, CompiledRules rules, DateTimeOffset at)
     {
         var changed = new List<RuleTrack>();
         var ended = new List<string>();
@@ -45,7 +48,7 @@ public static class RuleEvaluation
                 continue;
             }
 
-            var next = Step(twinId, track ?? new RuleTrack { RuleId = rule.Rule.Id }, rule, vehicle, at, raised);
+            var next = Step(twinId, track ?? new RuleTrack { RuleId = rule.Rule.Id }, rule, vehicle, previous, at, raised);
             if (next != track && !(track is null && Idle(next)))
             {
                 if (Idle(next))
@@ -119,9 +122,10 @@ public static class RuleEvaluation
     }
 
     /// <summary>One rule on one vehicle at <paramref name="at"/>.</summary>
-    private static RuleTrack Step(string twinId, RuleTrack track, CompiledRule rule, VehicleSummary vehicle, DateTimeOffset at, List<Notification> raised)
+    private static RuleTrack Step(
+        string twinId, RuleTrack track, CompiledRule rule, VehicleSummary vehicle, VehicleSummary? previous, DateTimeOffset at, List<Notification> raised)
     {
-        var holds = FilterEvaluator.Matches(rule.When, vehicle, at);
+        var holds = FilterEvaluator.Matches(rule.When, vehicle, at, previous);
         var holdingSince = holds ? track.HoldingSince ?? at : (DateTimeOffset?)null;
         var next = track with { Held = holds, HoldingSince = holdingSince };
         if (track.Alert is { Open: true } open)
@@ -137,7 +141,7 @@ public static class RuleEvaluation
                 }
             }
 
-            var clearing = FilterEvaluator.Matches(rule.ClearWhen, vehicle, at) ? track.ClearingSince ?? at : (DateTimeOffset?)null;
+            var clearing = FilterEvaluator.Matches(rule.ClearWhen, vehicle, at, previous) ? track.ClearingSince ?? at : (DateTimeOffset?)null;
             next = next with { ClearingSince = clearing };
             if (clearing is { } since && at - since >= rule.Rule.ClearFor)
             {

@@ -1,4 +1,5 @@
 using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Grains.Rules;
 
 namespace FleetTwins.Grains.Vehicles;
@@ -12,13 +13,19 @@ internal sealed class TwinRules(string twinId, Func<VehicleTwinState> state, Rul
 {
     private VehicleTwinState State => state();
 
-    /// <summary>What the rules decide at <paramref name="at"/>, with rules at least as new as <paramref name="rulesVersion"/>; null when nothing changes.</summary>
-    public async ValueTask<RuleDecision?> DecideAsync(DateTimeOffset at, long rulesVersion = 0)
+    /// <summary>The vehicle's row before a change, when rules may ask what it changed (<c>changed()</c>); null otherwise.</summary>
+    public VehicleSummary? Before() => catalog.Any && State.Exists ? State.ToSummary(twinId) : null;
+
+    /// <summary>
+    /// What the rules decide at <paramref name="at"/> (the change from <paramref name="before"/>), with rules at least as
+    /// new as <paramref name="rulesVersion"/>; null when nothing changes.
+    /// </summary>
+    public async ValueTask<RuleDecision?> DecideAsync(DateTimeOffset at, VehicleSummary? before = null, long rulesVersion = 0)
     {
         var rules = await catalog.GetAsync(Math.Max(rulesVersion, State.RulesVersion));
         return rules.Rules.Count == 0 && State.RuleTracks.Count == 0
             ? null
-            : RuleEvaluation.Decide(twinId, State.RuleTracks, State.ToSummary(twinId), rules, State.RulesMoment(at));
+            : RuleEvaluation.Decide(twinId, State.RuleTracks, State.ToSummary(twinId), before, rules, State.RulesMoment(at));
     }
 
     /// <summary>An operator's acknowledgement or clearing of <paramref name="alertId"/>, and the alert then; null when the twin holds no such alert.</summary>

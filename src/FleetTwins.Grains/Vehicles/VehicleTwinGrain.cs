@@ -245,9 +245,10 @@ public sealed class VehicleTwinGrain(
     {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         var change = new DeliveryApplied(batch, clock.GetUtcNow(), Activity.Current?.Id);
+        var before = rules.Before();
         State.Apply(Id, change, notificationOptions.Value, identityChanges);
         // The rules decide on the state the delivery made, at its newest reading's time, and go into the same record.
-        if (await rules.DecideAsync(batch.Events.Count > 0 ? batch.Events.Max(e => e.At) : change.Now) is { } decision)
+        if (await rules.DecideAsync(batch.Events.Count > 0 ? batch.Events.Max(e => e.At) : change.Now, before) is { } decision)
         {
             State.Apply(decision, change.TraceParent);
             change = change with { Rules = decision };
@@ -322,7 +323,7 @@ public sealed class VehicleTwinGrain(
 
     public async Task EvaluateRulesAsync(long rulesVersion)
     {
-        if (State.Exists && await rules.DecideAsync(clock.GetUtcNow(), rulesVersion) is { } decision)
+        if (State.Exists && await rules.DecideAsync(clock.GetUtcNow(), rulesVersion: rulesVersion) is { } decision)
         {
             await JournalRulesAsync(decision, Activity.Current?.Id);
         }

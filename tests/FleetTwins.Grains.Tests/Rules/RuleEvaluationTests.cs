@@ -31,7 +31,7 @@ public sealed class RuleEvaluationTests
         public CompiledRules Rules { get; set; } = new(1, [.. rules.Select(CompiledRule.Compile)]);
 
         public void At(DateTimeOffset at, double soc, string charging = "IDLE") => Apply(RuleEvaluation.Decide(
-            "car-1", Tracks, new VehicleSummary { Id = "car-1", Soc = soc, Charging = charging }, Rules, at));
+            "car-1", Tracks, new VehicleSummary { Id = "car-1", Soc = soc, Charging = charging }, null, Rules, at));
 
         public void Apply(RuleDecision? decision)
         {

@@ -1,7 +1,9 @@
 using FleetTwins.Abstractions.Rules;
 using FleetTwins.Grains.Rules;
 using FleetTwins.Host.Api.Conventions;
+using FleetTwins.Search.Filters;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api.Rules;
 
@@ -45,10 +47,12 @@ public static class RuleEndpoints
 
     private static IRuleRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IRuleRegistryGrain>(IRuleRegistryGrain.Key);
 
-    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> CreateAsync(RuleBody body, IGrainFactory grains, RuleAlertCounts counts) =>
-        WriteAsync(body.Id, body, create: true, grains, counts);
+    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> CreateAsync(RuleBody body, IGrainFactory grains, RuleAlertCounts counts,
+        IOptions<FilterTimeZoneOptions> zone) =>
+        WriteAsync(body.Id, body, create: true, grains, counts, zone.Value);
 
-    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> ReplaceAsync(string id, RuleBody body, IGrainFactory grains, RuleAlertCounts counts)
+    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> ReplaceAsync(string id, RuleBody body, IGrainFactory grains,
+        RuleAlertCounts counts, IOptions<FilterTimeZoneOptions> zone)
     {
         if (body.Id is { } named && named != id)
         {
@@ -56,17 +60,17 @@ public static class RuleEndpoints
                 new BadRequestProblem("Invalid rule", $"id: the body names '{named}', the path '{id}'"));
         }
 
-        return WriteAsync(id, body, create: false, grains, counts);
+        return WriteAsync(id, body, create: false, grains, counts, zone.Value);
     }
 
     private static async Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> WriteAsync(string? id, RuleBody body,
-        bool create, IGrainFactory grains, RuleAlertCounts counts)
+        bool create, IGrainFactory grains, RuleAlertCounts counts, FilterTimeZoneOptions zone)
     {
         Rule rule;
         try
         {
             rule = Read(id, body);
-            CompiledRule.Compile(rule);
+            CompiledRule.Compile(rule, zone.Context(forRules: true));
         }
         catch (RuleException e)
         {
