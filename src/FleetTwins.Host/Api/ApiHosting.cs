@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FleetTwins.Host.Api.Alerts;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Host.Webhooks;
@@ -43,6 +44,7 @@ public static class ApiHosting
         app.MapVehicleEndpoints();
         app.MapHistoryEndpoints();
         app.MapTwinEndpoints();
+        app.MapAlertEndpoints();
         app.MapCommandEndpoints();
         app.MapWatchEndpoints();
         app.MapFleetEndpoints();

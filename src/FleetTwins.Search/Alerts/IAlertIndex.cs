@@ -12,4 +12,7 @@ public interface IAlertIndex
     Task WriteAsync(IReadOnlyCollection<Alert> alerts, CancellationToken cancellationToken);
 
     Task<Alert?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>About how many alerts a search may scan (all of them, at most): what a search's cost is counted in.</summary>
+    ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken);
 }
