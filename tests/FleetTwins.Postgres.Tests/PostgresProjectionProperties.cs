@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace FleetTwins.Postgres.Tests;
 
-/// <summary>A fresh database on the test PostgreSQL (started by tools/test.sh) with the projection table.</summary>
+/// <summary>A fresh database on the test PostgreSQL (started by tools/test.sh) with the projection table, as its scripts leave it.</summary>
 public sealed class ProjectionDatabase : IAsyncLifetime
 {
     private readonly string name = $"ft_search_{Guid.NewGuid():N}";
@@ -27,8 +27,11 @@ public sealed class ProjectionDatabase : IAsyncLifetime
         }
 
         DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
-        var schema = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Schema", "005_fleet_projection.sql"));
-        await DataSource.CreateCommand(schema).ExecuteNonQueryAsync();
+        foreach (var script in new[] { "005_fleet_projection.sql", "010_fleet_projection_geofences.sql" })
+        {
+            var schema = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Schema", script));
+            await DataSource.CreateCommand(schema).ExecuteNonQueryAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

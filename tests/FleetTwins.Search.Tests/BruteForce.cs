@@ -68,6 +68,12 @@ public static class BruteForce
         // "equal to any of the values"; a vehicle without the field matches none.
         In @in => Value(@in.Field.Name, v) is { } actual && @in.Values.Any(value => Order(actual, value) == 0),
         Near near => v.Latitude is { } lat && v.Longitude is { } lon && Haversine(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
+        Inside inside => v.Geofences.Contains(inside.GeofenceId),
+        // From included, to excluded; a window whose end is before its start runs over midnight.
+        LocalTimeBetween window => TimeOfDay(now, window.Zone) is var t && (window.From < window.To
+            ? window.From <= t && t < window.To
+            : window.From <= t || t < window.To),
+        WeekdayIn weekday => weekday.Days.Contains(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(now, weekday.Zone.Id).DayOfWeek),
         _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "a filter node the brute force does not know"),
     };
 
@@ -87,7 +93,8 @@ public static class BruteForce
             return false; // an unset field matches no comparison, != included
         }
 
-        var order = Order(actual, c.Value);
+        // now() - 10m: a time the request's now fixes.
+        var order = Order(actual, c.Value is RelativeTime relative ? now + relative.Offset : c.Value);
         return c.Op switch
         {
             Operator.Equal => order == 0,
@@ -134,6 +141,12 @@ public static class BruteForce
         (bool a, bool b) => a.CompareTo(b),
         _ => throw new InvalidOperationException($"{x.GetType().Name} compared with {y.GetType().Name}"),
     };
+
+    private static TimeOnly TimeOfDay(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = now.ToOffset(zone.GetUtcOffset(now));
+        return new TimeOnly(local.Hour, local.Minute, local.Second);
+    }
 
     private static double Haversine(double lat1, double lon1, double lat2, double lon2)
     {

@@ -14,6 +14,11 @@ public static class Generators
     private static readonly string?[] Makes = [null, "BMW", "VW", "Tesla", "bmw", "Škoda"];
     private static readonly string?[] ChargingStates = [null, "CHARGING", "COMPLETE", "DISCONNECTED", "STOPPED"];
     private static readonly string?[] PlugStates = [null, "PLUGGED_IN", "UNPLUGGED"];
+    private static readonly string[] GeofenceIds = ["depot-a", "depot-b", "zone.c"];
+
+    /// <summary>Zones either side of UTC, with and without daylight saving, so "now" falls on other hours and days.</summary>
+    private static readonly TimeZoneInfo[] Zones =
+        [TimeZoneInfo.Utc, .. new[] { "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati" }.Select(TimeZoneInfo.FindSystemTimeZoneById)];
 
     public static Gen<DateTimeOffset?> Time =>
         Gen.Frequency((1, Gen.Constant<DateTimeOffset?>(null)),
@@ -37,6 +42,7 @@ public static class Generators
         from alerts in Gen.Choose(0, 3)
         from high in Gen.Choose(0, 3)
         from version in Gen.Choose(1, 1000)
+        from geofences in Gen.SubListOf(GeofenceIds)
         select new VehicleSummary
         {
             Id = $"v{index:000}",
@@ -58,6 +64,7 @@ public static class Generators
             Alerts = alerts,
             HighAlerts = Math.Min(high, alerts),
             UpdatedAt = Now.AddMinutes(-index),
+            Geofences = [.. geofences],
         };
 
     public static Gen<List<VehicleSummary>> Fleet =>
@@ -76,7 +83,9 @@ public static class Generators
         },
         FieldType.Number => Gen.Choose(-2, 220).Select(n => (object)(n / 2.0)),
         FieldType.Boolean => Gen.Elements<object>(true, false),
-        FieldType.Time => Time.Where(t => t is not null).Select(t => (object)VehicleSummary.Micros(t!.Value)),
+        FieldType.Time => Gen.Frequency(
+            (3, Time.Where(t => t is not null).Select(t => (object)VehicleSummary.Micros(t!.Value))),
+            (1, Gen.Choose(-700, 70).Select(m => (object)new RelativeTime(TimeSpan.FromMinutes(m))))),
         _ => Gen.Choose(0, 700).Select(m => (object)TimeSpan.FromMinutes(m)),
     };
 
@@ -99,7 +108,15 @@ public static class Generators
             (1, from lat in Gen.Choose(520, 530)
                 from lon in Gen.Choose(130, 138)
                 from km in Gen.Choose(1, 60)
-                select (Filter)new Near(lat / 10.0, lon / 10.0, km)));
+                select (Filter)new Near(lat / 10.0, lon / 10.0, km)),
+            (1, Gen.Elements(GeofenceIds.Append("elsewhere").ToArray()).Select(id => (Filter)new Inside(Filters.Fields.Geofences, id))),
+            (1, from start in Gen.Choose(0, 47)
+                from end in Gen.Choose(0, 47).Where(e => e != start)
+                from zone in Gen.Elements(Zones)
+                select (Filter)new LocalTimeBetween(new TimeOnly(start / 2, start % 2 * 30), new TimeOnly(end / 2, end % 2 * 30), zone)),
+            (1, from days in Gen.NonEmptyListOf(Gen.Elements(Enum.GetValues<DayOfWeek>()))
+                from zone in Gen.Elements(Zones)
+                select (Filter)new WeekdayIn([.. days.Distinct()], zone)));
 
     public static Gen<Filter> Filter(int depth) => depth == 0
         ? Leaf

@@ -1,5 +1,6 @@
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
+using FleetTwins.Search.Queries;
 using FleetTwins.Sqlite.Projection;
 
 namespace FleetTwins.Sqlite.Tests;
@@ -21,6 +22,41 @@ public sealed class SqliteFleetProjectionTests
         Assert.Equal(1, aggregates.Count);
         Assert.Equal(80, aggregates.AverageSoc);
     }
+
+    /// <summary>
+    /// A summary as the build before geofences stored it (serialized then, kept here as bytes): the payload is
+    /// version-tolerant, so the file needs no schema step and the row reads with no geofences.
+    /// </summary>
+    private const string SummaryWithoutGeofences =
+        "20E8400B6F6C642D31011DC1014107424D57C1010103218000904E894849DF08810000000000000000E0C101810000000000404540C1" +
+        "01C101C101C101C101C10101010101010121808026E7894849DF08810000000000000000E0E0";
+
+    [Fact]
+    public async Task A_file_from_before_geofences_opens_and_its_rows_are_in_no_geofence()
+    {
+        await using var file = new DataFile();
+        await file.Database.WriteAsync(write =>
+        {
+            write.Execute("INSERT INTO fleet_vehicles (id, version, payload) VALUES ($p0, $p1, $p2)", "old-1", 7L, Convert.FromHexString(SummaryWithoutGeofences));
+            return 1;
+        });
+
+        await file.ReopenAsync();
+        var projection = new SqliteFleetProjection(file.Database, DataFile.Serializer);
+        var now = new DateTimeOffset(2026, 11, 23, 10, 5, 0, TimeSpan.Zero);
+        var old = Assert.Single(await SearchAsync(projection, "make = BMW and soc = 42.5 and lastSeenAt < now() - 1m", now));
+        Assert.Equal(7, old.Version);
+        Assert.Empty(old.Geofences);
+        Assert.Empty(await SearchAsync(projection, "inside(depot)", now));
+
+        await projection.WriteAsync([old with { Version = 8, Geofences = ["depot"] }], [], CancellationToken.None);
+        await file.ReopenAsync();
+        var reopened = new SqliteFleetProjection(file.Database, DataFile.Serializer);
+        Assert.Equal(["depot"], Assert.Single(await SearchAsync(reopened, "inside(depot)", now)).Geofences);
+    }
+
+    private static async Task<IReadOnlyList<VehicleSummary>> SearchAsync(SqliteFleetProjection projection, string filter, DateTimeOffset now) =>
+        (await projection.SearchAsync(new SearchQuery(FilterParser.Parse(filter), SortOrder.ById, 10, null), filter, now, CancellationToken.None)).Items;
 
     private static VehicleSummary Summary(string id, long version, double soc) =>
         new() { Id = id, Version = version, Soc = soc, UpdatedAt = DateTimeOffset.UtcNow };

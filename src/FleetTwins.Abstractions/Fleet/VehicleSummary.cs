@@ -51,6 +51,20 @@ public sealed record VehicleSummary
 
     [Id(18)] public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The ids of the geofences the vehicle is inside.</summary>
+    [Id(19)] public IReadOnlyList<string> Geofences { get; init; } = [];
+
+    /// <summary>Equal when every value is, the geofence ids in order: a summary read back equals the one written.</summary>
+    public bool Equals(VehicleSummary? other) =>
+        other is not null
+        && (Id, Version, Vin, Make, Model, Online, LastSeenAt, OfflineSince, Soc, Charging)
+            == (other.Id, other.Version, other.Vin, other.Make, other.Model, other.Online, other.LastSeenAt, other.OfflineSince, other.Soc, other.Charging)
+        && (Plug, Latitude, Longitude, Odometer, Range, Rental, Alerts, HighAlerts, UpdatedAt)
+            == (other.Plug, other.Latitude, other.Longitude, other.Odometer, other.Range, other.Rental, other.Alerts, other.HighAlerts, other.UpdatedAt)
+        && Geofences.SequenceEqual(other.Geofences, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Version, UpdatedAt);
+
     /// <summary>Truncates a time to whole microseconds, the precision PostgreSQL keeps.</summary>
     public static DateTimeOffset Micros(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);

@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace FleetTwins.Postgres.Projection;
 
 /// <summary>
-/// The projection of the cluster profile: the <c>fleettwins_vehicles</c> table (<c>deploy/sql/005</c>), written in
+/// The projection of the cluster profile: the <c>fleettwins_vehicles</c> table (<c>deploy/sql/005</c>, <c>010</c>), written in
 /// batches (one upsert per batch; a row only moves to a newer version) and searched with parameterised SQL.
 /// </summary>
 public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFleetProjection
@@ -18,35 +18,40 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
     private static readonly TimeSpan RowsFresh = TimeSpan.FromSeconds(30);
 
     private Counted? rows;
-    /// <summary>The table's columns in order, each with its type and how a batch of summaries fills it.</summary>
-    private static readonly (string Name, NpgsqlDbType Type, Func<IReadOnlyList<VehicleSummary>, Array> Values)[] Table =
+    /// <summary>
+    /// The table's columns in order, each with its type, how a batch of summaries fills it and what turns the
+    /// unnested value into the column's (the geofence ids travel as array literals: unnest flattens an array of arrays).
+    /// </summary>
+    private static readonly (string Name, NpgsqlDbType Type, Func<IReadOnlyList<VehicleSummary>, Array> Values, string Cast)[] Table =
     [
-        ("id", NpgsqlDbType.Text, rows => rows.Select(v => v.Id).ToArray()),
-        ("version", NpgsqlDbType.Bigint, rows => rows.Select(v => v.Version).ToArray()),
-        ("vin", NpgsqlDbType.Text, rows => rows.Select(v => v.Vin).ToArray()),
-        ("make", NpgsqlDbType.Text, rows => rows.Select(v => v.Make).ToArray()),
-        ("model", NpgsqlDbType.Text, rows => rows.Select(v => v.Model).ToArray()),
-        ("online", NpgsqlDbType.Boolean, rows => rows.Select(v => v.Online).ToArray()),
-        ("last_seen_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.LastSeenAt?.UtcDateTime).ToArray()),
-        ("offline_since", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.OfflineSince?.UtcDateTime).ToArray()),
-        ("soc", NpgsqlDbType.Double, rows => rows.Select(v => v.Soc).ToArray()),
-        ("charging", NpgsqlDbType.Text, rows => rows.Select(v => v.Charging).ToArray()),
-        ("plug", NpgsqlDbType.Text, rows => rows.Select(v => v.Plug).ToArray()),
-        ("latitude", NpgsqlDbType.Double, rows => rows.Select(v => v.Latitude).ToArray()),
-        ("longitude", NpgsqlDbType.Double, rows => rows.Select(v => v.Longitude).ToArray()),
-        ("odometer_km", NpgsqlDbType.Double, rows => rows.Select(v => v.Odometer).ToArray()),
-        ("range_km", NpgsqlDbType.Double, rows => rows.Select(v => v.Range).ToArray()),
-        ("rental", NpgsqlDbType.Boolean, rows => rows.Select(v => v.Rental).ToArray()),
-        ("alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.Alerts).ToArray()),
-        ("high_alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.HighAlerts).ToArray()),
-        ("updated_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.UpdatedAt.UtcDateTime).ToArray()),
+        ("id", NpgsqlDbType.Text, rows => rows.Select(v => v.Id).ToArray(), ""),
+        ("version", NpgsqlDbType.Bigint, rows => rows.Select(v => v.Version).ToArray(), ""),
+        ("vin", NpgsqlDbType.Text, rows => rows.Select(v => v.Vin).ToArray(), ""),
+        ("make", NpgsqlDbType.Text, rows => rows.Select(v => v.Make).ToArray(), ""),
+        ("model", NpgsqlDbType.Text, rows => rows.Select(v => v.Model).ToArray(), ""),
+        ("online", NpgsqlDbType.Boolean, rows => rows.Select(v => v.Online).ToArray(), ""),
+        ("last_seen_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.LastSeenAt?.UtcDateTime).ToArray(), ""),
+        ("offline_since", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.OfflineSince?.UtcDateTime).ToArray(), ""),
+        ("soc", NpgsqlDbType.Double, rows => rows.Select(v => v.Soc).ToArray(), ""),
+        ("charging", NpgsqlDbType.Text, rows => rows.Select(v => v.Charging).ToArray(), ""),
+        ("plug", NpgsqlDbType.Text, rows => rows.Select(v => v.Plug).ToArray(), ""),
+        ("latitude", NpgsqlDbType.Double, rows => rows.Select(v => v.Latitude).ToArray(), ""),
+        ("longitude", NpgsqlDbType.Double, rows => rows.Select(v => v.Longitude).ToArray(), ""),
+        ("odometer_km", NpgsqlDbType.Double, rows => rows.Select(v => v.Odometer).ToArray(), ""),
+        ("range_km", NpgsqlDbType.Double, rows => rows.Select(v => v.Range).ToArray(), ""),
+        ("rental", NpgsqlDbType.Boolean, rows => rows.Select(v => v.Rental).ToArray(), ""),
+        ("alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.Alerts).ToArray(), ""),
+        ("high_alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.HighAlerts).ToArray(), ""),
+        ("updated_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.UpdatedAt.UtcDateTime).ToArray(), ""),
+        ("geofences", NpgsqlDbType.Text, rows => rows.Select(v => ArrayLiteral(v.Geofences)).ToArray(), "::text[]"),
     ];
 
     private static readonly string Columns = string.Join(", ", Table.Select(c => $"\"{c.Name}\""));
 
     /// <summary>One statement per batch: the arrays unnested into rows, each replacing only an older version.</summary>
     private static readonly string Upsert =
-        $"INSERT INTO fleettwins_vehicles ({Columns}) SELECT * FROM unnest({string.Join(", ", Table.Select(c => "@" + c.Name))}) " +
+        $"INSERT INTO fleettwins_vehicles ({Columns}) SELECT {string.Join(", ", Table.Select(c => $"u.\"{c.Name}\"{c.Cast}"))} " +
+        $"FROM unnest({string.Join(", ", Table.Select(c => "@" + c.Name))}) AS u({Columns}) " +
         $"ON CONFLICT (\"id\") DO UPDATE SET {string.Join(", ", Table.Skip(1).Select(c => $"\"{c.Name}\" = excluded.\"{c.Name}\""))} " +
         "WHERE fleettwins_vehicles.\"version\" < excluded.\"version\"";
 
@@ -96,7 +101,7 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
     /// <summary>The <see cref="Upsert"/> statement's arrays, a column each.</summary>
     private static void AddUpsertParameters(NpgsqlParameterCollection parameters, List<VehicleSummary> rows)
     {
-        foreach (var (name, type, values) in Table)
+        foreach (var (name, type, values, _) in Table)
         {
             parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values(rows) });
         }
@@ -193,7 +198,12 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         Alerts = r.GetInt32(16),
         HighAlerts = r.GetInt32(17),
         UpdatedAt = Time(r, 18)!.Value,
+        Geofences = r.GetFieldValue<string[]>(19) is { Length: > 0 } ids ? ids : [],
     };
+
+    /// <summary>PostgreSQL's text form of a <c>text[]</c>, every element quoted and escaped: a value, never SQL.</summary>
+    private static string ArrayLiteral(IReadOnlyList<string> ids) =>
+        "{" + string.Join(",", ids.Select(id => "\"" + id.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"")) + "}";
 
     private static DateTimeOffset? Time(NpgsqlDataReader r, int i) =>
         r.IsDBNull(i) ? null : new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc));

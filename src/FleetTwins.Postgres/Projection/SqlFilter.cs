@@ -9,9 +9,9 @@ namespace FleetTwins.Postgres.Projection;
 
 /// <summary>
 /// Translates a filter, an order and a cursor into a PostgreSQL <c>WHERE</c> / <c>ORDER BY</c> with the same meaning
-/// as <see cref="FilterEvaluator"/>. Every value is a parameter; column names come only from <see cref="Fields"/>.
+/// as <see cref="FilterEvaluator"/>. Every value is a parameter; column names come only from the fields' catalogue.
 /// Each comparison is wrapped in <c>coalesce(..., false)</c> so SQL's three-valued logic never leaks through a
-/// <c>not</c>.
+/// <c>not</c>. What depends on "now" alone (<c>localTime</c>, <c>weekday</c>) is decided here, as a parameter.
 /// </summary>
 internal sealed class SqlFilter
 {
@@ -77,6 +77,18 @@ internal sealed class SqlFilter
             case Near near:
                 AppendNear(near);
                 break;
+            case Inside inside:
+                // Containment, which the GIN index of the column serves.
+                sql.Append($"coalesce({Quote(inside.Geofences.Column)} @> ARRAY[{Parameter(inside.GeofenceId, FieldType.Text)}], false)");
+                break;
+            case LocalTimeBetween window:
+                sql.Append(Parameter(FilterEvaluator.Holds(window, now), FieldType.Boolean));
+                break;
+            case WeekdayIn weekday:
+                sql.Append(Parameter(FilterEvaluator.Holds(weekday, now), FieldType.Boolean));
+                break;
+            case Changed changed:
+                throw new FilterException(changed.Position, "changed() is only for rules: a search has no previous state to compare with");
             default:
                 throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown filter node");
         }
@@ -102,7 +114,7 @@ internal sealed class SqlFilter
 
         var (op, value, type) = c.Field.Type == FieldType.Duration
             ? FilterEvaluator.OfflineForAsTime(c.Op, (TimeSpan)c.Value, now) is var (flipped, threshold) ? (flipped, (object)threshold, FieldType.Time) : default
-            : (c.Op, c.Value, c.Field.Type);
+            : (c.Op, c.Value is RelativeTime relative ? relative.At(now) : c.Value, c.Field.Type);
         sql.Append($"coalesce({column} {Symbol(op)} {Parameter(value, type)}, false)");
     }
 

@@ -12,17 +12,53 @@ public enum FieldType
 
     /// <summary>A time span derived from a time and "now" (<c>offlineFor</c>).</summary>
     Duration,
+
+    /// <summary>A list of ids (the geofences a vehicle is inside): tested by <c>inside(id)</c> only, never compared.</summary>
+    TextList,
 }
 
-/// <summary>One searchable field: its name in the filter language and the JSON, its column, and how to read it.</summary>
-public sealed record Field(string Name, FieldType Type, string Column, Func<VehicleSummary, object?> Read, bool Sortable = true);
+/// <summary>One searchable field: its name in the filter language and the JSON, its type and its column.</summary>
+public abstract record Field(string Name, FieldType Type, string Column, bool Sortable = true);
 
-/// <summary>The fields of a <see cref="VehicleSummary"/> the filter language knows.</summary>
+/// <summary>A field of records of type <typeparamref name="T"/>, with how to read it from one.</summary>
+public sealed record Field<T>(string Name, FieldType Type, string Column, Func<T, object?> Read, bool Sortable = true)
+    : Field(Name, Type, Column, Sortable);
+
+/// <summary>
+/// The fields a filter over records of type <typeparamref name="T"/> may name, and where <c>inside(id)</c> reads the
+/// geofence ids (none: the records have no geofences, and <c>inside</c> is refused).
+/// </summary>
+public sealed class FieldCatalogue<T>
+{
+    private readonly Dictionary<string, Field<T>> byName;
+
+    public FieldCatalogue(IReadOnlyList<Field<T>> all, Field<T>? geofences = null)
+    {
+        All = all;
+        Geofences = geofences;
+        byName = all.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<Field<T>> All { get; }
+
+    /// <summary>The <see cref="FieldType.TextList"/> field <c>inside(id)</c> tests; not one of <see cref="All"/>.</summary>
+    public Field<T>? Geofences { get; }
+
+    public Field<T>? Find(string name) => byName.GetValueOrDefault(name);
+
+    /// <summary>The names, for error messages and the docs.</summary>
+    public string Names => string.Join(", ", All.Select(f => f.Name));
+}
+
+/// <summary>The fields of a <see cref="VehicleSummary"/> the filter language knows: the default catalogue.</summary>
 public static class Fields
 {
-    public static readonly Field Id = new("id", FieldType.Text, "id", v => v.Id);
+    public static readonly Field<VehicleSummary> Id = new("id", FieldType.Text, "id", v => v.Id);
 
-    public static readonly IReadOnlyList<Field> All =
+    /// <summary>The geofences the vehicle is inside, for <c>inside(id)</c>.</summary>
+    public static readonly Field<VehicleSummary> Geofences = new("geofences", FieldType.TextList, "geofences", v => v.Geofences, Sortable: false);
+
+    public static readonly IReadOnlyList<Field<VehicleSummary>> All =
     [
         Id,
         new("vin", FieldType.Text, "vin", v => v.Vin),
@@ -46,10 +82,6 @@ public static class Fields
         new("offlineFor", FieldType.Duration, "offline_since", v => v.OfflineSince, Sortable: false),
     ];
 
-    private static readonly Dictionary<string, Field> ByName = All.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
-
-    public static Field? Find(string name) => ByName.GetValueOrDefault(name);
-
-    /// <summary>The names, for error messages and the docs.</summary>
-    public static string Names => string.Join(", ", All.Select(f => f.Name));
+    /// <summary>The vehicles' catalogue, the one a filter is parsed against unless another is given.</summary>
+    public static readonly FieldCatalogue<VehicleSummary> Vehicles = new(All, Geofences);
 }

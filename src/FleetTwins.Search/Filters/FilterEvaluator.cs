@@ -3,7 +3,7 @@ using FleetTwins.Abstractions.Fleet;
 namespace FleetTwins.Search.Filters;
 
 /// <summary>
-/// What a filter means, over one summary: the reference semantics the in-memory projection uses and the
+/// What a filter means, over one record: the reference semantics the in-memory projection uses and the
 /// PostgreSQL translation (SqlFilter, in FleetTwins.Postgres) must agree with. Two-valued: a comparison with a field
 /// that is not set is false (also for <c>!=</c>), so <c>not</c> of it is true.
 /// </summary>
@@ -11,18 +11,40 @@ public static class FilterEvaluator
 {
     public const double EarthRadiusKm = 6371.0088;
 
-    public static bool Matches(Filter filter, VehicleSummary vehicle, DateTimeOffset now) => filter switch
+    /// <summary>
+    /// Whether <paramref name="record"/> matches at <paramref name="now"/>. <paramref name="previous"/> is the record
+    /// before this change, for <c>changed(field)</c> (rules); without it nothing has changed.
+    /// </summary>
+    public static bool Matches<T>(Filter filter, T record, DateTimeOffset now, T? previous = null)
+        where T : class => filter switch
     {
         MatchAll => true,
-        And a => Matches(a.Left, vehicle, now) && Matches(a.Right, vehicle, now),
-        Or o => Matches(o.Left, vehicle, now) || Matches(o.Right, vehicle, now),
-        Not n => !Matches(n.Inner, vehicle, now),
-        Comparison c => Compare(c, vehicle, now),
-        In i => i.Field.Read(vehicle) is { } value && i.Values.Any(v => CompareValues(value, v) == 0),
-        Near near => vehicle is { Latitude: { } lat, Longitude: { } lon }
+        And a => Matches(a.Left, record, now, previous) && Matches(a.Right, record, now, previous),
+        Or o => Matches(o.Left, record, now, previous) || Matches(o.Right, record, now, previous),
+        Not n => !Matches(n.Inner, record, now, previous),
+        Comparison c => Compare(c, Read(c.Field, record), now),
+        In i => Read(i.Field, record) is { } value && i.Values.Any(v => CompareValues(value, v) == 0),
+        Near near => record is VehicleSummary { Latitude: { } lat, Longitude: { } lon }
             && DistanceKm(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
+        Inside inside => Read(inside.Geofences, record) is IReadOnlyList<string> ids && ids.Contains(inside.GeofenceId, StringComparer.Ordinal),
+        Changed changed => previous is not null && !Equals(Read(changed.Field, previous), Read(changed.Field, record)),
+        LocalTimeBetween window => Holds(window, now),
+        WeekdayIn weekday => Holds(weekday, now),
         _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown filter node"),
     };
+
+    /// <summary>Whether the time of day of <paramref name="now"/> in the window's zone is inside it (the same for every record).</summary>
+    public static bool Holds(LocalTimeBetween window, DateTimeOffset now)
+    {
+        var time = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, window.Zone).DateTime);
+        return window.From < window.To
+            ? time >= window.From && time < window.To
+            : time >= window.From || time < window.To;
+    }
+
+    /// <summary>Whether the day of <paramref name="now"/> in the test's zone is one of its days (the same for every record).</summary>
+    public static bool Holds(WeekdayIn weekday, DateTimeOffset now) =>
+        weekday.Days.Contains(TimeZoneInfo.ConvertTime(now, weekday.Zone).DayOfWeek);
 
     /// <summary>The great-circle distance by the haversine formula, as the SQL translation computes it.</summary>
     public static double DistanceKm(double lat1, double lon1, double lat2, double lon2)
@@ -61,9 +83,8 @@ public static class FilterEvaluator
         _ => throw new InvalidOperationException($"cannot compare {left.GetType().Name} with {right.GetType().Name}"),
     };
 
-    private static bool Compare(Comparison c, VehicleSummary vehicle, DateTimeOffset now)
+    private static bool Compare(Comparison c, object? actual, DateTimeOffset now)
     {
-        var actual = c.Field.Read(vehicle);
         if (c.Value is null)
         {
             return c.Op == Operator.Equal ? actual is null : actual is not null;
@@ -76,9 +97,14 @@ public static class FilterEvaluator
 
         var (op, expected) = c.Field.Type == FieldType.Duration
             ? OfflineForAsTime(c.Op, (TimeSpan)c.Value, now) is var (flipped, threshold) ? (flipped, (object)threshold) : default
-            : (c.Op, c.Value);
+            : (c.Op, c.Value is RelativeTime relative ? relative.At(now) : c.Value);
         return Holds(op, CompareValues(actual, expected));
     }
+
+    /// <summary>The value of <paramref name="field"/> in <paramref name="record"/>; a field of another catalogue is a mistake of the caller.</summary>
+    private static object? Read<T>(Field field, T record) => field is Field<T> typed
+        ? typed.Read(record)
+        : throw new InvalidOperationException($"'{field.Name}' is not a field of {typeof(T).Name}: the filter was parsed against another catalogue");
 
     private static bool Holds(Operator op, int order) => op switch
     {

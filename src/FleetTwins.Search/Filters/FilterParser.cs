@@ -1,31 +1,39 @@
 using System.Globalization;
-using System.Text;
 using FleetTwins.Abstractions.Fleet;
 
 namespace FleetTwins.Search.Filters;
 
 /// <summary>
-/// Parses the fleet filter language, strictly: anything it does not understand is a <see cref="FilterException"/>
-/// that says where.
+/// Parses the filter language, strictly: anything it does not understand is a <see cref="FilterException"/> that
+/// says where. Filters are over vehicles (<see cref="Fields.Vehicles"/>) unless another catalogue is given.
 /// <code>
 /// filter     := or
 /// or         := and ( "or" and )*
 /// and        := unary ( "and" unary )*
-/// unary      := "not" unary | "(" or ")" | near | comparison | in
-/// comparison := field ( "=" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" ) value
+/// unary      := "not" unary | "(" or ")" | near | inside | changed | localtime | weekday | comparison | in
+/// comparison := field ( "=" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" ) ( value | now )
 /// in         := field "in" "(" value ( "," value )* ")"
 /// near       := "near" "(" latitude "," longitude "," distance ")"      e.g. near(52.52, 13.405, 5km)
+/// inside     := "inside" "(" geofence-id ")"
+/// changed    := "changed" "(" field ")"                                  rules only
+/// localtime  := "localTime" [ "not" ] "between" time-of-day "and" time-of-day     e.g. 07:00, 22:30
+/// weekday    := "weekday" ( "=" | "!=" ) day | "weekday" "in" "(" day ( "," day )* ")"   mon..sun
+/// now        := "now" "(" ")" [ ( "+" | "-" ) duration ]                 time fields only
 /// value      := number | "quoted text" | bare-word | true | false | null | duration (30s, 15m, 2h, 1d)
 /// </code>
 /// Keywords are case-insensitive; field names too. Text compares exactly (case-sensitive, ordinal).
 /// </summary>
-public static class FilterParser
+public static partial class FilterParser
 {
     public const int MaxLength = 2000;
     public const int MaxDepth = 32;
     public const int MaxTerms = 64;
 
-    public static Filter Parse(string? text)
+    /// <summary>Parses a filter over vehicles.</summary>
+    public static Filter Parse(string? text, FilterContext? context = null) => Parse(text, Fields.Vehicles, context);
+
+    /// <summary>Parses a filter over the records <paramref name="fields"/> describes.</summary>
+    public static Filter Parse<T>(string? text, FieldCatalogue<T> fields, FilterContext? context = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -37,132 +45,13 @@ public static class FilterParser
             throw new FilterException(MaxLength + 1, $"a filter is at most {MaxLength} characters");
         }
 
-        var parser = new Parser(Lexer.Tokenize(text));
+        var parser = new Parser<T>(Lexer.Tokenize(text), fields, context ?? FilterContext.Default);
         var filter = parser.ParseOr(0);
         parser.ExpectEnd();
         return filter;
     }
 
-    private enum Kind
-    {
-        Word,
-        Text,
-        Number,
-        Operator,
-        Open,
-        Close,
-        Comma,
-        End,
-    }
-
-    /// <summary>A token; a number keeps the unit letters written right after it (<c>5km</c>, <c>2h</c>).</summary>
-    private readonly record struct Token(Kind Kind, string Text, int Position, string Unit = "");
-
-    private static class Lexer
-    {
-        public static List<Token> Tokenize(string text)
-        {
-            var tokens = new List<Token>();
-            var i = 0;
-            while (i < text.Length)
-            {
-                var c = text[i];
-                var at = i + 1;
-                if (char.IsWhiteSpace(c))
-                {
-                    i++;
-                }
-                else if (c is '(' or ')' or ',')
-                {
-                    tokens.Add(new(c == '(' ? Kind.Open : c == ')' ? Kind.Close : Kind.Comma, c.ToString(), at));
-                    i++;
-                }
-                else if (c is '=' or '!' or '<' or '>')
-                {
-                    var two = i + 1 < text.Length && text[i + 1] == '=';
-                    var op = two ? text.Substring(i, 2) : c.ToString();
-                    if (op == "!")
-                    {
-                        throw new FilterException(at, "'!' must be followed by '=' (not equal); use 'not' to negate");
-                    }
-
-                    tokens.Add(new(Kind.Operator, op, at));
-                    i += op.Length;
-                }
-                else if (c == '"')
-                {
-                    var value = new StringBuilder();
-                    i++;
-                    while (true)
-                    {
-                        if (i >= text.Length)
-                        {
-                            throw new FilterException(at, "the quoted text is not closed with '\"'");
-                        }
-
-                        if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\')
-                        {
-                            value.Append(text[i + 1]);
-                            i += 2;
-                        }
-                        else if (text[i] == '"')
-                        {
-                            i++;
-                            break;
-                        }
-                        else if (char.IsControl(text[i]))
-                        {
-                            throw new FilterException(i + 1, "quoted text may not hold control characters");
-                        }
-                        else
-                        {
-                            value.Append(text[i++]);
-                        }
-                    }
-
-                    tokens.Add(new(Kind.Text, value.ToString(), at));
-                }
-                else if (char.IsAsciiDigit(c) || (c is '-' or '+' or '.' && i + 1 < text.Length && (char.IsAsciiDigit(text[i + 1]) || text[i + 1] == '.')))
-                {
-                    var start = i++;
-                    while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-                    {
-                        i++;
-                    }
-
-                    var number = text[start..i];
-                    var unitStart = i;
-                    while (i < text.Length && char.IsAsciiLetter(text[i]))
-                    {
-                        i++;
-                    }
-
-                    tokens.Add(new(Kind.Number, number, at, text[unitStart..i]));
-                }
-                else if (char.IsAsciiLetter(c) || c == '_')
-                {
-                    var start = i;
-                    while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '-' or '.' or ':'))
-                    {
-                        i++;
-                    }
-
-                    tokens.Add(new(Kind.Word, text[start..i], at));
-                }
-                else
-                {
-                    throw new FilterException(at, $"unexpected character '{Printable(c)}'");
-                }
-            }
-
-            tokens.Add(new(Kind.End, "", text.Length + 1));
-            return tokens;
-        }
-
-        private static string Printable(char c) => char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString();
-    }
-
-    private sealed class Parser(List<Token> tokens)
+    private sealed partial class Parser<T>(List<Token> tokens, FieldCatalogue<T> fields, FilterContext context)
     {
         private int next;
         private int terms;
@@ -236,13 +125,12 @@ public static class FilterParser
             }
 
             next++;
-            if (IsKeyword(token, "near") && Peek.Kind == Kind.Open)
+            if (ParseFunction(token) is { } function)
             {
-                return ParseNear(token);
+                return function;
             }
 
-            var field = Fields.Find(token.Text)
-                ?? throw new FilterException(token.Position, $"unknown field '{token.Text}'; fields are {Fields.Names}");
+            var field = Find(token);
             if (IsKeyword(Peek, "in"))
             {
                 next++;
@@ -282,7 +170,7 @@ public static class FilterParser
                 throw new FilterException(opToken.Position, $"'{field.Name}' is true or false: compare it with = or !=");
             }
 
-            return new Comparison(field, op, ParseValue(field));
+            return new Comparison(field, op, IsNow(valueToken) ? ParseNow(field) : ParseValue(field));
         }
 
         private In ParseIn(Field field)
@@ -310,6 +198,13 @@ public static class FilterParser
 
         private Near ParseNear(Token near)
         {
+            // Its SQL and in-memory forms read a vehicle's position; other records have none.
+            if (typeof(T) != typeof(VehicleSummary))
+            {
+                throw new FilterException(near.Position, "near() applies to vehicles only");
+            }
+
+
             Expect(Kind.Open, "'(' after near");
             var latitude = ParseNumber("a latitude");
             Expect(Kind.Comma, "',' after the latitude");
@@ -341,6 +236,11 @@ public static class FilterParser
         private object ParseValue(Field field)
         {
             var token = Peek;
+            if (IsNow(token))
+            {
+                throw new FilterException(token.Position, "'in' takes values; compare with now() using <, <=, > or >=");
+            }
+
             next++;
             switch (field.Type)
             {

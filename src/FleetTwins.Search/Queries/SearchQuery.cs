@@ -4,7 +4,7 @@ using FleetTwins.Search.Filters;
 namespace FleetTwins.Search.Queries;
 
 /// <summary>How results are ordered: one field, ascending or descending, vehicles without it last, then by id.</summary>
-public sealed record SortOrder(Field Field, bool Descending)
+public sealed record SortOrder(Field<VehicleSummary> Field, bool Descending)
 {
     public static readonly SortOrder ById = new(Fields.Id, false);
 
@@ -18,7 +18,7 @@ public sealed record SortOrder(Field Field, bool Descending)
 
         var descending = text.StartsWith('-');
         var name = descending ? text[1..] : text;
-        var field = Fields.Find(name);
+        var field = Fields.Vehicles.Find(name);
         if (field is null || !field.Sortable)
         {
             throw new ArgumentException($"sort: '{name}' is not a sortable field; sortable are {string.Join(", ", Fields.All.Where(f => f.Sortable).Select(f => f.Name))} (prefix '-' for descending)");
