@@ -1,7 +1,11 @@
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Postgres.Alerts;
 using FleetTwins.Postgres.Schema;
+using FleetTwins.Search.Alerts;
+using FleetTwins.Search.Tests;
 using FleetTwins.Tests.Infrastructure;
+using FsCheck;
+using FsCheck.Fluent;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FleetTwins.Postgres.Tests;
@@ -23,6 +27,24 @@ public sealed class AlertDatabase : IAsyncLifetime
 public sealed class PostgresAlertIndexTests(AlertDatabase fixture) : IClassFixture<AlertDatabase>
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_list_answers_what_the_in_memory_index_answers_page_after_page()
+    {
+        var index = new PostgresAlertIndex(fixture.Database.DataSource);
+        Prop.ForAll(AlertCases.Case.ToArbitrary(), c =>
+        {
+            fixture.Database.DataSource.CreateCommand("TRUNCATE fleettwins_alerts").ExecuteNonQuery();
+            index.WriteAsync(c.Inbox, CancellationToken.None).GetAwaiter().GetResult();
+            var memory = new InMemoryAlertIndex();
+            memory.WriteAsync(c.Inbox, CancellationToken.None).GetAwaiter().GetResult();
+
+            var paged = AlertCases.ReadAllPagesAsync(index, c.Filter, c.Sort, c.Limit).GetAwaiter().GetResult();
+            var inMemory = AlertCases.ReadAllPagesAsync(memory, c.Filter, c.Sort, c.Limit).GetAwaiter().GetResult();
+            Assert.Equal(AlertCases.Expected(c.Inbox, c.Filter, c.Sort), paged.Select(a => a.Id).ToList());
+            Assert.Equal(inMemory.Select(Row), paged.Select(Row));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(150));
+    }
 
     [Fact]
     public async Task An_alert_round_trips_whole_and_only_moves_to_a_newer_version()
@@ -48,6 +70,8 @@ public sealed class PostgresAlertIndexTests(AlertDatabase fixture) : IClassFixtu
         Assert.Null(await index.GetAsync("unknown", CancellationToken.None));
         Assert.Equal((AlertStatuses.Acknowledged, 2L), await Columns(id));
     }
+
+    private static (string, long, string, DateTimeOffset, string) Row(Alert a) => (a.Id, a.Version, a.Status, a.RaisedAt, a.Values);
 
     private async Task<(string, long)> Columns(string id)
     {

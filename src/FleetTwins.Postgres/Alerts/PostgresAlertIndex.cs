@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Postgres.Projection;
 using FleetTwins.Search.Alerts;
+using FleetTwins.Search.Queries;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace FleetTwins.Postgres.Alerts;
 
 /// <summary>
-/// The alert index of the cluster profile: the <c>fleettwins_alerts</c> table (<c>deploy/sql/010</c>), one upsert per
+/// The alert index of the cluster profile: the <c>fleettwins_alerts</c> table (<c>deploy/sql/011</c>), one upsert per
 /// write (a row only moves to a newer version), searched with parameterised SQL over its columns; the row's
 /// <c>alert</c> column holds the whole alert as JSON.
 /// </summary>
@@ -74,6 +76,35 @@ public sealed class PostgresAlertIndex(NpgsqlDataSource dataSource) : IAlertInde
         var alert = JsonSerializer.Deserialize<Alert>(json, Json)!;
         using var values = JsonDocument.Parse(alert.Values);
         return alert with { Values = JsonSerializer.Serialize(values.RootElement) };
+    }
+
+    public async Task<SearchPage<Alert>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var where = SqlFilter.Where(query.Filter, now);
+        if (query.After is { } after)
+        {
+            where.AppendAfter(query.Sort, after);
+        }
+
+        await using var command = dataSource.CreateCommand(
+            $"SELECT \"alert\" FROM fleettwins_alerts WHERE {where} ORDER BY {SqlFilter.OrderBy(query.Sort)} LIMIT {query.Limit + 1}");
+        command.Parameters.AddRange(where.Parameters.ToArray());
+        var items = new List<Alert>(Math.Min(query.Limit + 1, 1024));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Read(reader.GetString(0)));
+            }
+        }
+
+        if (items.Count <= query.Limit)
+        {
+            return new SearchPage<Alert>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new SearchPage<Alert>(items, PageCursor.After(query.Sort.Read(items[^1]), items[^1].Id, query.Sort, filterText).Encode());
     }
 
     public async ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken)

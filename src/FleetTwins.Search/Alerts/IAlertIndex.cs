@@ -1,4 +1,5 @@
 using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Search.Queries;
 
 namespace FleetTwins.Search.Alerts;
 
@@ -12,6 +13,12 @@ public interface IAlertIndex
     Task WriteAsync(IReadOnlyCollection<Alert> alerts, CancellationToken cancellationToken);
 
     Task<Alert?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The alerts <paramref name="query"/> matches (its filter parsed against <see cref="AlertFields.Catalogue"/>), a page
+    /// in its order after its cursor; <paramref name="filterText"/> is what the cursor of the next page is bound to.
+    /// </summary>
+    Task<SearchPage<Alert>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>About how many alerts a search may scan (all of them, at most): what a search's cost is counted in.</summary>
     ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken);

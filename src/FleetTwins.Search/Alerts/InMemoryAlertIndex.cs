@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Search.Queries;
 
 namespace FleetTwins.Search.Alerts;
 
@@ -21,6 +22,9 @@ public sealed class InMemoryAlertIndex : IAlertIndex
     }
 
     public Task<Alert?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(alerts.GetValueOrDefault(id));
+
+    public Task<SearchPage<Alert>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(KeysetPaging.Page(alerts.Values, a => a.Id, query, filterText, now));
 
     public ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)alerts.Count);
 }

@@ -1,5 +1,6 @@
 using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Search.Alerts;
+using FleetTwins.Search.Queries;
 using FleetTwins.Sqlite.Storage;
 using Microsoft.Data.Sqlite;
 using Orleans.Serialization;
@@ -65,6 +66,9 @@ public sealed class SqliteAlertIndex : IAlertIndex
     }
 
     public Task<Alert?> GetAsync(string id, CancellationToken cancellationToken) => memory.GetAsync(id, cancellationToken);
+
+    public Task<SearchPage<Alert>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken) =>
+        memory.SearchAsync(query, filterText, now, cancellationToken);
 
     public ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken) => memory.EstimateRowsAsync(cancellationToken);
 }
