@@ -54,7 +54,10 @@ public sealed record VehicleSummary
     /// <summary>The ids of the geofences the vehicle is inside.</summary>
     [Id(19)] public IReadOnlyList<string> Geofences { get; init; } = [];
 
-    /// <summary>Equal when every value is, the geofence ids in order: a summary read back equals the one written.</summary>
+    /// <summary>
+    /// Equal when every value is, the geofence ids in order, so a summary read back equals the one written (a
+    /// record compares a list by reference). A new property belongs here too.
+    /// </summary>
     public bool Equals(VehicleSummary? other) =>
         other is not null
         && (Id, Version, Vin, Make, Model, Online, LastSeenAt, OfflineSince, Soc, Charging)

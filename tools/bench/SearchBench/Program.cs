@@ -34,7 +34,11 @@ static int Usage()
 static async Task<int> QueryAsync(string connection, int count)
 {
     await using var dataSource = NpgsqlDataSource.Create(connection);
-    await dataSource.CreateCommand(await File.ReadAllTextAsync("deploy/sql/005_fleet_projection.sql")).ExecuteNonQueryAsync();
+    foreach (var script in new[] { "deploy/sql/005_fleet_projection.sql", "deploy/sql/010_fleet_projection_geofences.sql" })
+    {
+        await dataSource.CreateCommand(await File.ReadAllTextAsync(script)).ExecuteNonQueryAsync();
+    }
+
     await dataSource.CreateCommand("TRUNCATE fleettwins_vehicles").ExecuteNonQueryAsync();
     var now = DateTimeOffset.UtcNow;
     var fleet = Fleet(count, now).ToList();
