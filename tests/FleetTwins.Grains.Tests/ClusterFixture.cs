@@ -9,6 +9,7 @@ using FleetTwins.Grains.Options;
 using FleetTwins.Ingestion.Hosting;
 using FleetTwins.Persistence.Journal;
 using FleetTwins.Persistence.Options;
+using FleetTwins.Search.Alerts;
 using FleetTwins.Search.Feed;
 using FleetTwins.Search.Projection;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The fleet search projection every silo's feed writes to.</summary>
     public InMemoryFleetProjection Projection { get; } = new();
+
+    /// <summary>The alert index every silo's alert grains write to.</summary>
+    public InMemoryAlertIndex Alerts { get; } = new();
 
     /// <summary>The twins' journal, one for the whole cluster (as a database would be).</summary>
     public InProcessTwinJournal Journal { get; }
@@ -70,6 +74,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Dispatch retries wait 1 s doubling to 4 s, on the fake clock.
             silo.Services.Configure<DispatchRetryOptions>(o => (o.RetryBackoff, o.MaxRetryBackoff) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4)));
             silo.Services.AddSingleton<IFleetProjection>(Projection);
+            silo.Services.AddSingleton<IAlertIndex>(Alerts);
             // The feed runs on the real clock: the fake one only drives twin rules.
             silo.Services.AddSingleton(sp => new FleetFeed(
                 Projection, sp.GetRequiredService<IGrainFactory>(), TimeProvider.System,

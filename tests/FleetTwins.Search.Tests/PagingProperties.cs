@@ -44,7 +44,7 @@ public sealed class PagingProperties
     [Fact]
     public void A_cursor_is_bound_to_its_sort_and_filter()
     {
-        var cursor = PageCursor.After(new VehicleSummary { Id = "a", Soc = 5 }, SortOrder.Parse("-soc"), "soc > 1").Encode();
+        var cursor = PageCursor.After(5.0, "a", SortOrder.Parse("-soc"), "soc > 1").Encode();
         Assert.Equal(5.0, PageCursor.Decode(cursor, SortOrder.Parse("-soc"), "soc > 1").Value);
         Assert.Throws<ArgumentException>(() => PageCursor.Decode(cursor, SortOrder.Parse("soc"), "soc > 1"));
         Assert.Throws<ArgumentException>(() => PageCursor.Decode(cursor, SortOrder.Parse("-soc"), "soc > 2"));

@@ -18,7 +18,7 @@ public sealed class DataFileCheckTests
         Assert.True(result.Healthy, string.Join('\n', result.Problems));
         Assert.Equal(
             [$"integrity_check: ok ({file.Database.Read(c => SqliteDatabase.Scalar<long>(c, "PRAGMA page_count"))} pages)",
-                $"schema: version {SqliteSchema.Version}, 6 of 6 tables",
+                $"schema: version {SqliteSchema.Version}, 7 of 7 tables",
                 "journal: 10 twin(s); 0 without a stored snapshot, 0 with missing records"],
             result.Checked);
     }

@@ -66,7 +66,7 @@ public sealed class SqliteTwinSnapshotArchiveTests
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE snapshot_archive; PRAGMA user_version = 1;"; // as a data file from before the snapshot archive was
+            command.CommandText = "DROP TABLE snapshot_archive; DROP TABLE alerts; PRAGMA user_version = 1;"; // as a data file from before the snapshot archive was
             command.ExecuteNonQuery();
         }
 

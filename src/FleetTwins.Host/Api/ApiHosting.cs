@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FleetTwins.Host.Api.Alerts;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Rules;
 using FleetTwins.Host.Api.Watching;
@@ -45,6 +46,7 @@ public static class ApiHosting
         app.MapVehicleEndpoints();
         app.MapHistoryEndpoints();
         app.MapTwinEndpoints();
+        app.MapAlertEndpoints();
         app.MapCommandEndpoints();
         app.MapWatchEndpoints();
         app.MapFleetEndpoints();

@@ -28,10 +28,14 @@ public static class FleetEndpoints
     }
 
     /// <summary>Parses the query string parts of a search; a bad part is an <see cref="ArgumentException"/> or a <see cref="FilterException"/>.</summary>
-    public static SearchQuery ParseQuery(string? filter, string? sort, int? limit, string? cursor)
+    public static SearchQuery ParseQuery(string? filter, string? sort, int? limit, string? cursor) =>
+        ParseQuery(filter, sort, limit, cursor, Fields.Vehicles, SortOrder.ById);
+
+    /// <summary>Parses a search over the records of <paramref name="fields"/>, in <paramref name="byDefault"/> order unless it names one.</summary>
+    public static SearchQuery ParseQuery<T>(string? filter, string? sort, int? limit, string? cursor, FieldCatalogue<T> fields, SortOrder byDefault)
     {
-        var parsed = FilterParser.Parse(filter);
-        var order = SortOrder.Parse(sort);
+        var parsed = FilterParser.Parse(filter, fields);
+        var order = SortOrder.Parse(sort, fields, byDefault);
         if (limit is < 1 or > SearchQuery.MaxLimit)
         {
             throw new ArgumentException($"limit: from 1 to {SearchQuery.MaxLimit} (default {SearchQuery.DefaultLimit})");
@@ -49,9 +53,13 @@ public static class FleetEndpoints
     /// costly for one request, 429 (with Retry-After) the key's budget spent.
     /// </summary>
     private static async Task<Results<Ok<T>, BadRequestProblem, TooManyRequestsProblem>> WithinBudgetAsync<T>(HttpContext context, SearchBudget budget,
-        Filter filter, Func<Task<T>> search, CancellationToken cancellationToken)
+        Filter filter, Func<Task<T>> search, CancellationToken cancellationToken) =>
+        await WithinBudgetAsync(context, await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, filter, cancellationToken), search);
+
+    /// <summary>Runs a search that <paramref name="charge"/> allows; else its problem details (400, or 429 with Retry-After).</summary>
+    public static async Task<Results<Ok<T>, BadRequestProblem, TooManyRequestsProblem>> WithinBudgetAsync<T>(HttpContext context, SearchCharge charge,
+        Func<Task<T>> search)
     {
-        var charge = await budget.ChargeAsync(context.User, context.Connection.RemoteIpAddress, filter, cancellationToken);
         switch (charge.Status)
         {
             case StatusCodes.Status200OK:

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using FleetTwins.Abstractions.Vehicles;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -24,6 +25,14 @@ internal static class OpenApiContract
             schema.Type = JsonSchemaType.Object;
             schema.AdditionalPropertiesAllowed = true;
             schema.Description ??= "What the provider sent with this reading that FleetTwins does not model; left out when there is none.";
+            return Task.CompletedTask;
+        }
+
+        if (property is { Name: "values", CustomConverter: RawJsonConverter })
+        {
+            schema.Type = JsonSchemaType.Object;
+            schema.AdditionalPropertiesAllowed = true;
+            schema.Description ??= "What raised the alert: the fields its rule's condition read, or what the provider said (status, severity, muted, message, category).";
             return Task.CompletedTask;
         }
 

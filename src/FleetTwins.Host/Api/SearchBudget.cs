@@ -15,8 +15,8 @@ public readonly record struct SearchCharge(int Status, string? Problem, int Retr
 }
 
 /// <summary>
-/// The cost budget of fleet search and aggregates (<see cref="SearchBudgetOptions"/>), REST and gRPC alike: a search
-/// costs its conditions × the twins it may scan; one over <c>Search:MaxCostPerRequest</c> is refused outright, and each
+/// The cost budget of fleet search, aggregates and the alert list (<see cref="SearchBudgetOptions"/>), REST and gRPC alike: a
+/// search costs its conditions × the twins (alerts) it may scan; one over <c>Search:MaxCostPerRequest</c> is refused outright, and each
 /// API key (each client address without one) spends from a token bucket of <c>Search:CostPerSecond</c>. A
 /// <c>read</c> key sending 32 concurrent searches of 64 <c>near()</c> conditions over 50,000 twins raised webhook p99
 /// from 9 ms to 2,962 ms while staying under its request rate limit.
@@ -37,16 +37,20 @@ public sealed class SearchBudget(IOptions<SearchBudgetOptions> options, IFleetPr
                 AutoReplenishment = true,
             }));
 
-    /// <summary>Charges the caller for a search with <paramref name="filter"/>.</summary>
-    public async ValueTask<SearchCharge> ChargeAsync(ClaimsPrincipal user, IPAddress? address, Filter filter, CancellationToken cancellationToken)
+    /// <summary>Charges the caller for a fleet search with <paramref name="filter"/>, over the twins of the projection.</summary>
+    public async ValueTask<SearchCharge> ChargeAsync(ClaimsPrincipal user, IPAddress? address, Filter filter, CancellationToken cancellationToken) =>
+        Charge(user, address, filter, await projection.EstimateRowsAsync(cancellationToken), "twins");
+
+    /// <summary>Charges the caller for a search with <paramref name="filter"/> that may scan <paramref name="rows"/> (of <paramref name="what"/>: twins, alerts).</summary>
+    public SearchCharge Charge(ClaimsPrincipal user, IPAddress? address, Filter filter, long rows, string what)
     {
         var conditions = Math.Max(1, filter.Conditions);
-        var rows = Math.Max(1, await projection.EstimateRowsAsync(cancellationToken));
+        rows = Math.Max(1, rows);
         var cost = conditions * rows;
         if (cost > budget.MaxCostPerRequest)
         {
             return new SearchCharge(400,
-                $"this search would cost {cost} ({conditions} conditions × {rows} twins); at most {budget.MaxCostPerRequest} per request (Search:MaxCostPerRequest): use fewer conditions", 0);
+                $"this search would cost {cost} ({conditions} conditions × {rows} {what}); at most {budget.MaxCostPerRequest} per request (Search:MaxCostPerRequest): use fewer conditions", 0);
         }
 
         var caller = user.Identity is { IsAuthenticated: true, Name: { } name } ? name : "address:" + address;

@@ -1,6 +1,5 @@
 using FleetTwins.Abstractions;
 using FleetTwins.Abstractions.Accounts;
-using FleetTwins.Abstractions.Alerts;
 using FleetTwins.Abstractions.Chargers;
 using FleetTwins.Abstractions.RateLimits;
 using FleetTwins.Abstractions.Vehicles;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetTwins.Host.Api;
 
-/// <summary>Vehicle resolution by alias, and the other twins: chargers, alerts, accounts, rate limits.</summary>
+/// <summary>Vehicle resolution by alias, and the other twins: chargers, accounts, rate limits (alerts: <see cref="Alerts.AlertEndpoints"/>).</summary>
 public static class TwinEndpoints
 {
     public static IEndpointRouteBuilder MapTwinEndpoints(this IEndpointRouteBuilder routes)
@@ -19,8 +18,6 @@ public static class TwinEndpoints
             .WithSummary("The vehicle twin an identifier belongs to: ?vin=, ?imei= or ?provider=&id=.");
         routes.MapApiGroup("/api/chargers", "Chargers").MapGet("/{id}", (string id, IGrainFactory grains) =>
             ServeAsync(id, "charger", () => grains.GetGrain<IChargerGrain>(id).GetAsync())).WithName("GetCharger").RequireAuthorization(ApiScopes.Read);
-        routes.MapApiGroup("/api/alerts", "Alerts").MapGet("/{id}", (string id, IGrainFactory grains) =>
-            ServeAsync(id, "alert", () => grains.GetGrain<IAlertGrain>(id).GetAsync())).WithName("GetAlert").RequireAuthorization(ApiScopes.Read);
         routes.MapApiGroup("/api/accounts", "Accounts").MapGet("/{id}", (string id, IGrainFactory grains) =>
             ServeAsync(id, "account", () => grains.GetGrain<IAccountGrain>(id).GetAsync())).WithName("GetAccount").RequireAuthorization(ApiScopes.Read);
         routes.MapApiGroup("/api/rate-limits", "RateLimits").MapGet("/{id}", (string id, IGrainFactory grains) =>

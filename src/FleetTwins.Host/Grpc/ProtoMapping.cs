@@ -5,9 +5,12 @@ using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Alert = FleetTwins.Abstractions.Alerts.Alert;
 using FleetAggregates = FleetTwins.Search.Queries.FleetAggregates;
 using Measurement = FleetTwins.Abstractions.Vehicles.Measurement;
 using ProtoAggregates = FleetTwins.Grpc.V1.FleetAggregates;
+using ProtoAlert = FleetTwins.Grpc.V1.Alert;
+using ProtoAlertStep = FleetTwins.Grpc.V1.AlertStep;
 using ProtoCommand = FleetTwins.Grpc.V1.Command;
 using ProtoMeasurement = FleetTwins.Grpc.V1.Measurement;
 using ProtoNotification = FleetTwins.Grpc.V1.Notification;
@@ -66,6 +69,60 @@ internal static class ProtoMapping
             Source = a.Source,
         }));
         return vehicle;
+    }
+
+    public static ProtoAlert ToProto(this Alert a)
+    {
+        var alert = new ProtoAlert
+        {
+            Id = a.Id,
+            Origin = a.Origin,
+            Severity = a.Severity,
+            Status = a.Status,
+            RaisedAt = Time(a.RaisedAt),
+            ClearedAt = Time(a.ClearedAt),
+            AcknowledgedAt = Time(a.AcknowledgedAt),
+            Count = a.Count,
+            Values = Struct(a.Values),
+            Version = a.Version,
+            UpdatedAt = Time(a.UpdatedAt),
+        };
+        if (a.Rule is { } rule)
+        {
+            alert.Rule = rule;
+        }
+
+        if (a.VehicleId is { } vehicleId)
+        {
+            alert.VehicleId = vehicleId;
+        }
+
+        if (a.Name is { } name)
+        {
+            alert.Name = name;
+        }
+
+        if (a.AcknowledgedBy is { } acknowledgedBy)
+        {
+            alert.AcknowledgedBy = acknowledgedBy;
+        }
+
+        alert.Timeline.AddRange(a.Timeline.Select(s =>
+        {
+            var step = new ProtoAlertStep { Status = s.Status, At = Time(s.At) };
+            if (s.By is { } by)
+            {
+                step.By = by;
+            }
+
+            if (s.Reason is { } reason)
+            {
+                step.Reason = reason;
+            }
+
+            return step;
+        }));
+        return alert;
     }
 
     public static ProtoSummary ToProto(this VehicleSummary v)

@@ -5,8 +5,10 @@ using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
+using FleetTwins.Host.Api.Alerts;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Watching;
+using FleetTwins.Search.Alerts;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using Google.Protobuf.WellKnownTypes;
@@ -29,6 +31,7 @@ public sealed class VehicleTwinsService(
     IGrainFactory grains,
     AliasLookup aliases,
     IFleetProjection projection,
+    IAlertIndex alerts,
     SearchBudget budget,
     TimeProvider clock,
     CommandProviders providers,
@@ -104,6 +107,18 @@ public sealed class VehicleTwinsService(
         var page = await projection.SearchAsync(query, request.Filter, clock.GetUtcNow(), context.CancellationToken);
         var response = new SearchVehiclesResponse { NextCursor = page.NextCursor ?? "" };
         response.Items.AddRange(page.Items.Select(v => v.ToProto()));
+        return response;
+    }
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<ListAlertsResponse> ListAlerts(ListAlertsRequest request, ServerCallContext context)
+    {
+        var query = Invalid(() => AlertEndpoints.ParseQuery(request.Filter, request.Sort, request.Limit == 0 ? null : request.Limit, request.Cursor));
+        var http = context.GetHttpContext();
+        Refused(budget.Charge(http.User, http.Connection.RemoteIpAddress, query.Filter, await alerts.EstimateRowsAsync(context.CancellationToken), "alerts"));
+        var page = await alerts.SearchAsync(query, request.Filter, clock.GetUtcNow(), context.CancellationToken);
+        var response = new ListAlertsResponse { NextCursor = page.NextCursor ?? "" };
+        response.Items.AddRange(page.Items.Select(a => a.ToProto()));
         return response;
     }
 
@@ -332,7 +347,12 @@ public sealed class VehicleTwinsService(
     private async Task ChargeAsync(Filter filter, ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        var charge = await budget.ChargeAsync(http.User, http.Connection.RemoteIpAddress, filter, context.CancellationToken);
+        Refused(await budget.ChargeAsync(http.User, http.Connection.RemoteIpAddress, filter, context.CancellationToken));
+    }
+
+    /// <summary>A charge the budget refused: RESOURCE_EXHAUSTED once the key's budget is spent, else INVALID_ARGUMENT.</summary>
+    private static void Refused(SearchCharge charge)
+    {
         if (charge.Status != 200)
         {
             throw new RpcException(new Status(charge.Status == 429 ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument, charge.Problem!));

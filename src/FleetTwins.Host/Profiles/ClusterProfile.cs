@@ -4,8 +4,10 @@ using FleetTwins.Abstractions;
 using FleetTwins.Host.Health;
 using FleetTwins.Host.Settings;
 using FleetTwins.Host.Silo;
+using FleetTwins.Postgres.Alerts;
 using FleetTwins.Postgres.Hosting;
 using FleetTwins.Postgres.Projection;
+using FleetTwins.Search.Alerts;
 using FleetTwins.Search.Projection;
 using Npgsql;
 using Orleans.Configuration;
@@ -15,7 +17,7 @@ namespace FleetTwins.Host.Profiles;
 /// <summary>
 /// Any number of silos on PostgreSQL: Orleans ADO.NET clustering and reminders (invariant <c>Npgsql</c>), grain state
 /// as a journal and snapshots in our batched storage (FleetTwins.Postgres: many twins' records in one
-/// statement and one commit, docs/PERFORMANCE.md), the fleet projection in a table, one connection pool for all of it. Readiness includes
+/// statement and one commit, docs/PERFORMANCE.md), the fleet projection and the alert index in tables, one connection pool for all of it. Readiness includes
 /// PostgreSQL; push endpoints need credentials; <c>FleetTwins:MigrateOnStart</c> applies <c>deploy/sql</c> first.
 /// </summary>
 public sealed class ClusterProfile(IConfiguration configuration) : HostingProfile
@@ -47,6 +49,7 @@ public sealed class ClusterProfile(IConfiguration configuration) : HostingProfil
         }
 
         services.AddSingleton<IFleetProjection, PostgresFleetProjection>();
+        services.AddSingleton<IAlertIndex, PostgresAlertIndex>();
     }
 
     public override void ConfigureSilo(ISiloBuilder silo)

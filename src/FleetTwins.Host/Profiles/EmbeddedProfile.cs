@@ -2,7 +2,9 @@ using FleetTwins.Abstractions;
 using FleetTwins.Host.Health;
 using FleetTwins.Host.Settings;
 using FleetTwins.Persistence.Hosting;
+using FleetTwins.Search.Alerts;
 using FleetTwins.Search.Projection;
+using FleetTwins.Sqlite.Alerts;
 using FleetTwins.Sqlite.Hosting;
 using FleetTwins.Sqlite.Options;
 using FleetTwins.Sqlite.Projection;
@@ -13,7 +15,7 @@ namespace FleetTwins.Host.Profiles;
 
 /// <summary>
 /// One silo in one process, nothing else to install: localhost clustering; grain state (journal and snapshots),
-/// reminders and the fleet projection in one SQLite file, <c>FleetTwins:DataPath</c> (FleetTwins.Sqlite:
+/// reminders, the fleet projection and the alert index in one SQLite file, <c>FleetTwins:DataPath</c> (FleetTwins.Sqlite:
 /// one writer, group commit, WAL); or, with <c>:memory:</c>, all of it in this process. The interactive API reference
 /// at <c>/scalar</c>. Push endpoints may run without credentials (they then answer 401 to every delivery, as the
 /// cluster profile would refuse to start).
@@ -48,12 +50,14 @@ public sealed class EmbeddedProfile(IConfiguration configuration) : HostingProfi
         if (InMemory)
         {
             services.AddSingleton<IFleetProjection, InMemoryFleetProjection>();
+            services.AddSingleton<IAlertIndex, InMemoryAlertIndex>();
             return;
         }
 
         var dataPath = DataPath;
         services.AddFleetTwinsSqliteDatabase(o => o.Bind(configuration.GetSection(SqliteSection)).Configure(s => s.DataPath = dataPath));
         services.AddSingleton<IFleetProjection, SqliteFleetProjection>();
+        services.AddSingleton<IAlertIndex, SqliteAlertIndex>();
     }
 
     public override void Open(IServiceProvider services)

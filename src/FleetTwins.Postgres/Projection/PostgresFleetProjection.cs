@@ -107,7 +107,7 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         }
     }
 
-    public async Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SearchPage<VehicleSummary>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var where = SqlFilter.Where(query.Filter, now);
         if (query.After is { } after)
@@ -129,11 +129,11 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
 
         if (items.Count <= query.Limit)
         {
-            return new SearchPage(items, null);
+            return new SearchPage<VehicleSummary>(items, null);
         }
 
         items.RemoveAt(items.Count - 1);
-        return new SearchPage(items, PageCursor.After(items[^1], query.Sort, filterText).Encode());
+        return new SearchPage<VehicleSummary>(items, PageCursor.After(query.Sort.Read(items[^1]), items[^1].Id, query.Sort, filterText).Encode());
     }
 
     public async Task<FleetAggregates> AggregateAsync(Filter filter, DateTimeOffset now, CancellationToken cancellationToken)

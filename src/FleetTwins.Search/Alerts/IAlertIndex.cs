@@ -1,4 +1,5 @@
 using FleetTwins.Abstractions.Alerts;
+using FleetTwins.Search.Queries;
 
 namespace FleetTwins.Search.Alerts;
 
@@ -15,4 +16,13 @@ public interface IAlertIndex
 
     /// <summary>How many alerts each rule holds open (active or acknowledged), by rule id; rules with none are absent.</summary>
     Task<IReadOnlyDictionary<string, long>> CountOpenByRuleAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The alerts <paramref name="query"/> matches (its filter parsed against <see cref="AlertFields.Catalogue"/>), a page
+    /// in its order after its cursor; <paramref name="filterText"/> is what the cursor of the next page is bound to.
+    /// </summary>
+    Task<SearchPage<Alert>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>About how many alerts a search may scan (all of them, at most): what a search's cost is counted in.</summary>
+    ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken);
 }

@@ -13,7 +13,7 @@ public interface IFleetProjection
     /// <summary>Stores the summaries (each unless a newer version is there) and removes the twins merged away.</summary>
     Task WriteAsync(IReadOnlyCollection<VehicleSummary> upserts, IReadOnlyCollection<string> removals, CancellationToken cancellationToken);
 
-    Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<SearchPage<VehicleSummary>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<FleetAggregates> AggregateAsync(Filter filter, DateTimeOffset now, CancellationToken cancellationToken);
 

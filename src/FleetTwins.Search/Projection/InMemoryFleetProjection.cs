@@ -27,39 +27,8 @@ public sealed class InMemoryFleetProjection : IFleetProjection
         return Task.CompletedTask;
     }
 
-    public Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // The first limit + 1 in order, kept in a heap whose top is the last of them: O(n log limit), no full sort.
-        var sort = query.Sort;
-        var keep = query.Limit + 1;
-        var first = new PriorityQueue<VehicleSummary, VehicleSummary>(keep + 1, Comparer<VehicleSummary>.Create((a, b) => sort.Compare(b, a)));
-        foreach (var v in vehicles.Values)
-        {
-            if ((query.After is { } after && sort.Compare(sort.Field.Read(v), v.Id, after.Value, after.Id) <= 0)
-                || (first.Count == keep && sort.Compare(v, first.Peek()) >= 0)
-                || !FilterEvaluator.Matches(query.Filter, v, now))
-            {
-                continue;
-            }
-
-            first.Enqueue(v, v);
-            if (first.Count > keep)
-            {
-                first.Dequeue();
-            }
-        }
-
-        var matches = new List<VehicleSummary>(first.Count);
-        while (first.TryDequeue(out var v, out _))
-        {
-            matches.Add(v);
-        }
-
-        matches.Reverse();
-        var page = matches.Take(query.Limit).ToList();
-        var next = matches.Count > query.Limit ? PageCursor.After(page[^1], sort, filterText).Encode() : null;
-        return Task.FromResult(new SearchPage(page, next));
-    }
+    public Task<SearchPage<VehicleSummary>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(KeysetPaging.Page(vehicles.Values, v => v.Id, query, filterText, now));
 
     public ValueTask<long> EstimateRowsAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)vehicles.Count);
 

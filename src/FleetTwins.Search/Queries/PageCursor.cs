@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Search.Filters;
 
 namespace FleetTwins.Search.Queries;
@@ -14,9 +13,9 @@ namespace FleetTwins.Search.Queries;
 /// </summary>
 public sealed record PageCursor(string Sort, string FilterHash, object? Value, string Id)
 {
-    /// <summary>The cursor after <paramref name="last"/>, the last item of a page.</summary>
-    public static PageCursor After(VehicleSummary last, SortOrder sort, string? filterText) =>
-        new(sort.ToString(), Hash(filterText), sort.Field.Read(last), last.Id);
+    /// <summary>The cursor after the last item of a page, which has <paramref name="value"/> to sort by and <paramref name="id"/>.</summary>
+    public static PageCursor After(object? value, string id, SortOrder sort, string? filterText) =>
+        new(sort.ToString(), Hash(filterText), value, id);
 
     public string Encode()
     {

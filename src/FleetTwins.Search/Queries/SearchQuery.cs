@@ -3,35 +3,41 @@ using FleetTwins.Search.Filters;
 
 namespace FleetTwins.Search.Queries;
 
-/// <summary>How results are ordered: one field, ascending or descending, vehicles without it last, then by id.</summary>
-public sealed record SortOrder(Field<VehicleSummary> Field, bool Descending)
+/// <summary>How results are ordered: one field of a catalogue, ascending or descending, records without it last, then by id.</summary>
+public sealed record SortOrder(Field Field, bool Descending)
 {
     public static readonly SortOrder ById = new(Fields.Id, false);
 
-    /// <summary>Parses <c>soc</c> or <c>-soc</c> (descending); null or empty is by id.</summary>
-    public static SortOrder Parse(string? text)
+    /// <summary>Parses <c>soc</c> or <c>-soc</c> (descending) of the vehicles' fields; null or empty is by id.</summary>
+    public static SortOrder Parse(string? text) => Parse(text, Fields.Vehicles, ById);
+
+    /// <summary>Parses <c>field</c> or <c>-field</c> (descending) of <paramref name="fields"/>; null or empty is <paramref name="byDefault"/>.</summary>
+    public static SortOrder Parse<T>(string? text, FieldCatalogue<T> fields, SortOrder byDefault)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return ById;
+            return byDefault;
         }
 
         var descending = text.StartsWith('-');
         var name = descending ? text[1..] : text;
-        var field = Fields.Vehicles.Find(name);
+        var field = fields.Find(name);
         if (field is null || !field.Sortable)
         {
-            throw new ArgumentException($"sort: '{name}' is not a sortable field; sortable are {string.Join(", ", Fields.All.Where(f => f.Sortable).Select(f => f.Name))} (prefix '-' for descending)");
+            throw new ArgumentException($"sort: '{name}' is not a sortable field; sortable are {string.Join(", ", fields.All.Where(f => f.Sortable).Select(f => f.Name))} (prefix '-' for descending)");
         }
 
         return new(field, descending);
     }
 
+    /// <summary>The sort value of <paramref name="record"/>, a record of the catalogue the order was parsed against.</summary>
+    public object? Read<T>(T record) => ((Field<T>)Field).Read(record);
+
     public override string ToString() => (Descending ? "-" : "") + Field.Name;
 
     /// <summary>Orders two summaries the way a page is ordered.</summary>
     public int Compare(VehicleSummary left, VehicleSummary right) =>
-        Compare(Field.Read(left), left.Id, Field.Read(right), right.Id);
+        Compare(Read(left), left.Id, Read(right), right.Id);
 
     /// <summary>Orders two positions (sort value, id): set values first in the direction, unset last, ties by id.</summary>
     public int Compare(object? leftValue, string leftId, object? rightValue, string rightId)
@@ -47,7 +53,7 @@ public sealed record SortOrder(Field<VehicleSummary> Field, bool Descending)
     }
 }
 
-/// <summary>One fleet search: the filter, the order, how many per page, and where the previous page ended.</summary>
+/// <summary>One search (of the fleet, of the alerts): the filter, the order, how many per page, and where the previous page ended.</summary>
 public sealed record SearchQuery(Filter Filter, SortOrder Sort, int Limit, PageCursor? After)
 {
     public const int DefaultLimit = 50;
@@ -55,7 +61,7 @@ public sealed record SearchQuery(Filter Filter, SortOrder Sort, int Limit, PageC
 }
 
 /// <summary>A page of results and the cursor of the next page (null on the last one).</summary>
-public sealed record SearchPage(IReadOnlyList<VehicleSummary> Items, string? NextCursor);
+public sealed record SearchPage<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>Fleet aggregates over the vehicles a filter matches.</summary>
 public sealed record FleetAggregates(

@@ -71,7 +71,7 @@ public sealed class SqliteFleetProjection : IFleetProjection
         await memory.WriteAsync(upserts, removals, cancellationToken);
     }
 
-    public Task<SearchPage> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<SearchPage<VehicleSummary>> SearchAsync(SearchQuery query, string? filterText, DateTimeOffset now, CancellationToken cancellationToken) =>
         memory.SearchAsync(query, filterText, now, cancellationToken);
 
     public Task<FleetAggregates> AggregateAsync(Filter filter, DateTimeOffset now, CancellationToken cancellationToken) =>

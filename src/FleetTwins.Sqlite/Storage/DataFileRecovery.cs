@@ -147,6 +147,11 @@ public static class DataFileRecovery
             consequences.Add("search (fleet_vehicles) lacks the vehicles whose rows were lost until their twins next activate (a twin projects itself then)");
         }
 
+        if (Lost(tables, "alerts"))
+        {
+            consequences.Add("the alert inbox (alerts) lacks the alerts whose rows were lost until each alert next changes");
+        }
+
         if (Lost(tables, "reminders"))
         {
             consequences.Add("lost reminders (command timeouts, outbox retries) are not made again by the recovery");

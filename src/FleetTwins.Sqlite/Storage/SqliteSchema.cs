@@ -56,6 +56,13 @@ public static class SqliteSchema
             PRIMARY KEY (twin_id, version));
         CREATE INDEX snapshot_archive_at ON snapshot_archive (twin_id, at);
         """,
+        // 3: the alert inbox, ours and the providers' (SqliteAlertIndex), each row the newest version of one alert.
+        """
+        CREATE TABLE alerts (
+            id TEXT NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL,
+            payload BLOB NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>How many steps this build knows.</summary>

@@ -72,7 +72,7 @@ public sealed class FleetFeedTests(ClusterFixture fixture)
         var now = fixture.Clock.GetUtcNow();
         await ApplyAsync(id, new StateOfChargeReported(42) { At = now });
         var query = new SearchQuery(FilterParser.Parse($"id = {id}"), SortOrder.ById, 10, null);
-        Task<SearchPage> SearchAsync() => fixture.Projection.SearchAsync(query, null, now, CancellationToken.None);
+        Task<SearchPage<VehicleSummary>> SearchAsync() => fixture.Projection.SearchAsync(query, null, now, CancellationToken.None);
         Assert.Single((await EventuallyAsync(SearchAsync, p => p.Items.Count == 1)).Items);
 
         // The row is lost (as when a silo crashed between the twin's write and the feed's flush) and the twin goes idle.

@@ -28,7 +28,7 @@ public sealed class RuleEvaluationTests
 
         public List<Abstractions.Notifications.Notification> Raised { get; } = [];
 
-        public CompiledRules Rules { get; set; } = new(1, [.. rules.Select(CompiledRule.Compile)]);
+        public CompiledRules Rules { get; set; } = new(1, [.. rules.Select(r => CompiledRule.Compile(r))]);
 
         public void At(DateTimeOffset at, double soc, string charging = "IDLE") => Apply(RuleEvaluation.Decide(
             "car-1", Tracks, new VehicleSummary { Id = "car-1", Soc = soc, Charging = charging }, null, Rules, at));

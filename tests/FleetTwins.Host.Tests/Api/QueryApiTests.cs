@@ -44,6 +44,9 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
         { "GET", "/api/fleet/aggregates" },
         { "GET", "/api/chargers/c-1" },
         { "GET", "/api/alerts/a-1" },
+        { "GET", "/api/alerts/a-1/provider" },
+        { "GET", "/api/alerts?filter=status%20%3D%20active" },
+        { "GET", "/api/vehicles/car-1/alerts" },
         { "GET", "/api/accounts/a-1" },
         { "POST", "/api/vehicles/car-1/commands" },
         { "PUT", "/api/vehicles/car-1/charging-target" },
@@ -89,6 +92,8 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
     [InlineData(ApiKeys.ReadOnly, "POST", "/api/chargers/c-1/commands", "command")]
     [InlineData(ApiKeys.CommandOnly, "GET", "/api/chargers/c-1/commands", "read")]
     [InlineData(ApiKeys.CommandOnly, "GET", "/api/rate-limits/volteras:VEHICLE:v-1", "read")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/alerts", "read")]
+    [InlineData(ApiKeys.CommandOnly, "GET", "/api/vehicles/car-1/alerts", "read")]
     [InlineData(ApiKeys.ReadOnly, "POST", "/api/parked/replay", "admin")]
     [InlineData(ApiKeys.CommandOnly, "POST", "/api/parked/replay", "admin")]
     [InlineData(ApiKeys.ReadOnly, "PUT", "/api/vehicles/car-1/notification-thresholds", "command")]
@@ -117,6 +122,7 @@ public sealed class QueryApiTests(KeyedHostFixture fixture) : IClassFixture<Keye
                      "/api/fleet/aggregates", "/webhooks/telematica", "/webhooks/volteras/{eventType}", "/webhooks/tracker",
                      "/api/vehicles/{id}/aliases", "/api/vehicles/{id}/aliases/{alias}", "/api/vehicles/registry",
                      "/api/vehicles/{id}/history", "/api/vehicles/{id}/trips", "/api/vehicles/{id}/trips/{tripId}/track",
+                     "/api/alerts", "/api/alerts/{id}/provider", "/api/vehicles/{id}/alerts",
                  })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");

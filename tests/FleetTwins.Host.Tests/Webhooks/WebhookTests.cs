@@ -197,7 +197,9 @@ public sealed class WebhookTests(WebhookHostFixture fixture) : IClassFixture<Web
     public async Task Other_twins_are_served_by_id()
     {
         Assert.True((await GetJsonAsync("/api/chargers/telematica:64253244f8057090fb3a822b")).GetProperty("lastCommand").GetProperty("success").GetBoolean());
-        Assert.Equal("RESOLVED", (await GetJsonAsync("/api/alerts/h9v1j-51p5d-pqv5p-b4q33-h283d")).GetProperty("status").GetString());
+        Assert.Equal("RESOLVED", (await GetJsonAsync("/api/alerts/h9v1j-51p5d-pqv5p-b4q33-h283d/provider")).GetProperty("status").GetString());
+        var inbox = await GetJsonAsync("/api/alerts/h9v1j-51p5d-pqv5p-b4q33-h283d");
+        Assert.Equal(("volteras", "cleared", "minor"), (inbox.GetProperty("origin").GetString(), inbox.GetProperty("status").GetString(), inbox.GetProperty("severity").GetString()));
         Assert.Equal("642f07d280dead60533b57c2", (await GetJsonAsync("/api/accounts/telematica:user-id-in-your-database")).GetProperty("devices")[0].GetProperty("device").GetProperty("deviceId").GetString());
         var limits = await GetJsonAsync("/api/rate-limits/volteras:VEHICLE:h283d-h9v1j-51p5d-pqv5p-b4q33");
         Assert.Equal(2, limits.GetProperty("limits").EnumerateObject().Count());
