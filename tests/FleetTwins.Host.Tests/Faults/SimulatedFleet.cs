@@ -250,7 +250,7 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
 
     /// <summary>
     /// Spaces the deliveries by the pace from the <paramref name="from"/>th sent (where the fault starts) until
-    /// <paramref name="faults"/> have ended: the stream goes on through the fault, however long it takes, and no longer than it.
+    /// <paramref name="faults"/> have ended: the stream goes on through the fault at that pace, and at full speed once it has ended.
     /// </summary>
     public void PaceDuring(int from, Task faults) => (pacedFrom, paceUntil) = (from, faults);
 
