@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The test command: starts PostgreSQL and RabbitMQ on loopback (installing them when missing), builds, runs every
-# test project (the host tests beside the others) and a smoke run of every benchmark (tools/bench, BENCH_SMOKE=1),
-# and ends with one line: `N passed, N failed[, N skipped]`. A project counts as failed — and is named — when
-# `dotnet test` exits non-zero, when its results are missing or show an aborted run (a crashed test host), or when
-# it reports no test at all.
+# test project and a smoke run of every benchmark (tools/bench, BENCH_SMOKE=1), and ends with one line:
+# `N passed, N failed[, N skipped]`. A project counts as failed — and is named — when `dotnet test` exits non-zero,
+# when its results are missing or show an aborted run (a crashed test host), or when it reports no test at all.
 # A test that runs past TEST_HANG_TIMEOUT (6m) fails its project's run, named.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Schema"); the benchmarks then do not run.
 # Before the tests, `dotnet format --verify-no-changes` checks the conventions of .editorconfig (one result, pass or fail).
@@ -23,11 +22,7 @@ fi
 export FLEETTWINS_SERVICES_DIR FLEETTWINS_PG_PORT FLEETTWINS_AMQP_PORT FLEETTWINS_RABBITMQ_DIST_PORT
 bash tools/services.sh stop >/dev/null 2>&1 || true   # leftovers of an interrupted run
 
-beside_pid=""
-cleanup() {
-  if [ -n "$beside_pid" ]; then pkill -P "$beside_pid" 2>/dev/null; kill "$beside_pid" 2>/dev/null || true; fi
-  bash tools/services.sh stop >/dev/null 2>&1 || true
-}
+cleanup() { bash tools/services.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 if ! services_env="$(bash tools/services.sh start)"; then
@@ -45,24 +40,6 @@ fi
 
 passed=0; failed=0; skipped=0
 problems=()
-filtered=0
-if [ "$#" -gt 0 ]; then filtered=1; fi
-
-# Runs one test project, its results in $results/<project>.trx. A test that runs longer than the hang timeout ends its
-# project's run, named ("The test running when the crash occurred: ..."), instead of holding CI to its own limit.
-run_project() {
-  local project="$1"; shift
-  dotnet test "$project" -c "$configuration" --no-build --nologo \
-    --blame-hang --blame-hang-timeout "${TEST_HANG_TIMEOUT:-6m}" --blame-hang-dump-type none \
-    --logger "trx;LogFileName=$(basename "$project" .csproj).trx" --logger "console;verbosity=normal" \
-    --results-directory "$results" "$@"
-}
-
-# The host tests spend most of their time waiting on the hosts they start (start-ups, restarts, paced load): they run
-# beside the format check and the other projects, and their output is shown when they end.
-beside=tests/FleetTwins.Host.Tests/FleetTwins.Host.Tests.csproj
-run_project "$beside" "$@" > "$results/beside.log" 2>&1 &
-beside_pid=$!
 
 # The conventions of .editorconfig (usings, namespaces, braces, naming, whitespace): `dotnet format` fixes what it reports.
 # Not in a filtered run, whose count must come from the tests it selected.
@@ -107,21 +84,18 @@ tally() {
   fi
 }
 
+filtered=0
+if [ "$#" -gt 0 ]; then filtered=1; fi
 for project in tests/*/*.csproj; do
-  [ "$project" = "$beside" ] && continue
   name="$(basename "$project" .csproj)"
   echo "== $name"
-  run_project "$project" "$@"
+  # A test that runs longer than the hang timeout ends its project's run, named ("The test running when the crash
+  # occurred: ..."), instead of holding CI to its own limit.
+  dotnet test "$project" -c "$configuration" --no-build --nologo \
+    --blame-hang --blame-hang-timeout "${TEST_HANG_TIMEOUT:-6m}" --blame-hang-dump-type none \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
   tally "$name" "$results/$name.trx" "$?"
 done
-
-name="$(basename "$beside" .csproj)"
-echo "== $name (run beside the above)"
-wait "$beside_pid"
-beside_exit=$?
-beside_pid=""
-cat "$results/beside.log"
-tally "$name" "$results/$name.trx" "$beside_exit"
 
 # A filtered run that matched nothing anywhere proves nothing.
 if [ "$filtered" -eq 1 ] && [ "$((passed + failed + skipped))" -eq 0 ]; then

@@ -15,8 +15,6 @@ namespace FleetTwins.Host.Tests.Faults;
 [Collection(SharedServicesCollection.Name)]
 public sealed class NotificationSinkFaultTests(SimulatedFleet fleet, ITestOutputHelper output) : IClassFixture<SimulatedFleet>
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
-
     [Fact]
     public async Task A_full_notification_sink_holds_notifications_in_the_outbox_until_it_has_room()
     {
@@ -38,7 +36,7 @@ public sealed class NotificationSinkFaultTests(SimulatedFleet fleet, ITestOutput
             await sender.SendAsync(fleet.Deliveries);
 
             // Ingestion goes on while the sink is full: every twin as expected, nothing parked.
-            await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[0], cluster.Queue, Settle);
+            await fleet.AssertEveryTwinAsExpectedAsync(cluster.Silos[0], cluster.Queue, SimulatedFleet.Settle);
             Assert.Empty(await SimulatedFleet.ParkedAsync(cluster.Queue));
             Assert.Equal(5u, (await channel.QueueDeclarePassiveAsync(full)).MessageCount);
 
@@ -74,8 +72,8 @@ public sealed class NotificationSinkFaultTests(SimulatedFleet fleet, ITestOutput
                 .Where(g => g.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() > 1).Select(g => g.Key).ToList();
             Assert.True(doubled.Count == 0, $"{doubled.Count} notifications received under two ids: {string.Join("; ", doubled.Take(5))}");
             var distinct = received.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count();
-            output.WriteLine($"notification queue full (5 messages, reject-publish); once it had room {distinct} " +
-                $"notifications received ({received.Count - distinct} redelivered), the {expected.Values.Sum()} alarm notifications the deliveries raise among them, each once: {fleet.Figures(sender)}");
+            fleet.Report(output, sender, $"notification queue full (5 messages, reject-publish); once it had room {distinct} " +
+                $"notifications received ({received.Count - distinct} redelivered), the {expected.Values.Sum()} alarm notifications the deliveries raise among them, each once");
         }
         finally
         {

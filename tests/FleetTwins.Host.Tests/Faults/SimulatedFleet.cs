@@ -22,6 +22,15 @@ public sealed class SimulatedFleet
 {
     public const int Vehicles = 8;
 
+    /// <summary>How long a scenario may take to settle once everything was sent: the last acknowledgement, then quiet.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Between deliveries while a fault is under way (<see cref="FleetSender.PaceDuring"/>): the 270 or so still to send
+    /// then last about 45 s, long enough for silos to start, stop and be voted out mid-stream.
+    /// </summary>
+    public static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(150);
+
     /// <summary>How long no twin may change before the comparison: a duplicate applied late would change a version.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
@@ -160,12 +169,12 @@ public sealed class SimulatedFleet
     }
 
     /// <summary>A scenario's figures for docs/RELIABILITY.md: every twin matched, so every distinct delivery was applied once.</summary>
-    public string Figures(FleetSender sender)
+    public void Report(ITestOutputHelper output, FleetSender sender, string fault)
     {
         var distinct = Deliveries.Select(d => d.Id).Distinct().Count();
-        return $"sent {Deliveries.Count} deliveries ({Deliveries.Count(d => d.Provider == "invers")} over AMQP; {distinct} distinct, the rest provider retries), " +
+        output.WriteLine($"{fault}: sent {Deliveries.Count} deliveries ({Deliveries.Count(d => d.Provider == "invers")} over AMQP; {distinct} distinct, the rest provider retries), " +
             $"webhook attempts by answer {sender.AttemptOutcomes} ({sender.Retries} retried), longest answer {sender.LongestAnswer.TotalSeconds:F1} s; " +
-            $"{Expected.Twins.Count} twins as sent, once quiet: {distinct} applied, 0 lost, 0 doubled";
+            $"{Expected.Twins.Count} twins as sent, once quiet: {distinct} applied, 0 lost, 0 doubled");
     }
 
     public static async Task<IReadOnlyList<string>> ParkedAsync(AmqpQueue queue) =>

@@ -1,7 +1,3 @@
-// Most of these tests wait on host processes (start-ups, restarts, paced load), not on the test runner's CPU: four
-// collections at a time keep two cores busy where the default (one per core) leaves them mostly idle.
-[assembly: CollectionBehavior(MaxParallelThreads = 4)]
-
 namespace FleetTwins.Host.Tests.Infrastructure;
 
 /// <summary>
