@@ -16,7 +16,7 @@ namespace FleetTwins.Host.Tests.Amqp;
 /// <c>command.updated</c> for that id and then its telemetry move the command PENDING → EXECUTED → CONFIRMED. Both
 /// dispatchers down for a while (the broker stopped, the receiver answering 503) delay dispatch and lose nothing.
 /// </summary>
-[Collection(AmqpCollection.Name)]
+[Collection(SharedServicesCollection.Name)] // stops RabbitMQ
 public sealed class CommandDispatchTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);

@@ -8,7 +8,7 @@ using RabbitMQ.Client.Events;
 
 namespace FleetTwins.Host.Tests.Amqp;
 
-[Collection(AmqpCollection.Name)]
+[Collection(SharedServicesCollection.Name)] // reads every notification on the exchange
 public sealed class NotificationExchangeTests
 {
     [Fact]

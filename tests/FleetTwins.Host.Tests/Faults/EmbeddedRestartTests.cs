@@ -17,7 +17,6 @@ namespace FleetTwins.Host.Tests.Faults;
 /// receiver refused before the crash is delivered after it (the outbox's reminder), search finds the fleet, and every
 /// delivery replayed is a duplicate.
 /// </summary>
-[Collection(AmqpCollection.Name)]
 public sealed class EmbeddedRestartTests
 {
     private const int Vehicles = 20;

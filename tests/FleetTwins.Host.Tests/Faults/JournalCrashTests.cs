@@ -13,7 +13,6 @@ namespace FleetTwins.Host.Tests.Faults;
 /// 100,000 changes), so the journal alone holds the deliveries. The oracle is the sender's own record of what was
 /// acknowledged.
 /// </summary>
-[Collection(Amqp.AmqpCollection.Name)]
 public sealed class JournalCrashTests(ITestOutputHelper output)
 {
     private const string JournalPrefix = "volteras:";
@@ -30,7 +29,7 @@ public sealed class JournalCrashTests(ITestOutputHelper output)
     public async Task A_silo_killed_mid_load_before_its_next_snapshot_comes_back_with_every_acknowledged_delivery_once()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        var settings = database.ClusterSettings(migrate: true);
+        var settings = HostProcess.InPlace(database.ClusterSettings(migrate: true)); // restarted at its address
         settings["FleetTwins__Journal__SnapshotEvery"] = "100000";
         settings["FleetTwins__Journal__SnapshotInterval"] = "1.00:00:00";
         var vins = Enumerable.Range(0, Vehicles).Select(_ => ApiKeys.NewVin()).ToList();

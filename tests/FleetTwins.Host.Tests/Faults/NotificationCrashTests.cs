@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Signatures;
 using FleetTwins.Tests.Infrastructure;
@@ -15,7 +14,6 @@ namespace FleetTwins.Host.Tests.Faults;
 /// under way (the receiver holds every request open): after a restart each notification reaches the receiver, and the
 /// receiver accepts each id once. The oracle is the receiver's own count, not the product's notification store.
 /// </summary>
-[Collection(AmqpCollection.Name)]
 public sealed class NotificationCrashTests(ITestOutputHelper output)
 {
     private const string Secret = "whsec_Y3Jhc2gtdGVzdC1ub3RpZmljYXRpb24tc2VjcmV0LTAx";
@@ -26,7 +24,7 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
         const int devices = 8;
         await using var receiver = await HoldingReceiver.StartAsync();
         await using var database = await PostgresDatabase.CreateAsync();
-        var settings = database.ClusterSettings(migrate: true);
+        var settings = HostProcess.InPlace(database.ClusterSettings(migrate: true)); // restarted at its address
         settings["Notifications__Webhooks__0__Url"] = receiver.Url;
         settings["Notifications__Webhooks__0__Secret"] = Secret;
         settings["Notifications__Webhooks__0__Types__0"] = "sos";

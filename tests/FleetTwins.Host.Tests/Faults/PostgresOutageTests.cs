@@ -13,7 +13,7 @@ namespace FleetTwins.Host.Tests.Faults;
 /// outage outlasts the INVERS delivery time, so it also shows that messages failing through an outage are handed
 /// back (the stream provider counts them), not parked.
 /// </summary>
-[Collection(AmqpCollection.Name)]
+[Collection(SharedServicesCollection.Name)] // stops PostgreSQL
 public sealed class PostgresOutageTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddMinutes(-10);

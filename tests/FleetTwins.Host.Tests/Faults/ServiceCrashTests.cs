@@ -13,7 +13,7 @@ namespace FleetTwins.Host.Tests.Faults;
 /// what the test sent and what the host acknowledged: every acknowledged delivery applied once, every delivery the
 /// sender had to retry applied once too, nothing parked.
 /// </summary>
-[Collection(AmqpCollection.Name)]
+[Collection(SharedServicesCollection.Name)] // kills PostgreSQL and RabbitMQ
 public sealed class ServiceCrashTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddHours(-2);

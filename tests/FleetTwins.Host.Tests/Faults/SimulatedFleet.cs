@@ -22,6 +22,15 @@ public sealed class SimulatedFleet
 {
     public const int Vehicles = 8;
 
+    /// <summary>How long a scenario may take to settle once everything was sent: the last acknowledgement, then quiet.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Between deliveries while a fault is under way (<see cref="FleetSender.PaceDuring"/>): the 270 or so still to send
+    /// then last about 45 s, long enough for silos to start, stop and be voted out mid-stream.
+    /// </summary>
+    public static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(150);
+
     /// <summary>How long no twin may change before the comparison: a duplicate applied late would change a version.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
@@ -159,6 +168,15 @@ public sealed class SimulatedFleet
         return ids;
     }
 
+    /// <summary>A scenario's figures for docs/RELIABILITY.md: every twin matched, so every distinct delivery was applied once.</summary>
+    public void Report(ITestOutputHelper output, FleetSender sender, string fault)
+    {
+        var distinct = Deliveries.Select(d => d.Id).Distinct().Count();
+        output.WriteLine($"{fault}: sent {Deliveries.Count} deliveries ({Deliveries.Count(d => d.Provider == "invers")} over AMQP; {distinct} distinct, the rest provider retries), " +
+            $"webhook attempts by answer {sender.AttemptOutcomes} ({sender.Retries} retried), longest answer {sender.LongestAnswer.TotalSeconds:F1} s; " +
+            $"{Expected.Twins.Count} twins as sent, once quiet: {distinct} applied, 0 lost, 0 doubled");
+    }
+
     public static async Task<IReadOnlyList<string>> ParkedAsync(AmqpQueue queue) =>
         await queue.ReadyAsync(queue.ParkingQueue) is var n && n == 0 ? [] : [$"{n} messages parked in {queue.ParkingQueue}"];
 }
@@ -168,8 +186,8 @@ public sealed class SimulatedFleet
 /// retries), webhooks to one of the live silos in turn — and, like a provider's retry policy, again to the next
 /// silo when the answer is a 503 or 429 or the connection fails. Any other refusal fails the test at once, the
 /// delivery and the answer's body named: a 500 is a bug and a 507 storage refusing until an operator acts, neither
-/// a moment's unavailability to retry away. <paramref name="pace"/> spaces the deliveries so that the stream
-/// outlasts the faults injected into it.
+/// a moment's unavailability to retry away. <paramref name="pace"/> spaces the deliveries while a fault is under way
+/// (<see cref="PaceDuring"/>), so that the stream outlasts it; before and after, each goes as soon as the last was answered.
 /// </summary>
 public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>> silos, TimeSpan pace = default)
 {
@@ -188,6 +206,8 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
     private readonly List<Attempt> attempts = [];
     private int next;
     private int sent;
+    private int pacedFrom = int.MaxValue;
+    private Task paceUntil = Task.CompletedTask;
 
     /// <summary>A webhook delivery accepted: when its first attempt started and when it was accepted (on <see cref="Now"/>'s clock).</summary>
     public sealed record Answer(Delivery Delivery, bool Retry, TimeSpan Started, TimeSpan Accepted);
@@ -237,13 +257,18 @@ public sealed class FleetSender(AmqpQueue queue, Func<IReadOnlyList<HostProcess>
     /// <summary>The longest a webhook waited for its answer.</summary>
     public TimeSpan LongestAnswer { get; private set; }
 
+    /// <summary>
+    /// Spaces the deliveries by the pace from the <paramref name="from"/>th sent (where the fault starts) until
+    /// <paramref name="faults"/> have ended: the stream goes on through the fault at that pace, and at full speed once it has ended.
+    /// </summary>
+    public void PaceDuring(int from, Task faults) => (pacedFrom, paceUntil) = (from, faults);
+
     public async Task SendAsync(IEnumerable<Delivery> deliveries)
     {
         foreach (var delivery in deliveries)
         {
             await SendAsync(delivery);
-            Interlocked.Increment(ref sent);
-            if (pace > TimeSpan.Zero)
+            if (Interlocked.Increment(ref sent) >= pacedFrom && !paceUntil.IsCompleted && pace > TimeSpan.Zero)
             {
                 await Task.Delay(pace);
             }

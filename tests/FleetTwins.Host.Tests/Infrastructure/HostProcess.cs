@@ -103,6 +103,19 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Gives <paramref name="settings"/> silo and gateway ports of their own, so that a cluster silo started again with them
+    /// comes back at the same address, as a service manager restarts it in place: Orleans declares the dead incarnation
+    /// (same address, older generation) dead at once, where a silo at a new address waits until the dead one has
+    /// missed three I-am-alive updates (about 30 s; docs/RELIABILITY.md, "The only silo killed").
+    /// </summary>
+    public static Dictionary<string, string> InPlace(Dictionary<string, string> settings)
+    {
+        settings["FleetTwins__Silo__SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        settings["FleetTwins__Silo__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
+        return settings;
+    }
+
     /// <summary>A fresh folder for a host's data file; the caller deletes it (a restart test keeps one across two hosts).</summary>
     public static string NewDataFolder() => Directory.CreateTempSubdirectory("fleettwins-data-").FullName;
 

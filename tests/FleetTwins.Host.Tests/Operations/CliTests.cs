@@ -7,7 +7,6 @@ using FleetTwins.Host.Tests.Infrastructure;
 namespace FleetTwins.Host.Tests.Operations;
 
 /// <summary><c>tools/FleetTwins.Cli</c> run as its users run it, against a real host.</summary>
-[Collection(AmqpCollection.Name)]
 public sealed class CliTests
 {
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using FleetTwins.Host.Tests.Amqp;
 using FleetTwins.Host.Tests.Faults;
 using FleetTwins.Host.Tests.Infrastructure;
 using FleetTwins.Simulator;
@@ -12,7 +11,6 @@ namespace FleetTwins.Host.Tests.Operations;
 /// A fleet registry as an operator imports it (the simulator's, through <c>fleettwins import</c>), then every provider
 /// reporting about the same vehicles: one twin per physical vehicle, whichever provider names it how.
 /// </summary>
-[Collection(AmqpCollection.Name)]
 public sealed class FleetRegistryTests
 {
     private const int Vehicles = 200;

@@ -12,7 +12,6 @@ namespace FleetTwins.Host.Tests.Operations;
 /// instrument of ours with the labels it promises, Orleans' own meter, and who may read it; the Orleans dashboard
 /// behind the admin scope.
 /// </summary>
-[Collection(AmqpCollection.Name)]
 public sealed partial class TelemetryTests
 {
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ReplayAfterRestartTests
     public async Task Cluster_silo_restarted_on_its_database_answers_replays_as_duplicates_after_300_newer_deliveries()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        var settings = database.ClusterSettings(migrate: true);
+        var settings = HostProcess.InPlace(database.ClusterSettings(migrate: true)); // restarted at its address
         await AssertReplaysAreDuplicatesAsync(() => HostProcess.StartAsync(settings));
     }
 
