@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FleetTwins.Abstractions.Notifications;
+
+namespace FleetTwins.Grains.Geofences;
+
+/// <summary>The notifications a geofence transition raises on its twin: <c>geofence-entered</c> and <c>geofence-exited</c>.</summary>
+public static class GeofenceNotifications
+{
+    public const string Entered = "geofence-entered";
+
+    public const string Exited = "geofence-exited";
+
+    /// <summary>The notification of <paramref name="transition"/>; its data carries <c>geofenceId</c>, <c>name</c>, <c>latitude</c>, <c>longitude</c>.</summary>
+    public static Notification For(string twinId, GeofenceTransition transition)
+    {
+        var (type, reason) = transition.Kind == GeofenceTransitionKind.Entered
+            ? (Entered, $"entered geofence {transition.Name}")
+            : (Exited, transition.Reason == GeofenceTracker.Deleted ? $"geofence {transition.Name} was deleted" : $"left geofence {transition.Name}");
+        return Create(twinId, type, transition.At, reason,
+            new { geofenceId = transition.GeofenceId, name = transition.Name, latitude = transition.Latitude, longitude = transition.Longitude });
+    }
+
+    /// <summary>A notification whose id is a hash of what it is about, so the same change always has the same id.</summary>
+    public static Notification Create(string twinId, string type, DateTimeOffset at, string reason, object data)
+    {
+        var json = JsonSerializer.Serialize(data, JsonSerializerOptions.Web);
+        var id = "ntf_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{twinId}|{type}|{at.UtcTicks}|{json}")))[..24];
+        return new Notification(id, type, twinId, at, reason, json);
+    }
+}
