@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FleetTwins.Host.Api.Geofences;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Host.Webhooks;
@@ -47,6 +48,7 @@ public static class ApiHosting
         app.MapWatchEndpoints();
         app.MapFleetEndpoints();
         app.MapParkedEndpoints();
+        app.MapGeofenceEndpoints();
         return app;
     }
 
