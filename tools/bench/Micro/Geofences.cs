@@ -37,12 +37,13 @@ public class Geofences
     [Benchmark]
     public int Decide_and_apply_a_position()
     {
-        var p = positions[next++ % positions.Length];
-        if (next % positions.Length == 0)
+        var i = next++ % positions.Length;
+        if (i == 0)
         {
             membership = GeofenceMembership.Empty; // the drive starts over: time must not run backwards
         }
 
+        var p = positions[i];
         var decision = GeofenceTracker.Decide(membership, p, p.At, index);
         membership = GeofenceTracker.Apply(membership, decision);
         return decision.Transitions.Count;
