@@ -21,12 +21,13 @@ public sealed class GeofenceRegistryTests(ClusterFixture fixture)
     {
         var id = NewId();
         var version = await Registry.GetVersionAsync();
+        var now = fixture.Clock.GetUtcNow(); // the collection's tests run one at a time: nothing moves the clock meanwhile
 
         var created = await Registry.PutAsync(Square(id) with { Version = 99 }, createOnly: true);
         var taken = await Registry.PutAsync(Square(id) with { Name = "other" }, createOnly: true);
         var replaced = await Registry.PutAsync(Square(id) with { Name = "renamed", ExitBufferMeters = 40 }, createOnly: false);
 
-        Assert.Equal((GeofencePutStatus.Created, 1L, ClusterFixture.Start), (created.Status, created.Geofence.Version, created.Geofence.CreatedAt));
+        Assert.Equal((GeofencePutStatus.Created, 1L, now), (created.Status, created.Geofence.Version, created.Geofence.CreatedAt));
         Assert.Equal((GeofencePutStatus.Exists, $"Square {id}"), (taken.Status, taken.Geofence.Name));
         Assert.Equal((GeofencePutStatus.Replaced, 2L, "renamed", 40d), (replaced.Status, replaced.Geofence.Version, replaced.Geofence.Name, replaced.Geofence.ExitBufferMeters));
         Assert.Equal(created.Geofence.CreatedAt, replaced.Geofence.CreatedAt);
