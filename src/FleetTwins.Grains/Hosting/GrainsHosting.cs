@@ -1,4 +1,5 @@
 using FleetTwins.Abstractions.Commands;
+using FleetTwins.Grains.Geofences;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Rules;
@@ -18,7 +19,7 @@ public static class GrainsHosting
 {
     /// <summary>
     /// The grains' options (<c>Commands</c>, <c>Commands:Dispatch</c>, <c>Notifications</c>, <c>FleetTwins:Journal</c>,
-    /// validated when the silo starts), the command dispatcher when the host brings none (nothing dispatched), their metrics, the alias lookup the router and the query side share, and the reader of stored type
+    /// validated when the silo starts), the command dispatcher when the host brings none (nothing dispatched), their metrics, the alias lookup the router and the query side share, the silo's geofence catalog, and the reader of stored type
     /// names from before the aliases. The journal (<c>ITwinJournal</c>) comes with the profile's persistence.
     /// </summary>
     public static ISiloBuilder AddFleetTwinsGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -40,6 +41,8 @@ public static class GrainsHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilterTimeZoneOptions>, FilterTimeZoneOptionsValidator>());
         services.TryAddSingleton<RuleCatalog>();
         services.TryAddSingleton<RuleRollout>();
+        services.TryAddSingleton<GeofenceCatalog>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GeofenceCatalog>());
         services.AddSingleton<ITypeConverter, LegacyTypeNames>();
         return silo;
     }

@@ -4,12 +4,12 @@ namespace FleetTwins.Grains.Vehicles;
 
 /// <summary>
 /// The durable reminder that times a twin's commands out, announces its vehicle offline after the dwell time and lets
-/// the rules decide while the vehicle is silent (a <c>for</c> running); it
+/// the rules and geofences decide while the vehicle is silent (a <c>for</c>, a dwell running); it
 /// goes once nothing is left to wait for. Its tick also resumes the dispatch of commands a previous activation left.
 /// </summary>
 internal sealed class TimeoutReminder(
     IGrainBase grain, Func<VehicleTwinState> state, TimeSpan period, TimeProvider clock, CommandDispatchOutbox dispatch,
-    NotificationOutbox outbox, Func<TimeoutsChecked, Task<bool>> check)
+    NotificationOutbox outbox, Func<TimeoutsChecked, Task<bool>> check, Func<bool> geofencesWaiting)
 {
     public const string ReminderName = "timeouts";
 
@@ -47,7 +47,7 @@ internal sealed class TimeoutReminder(
             outbox.Start();
         }
 
-        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced) || State.RulesWaiting;
+        var waiting = State.Commands.Any(CommandLifecycle.Awaited) || (State.OfflineSince is not null && !State.OfflineAnnounced) || State.RulesWaiting || geofencesWaiting();
         if (!waiting)
         {
             await StopAsync();

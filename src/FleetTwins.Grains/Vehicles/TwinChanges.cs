@@ -1,5 +1,6 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Grains.Geofences;
 using FleetTwins.Grains.Rules;
 
 namespace FleetTwins.Grains.Vehicles;
@@ -22,7 +23,17 @@ public sealed record DeliveryApplied(
     [property: Id(2)] string? TraceParent) : TwinChange
 {
     [Id(3)] public RuleDecision? Rules { get; init; }
+
+    /// <summary>What the operators' geofences decided on the position it brought; applied before the rules (they may ask <c>inside()</c>).</summary>
+    [Id(4)] public GeofenceDecision? Geofences { get; init; }
 }
+
+/// <summary>What the operators' geofences decided without a delivery: a dwell that ended while the vehicle was silent.</summary>
+[GenerateSerializer, Immutable, Alias("ft.grains.GeofencesDecided")]
+public sealed record GeofencesDecided(
+    [property: Id(0)] GeofenceDecision Decision,
+    [property: Id(1)] DateTimeOffset Now,
+    [property: Id(2)] string? TraceParent) : TwinChange;
 
 /// <summary>
 /// What the operators' rules decided without a delivery: a timer while the vehicle is silent, a changed rule, an

@@ -8,6 +8,7 @@ using FleetTwins.Abstractions.Notifications;
 using FleetTwins.Abstractions.Persistence;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Delivery;
+using FleetTwins.Grains.Geofences;
 using FleetTwins.Grains.Options;
 using FleetTwins.Grains.Rules;
 using FleetTwins.Grains.Telemetry;
@@ -38,6 +39,7 @@ public sealed class VehicleTwinGrain(
     ICommandDispatcher dispatcher,
     IFleetFeed fleet,
     RuleCatalog ruleCatalog,
+    GeofenceCatalog geofenceCatalog,
     TwinMetrics metrics,
     ILogger<VehicleTwinGrain> logger) : Grain, IVehicleTwinGrain, IVehicleTwinHandOver, IRemindable, IIncomingGrainCallFilter
 {
@@ -49,6 +51,7 @@ public sealed class VehicleTwinGrain(
     private CommandDispatchOutbox dispatch = null!;
     private TimeoutReminder timeouts = null!;
     private TwinRules rules = null!;
+    private TwinGeofences geofences = null!;
     private bool discarded;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -60,6 +63,7 @@ public sealed class VehicleTwinGrain(
         outbox = new NotificationOutbox(this, turns, Id, () => State, alerts is null ? sink : new AlertInboxSink(alerts, sink), clock, metrics, logger,
             JournalDeliveredAsync);
         rules = new TwinRules(Id, () => State, ruleCatalog);
+        geofences = new TwinGeofences(() => State, geofenceCatalog);
         if (await persistence.RecoverAsync(notificationOptions.Value) > 0)
         {
             snapshots.Schedule();
@@ -76,7 +80,8 @@ public sealed class VehicleTwinGrain(
         outbox.Start();
         dispatch = new CommandDispatchOutbox(this, turns, Id, () => State, dispatcher, dispatchOptions.Value, clock, metrics, logger, JournalAsync);
         dispatch.Start();
-        timeouts = new TimeoutReminder(this, () => State, commandOptions.Value.CheckPeriod, clock, dispatch, outbox, CheckTimeoutsAsync);
+        timeouts = new TimeoutReminder(this, () => State, commandOptions.Value.CheckPeriod, clock, dispatch, outbox, CheckTimeoutsAsync,
+            () => geofences.Waiting);
         publisher.Heard(State.Commands);
 
         if (State.Exists && State.MergedInto is null)
@@ -245,9 +250,15 @@ public sealed class VehicleTwinGrain(
     {
         var notificationsBefore = State.Notifications.Count > 0 ? State.Notifications[0].Id : null;
         var change = new DeliveryApplied(batch, clock.GetUtcNow(), Activity.Current?.Id);
-        var before = rules.Before();
+        var (before, location) = (rules.Before(), State.Location);
         State.Apply(Id, change, notificationOptions.Value, identityChanges);
-        // The rules decide on the state the delivery made, at its newest reading's time, and go into the same record.
+        // The geofences, then the rules, decide on the state the delivery made, and go into the same record.
+        if (geofences.Decide(location, change.Now) is { } fenced)
+        {
+            State.Apply(Id, fenced, change.TraceParent);
+            change = change with { Geofences = fenced };
+        }
+
         if (await rules.DecideAsync(batch.Events.Count > 0 ? batch.Events.Max(e => e.At) : change.Now, before) is { } decision)
         {
             State.Apply(decision, change.TraceParent);
@@ -259,7 +270,7 @@ public sealed class VehicleTwinGrain(
             batch.Events.Count, batch.Source, batch.DeliveryId, Id, State.Version);
         publisher.Publish(Id, State, notificationsBefore);
         snapshots.Schedule();
-        if ((State.OfflineSince is not null && !State.OfflineAnnounced) || State.RulesWaiting)
+        if ((State.OfflineSince is not null && !State.OfflineAnnounced) || State.RulesWaiting || geofences.Waiting)
         {
             await timeouts.EnsureAsync();
         }
@@ -397,6 +408,12 @@ public sealed class VehicleTwinGrain(
         {
             await AppendAsync(change);
             publisher.Publish(Id, State, notificationsBefore);
+        }
+
+        if (geofences.Tick(change.Now) is { } fenced)
+        {
+            await JournalAsync(new GeofencesDecided(fenced, change.Now, change.TraceParent));
+            changed = true;
         }
 
         if (State.Exists && await rules.DecideAsync(change.Now) is { } decision)

@@ -48,6 +48,11 @@ public sealed partial class VehicleTwinState
         Record(NotificationRules.Derive(twinId, before, this, options.For(Thresholds), change.Now), change.TraceParent);
         Deliveries.Add(change.Batch.DeliveryId, change.Now);
         Touch(change.Now);
+        if (change.Geofences is { } geofences)
+        {
+            Apply(twinId, geofences, change.TraceParent);
+        }
+
         if (change.Rules is { } rules)
         {
             Apply(rules, change.TraceParent);
@@ -89,6 +94,10 @@ public sealed partial class VehicleTwinState
                 break;
             case RulesDecided decided:
                 Apply(decided.Decision, decided.TraceParent);
+                Touch(decided.Now);
+                break;
+            case GeofencesDecided decided:
+                Apply(twinId, decided.Decision, decided.TraceParent);
                 Touch(decided.Now);
                 break;
         }

@@ -81,6 +81,7 @@ public sealed partial class VehicleTwinState
             Rental = Rental?.InRental ?? false,
             Alerts = alerts,
             HighAlerts = high,
+            Geofences = Geofencing.Inside,
             UpdatedAt = VehicleSummary.Micros(UpdatedAt),
         };
     }

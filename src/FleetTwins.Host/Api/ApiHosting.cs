@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FleetTwins.Host.Api.Alerts;
+using FleetTwins.Host.Api.Geofences;
 using FleetTwins.Host.Api.History;
 using FleetTwins.Host.Api.Rules;
 using FleetTwins.Host.Api.Watching;
@@ -53,6 +54,7 @@ public static class ApiHosting
         app.MapParkedEndpoints();
         app.MapRuleEndpoints();
         app.MapAlertActionEndpoints();
+        app.MapGeofenceEndpoints();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FleetTwins.Host.Tests.Api;
 using FleetTwins.Host.Tests.Infrastructure;
 
 namespace FleetTwins.Host.Tests.Rules;

@@ -43,6 +43,7 @@ public sealed class ParameterWalkTests(HostileHostFixture fixture, ITestOutputHe
         ["SendChargerCommand"] = """{"command":"START_CHARGING"}""",
         ["LinkAlias"] = """{"alias":"imei:000000000000002"}""",
         ["SetChargingTarget"] = """{"targetSoc":80}""",
+        ["PutGeofence"] = """{"name":"Walked","circle":{"center":{"latitude":52.52,"longitude":13.405},"radiusMeters":100}}""",
     };
 
     private HttpClient Client => ApiKeys.Client(fixture.Host, ApiKeys.All);

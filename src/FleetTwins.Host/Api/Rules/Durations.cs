@@ -2,17 +2,20 @@ using System.Globalization;
 
 namespace FleetTwins.Host.Api.Rules;
 
-/// <summary>Durations as the API writes them: a whole number and one unit, <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>1d</c>.</summary>
+/// <summary>
+/// Durations as the API writes them (rules, geofences): a whole number and one unit, <c>30s</c>, <c>10m</c>, <c>2h</c>,
+/// <c>1d</c>. A leading minus is read, so that the caller can say the duration is negative rather than unreadable.
+/// </summary>
 public static class Durations
 {
     public const string Form = "a whole number and a unit: 30s, 10m, 2h or 1d";
 
-    /// <summary>The duration <paramref name="text"/> writes; false when it is not one (negative included).</summary>
+    /// <summary>The duration <paramref name="text"/> writes; false when it is not one.</summary>
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = default;
         if (string.IsNullOrEmpty(text) || text.Length > 12
-            || !long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            || !long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count))
         {
             return false;
         }
@@ -25,7 +28,7 @@ public static class Durations
             'd' => TimeSpan.FromDays(1),
             _ => null,
         };
-        if (unit is null || count > TimeSpan.MaxValue.Ticks / unit.Value.Ticks)
+        if (unit is null || Math.Abs(count) > TimeSpan.MaxValue.Ticks / unit.Value.Ticks)
         {
             return false;
         }
