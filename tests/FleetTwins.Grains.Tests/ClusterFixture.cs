@@ -17,6 +17,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace FleetTwins.Grains.Tests;
@@ -58,7 +61,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
+            // Grain state in Orleans' binary form, as the PostgreSQL and SQLite storage write it (not the memory storage's JSON).
             silo.AddMemoryGrainStorage(StorageNames.Twins);
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Twins)
+                .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
             silo.Services.AddSingleton<ITwinJournal>(Journal);
             silo.Services.AddSingleton<ITwinSnapshotArchive>(Archive);
             silo.UseInMemoryReminderService();
