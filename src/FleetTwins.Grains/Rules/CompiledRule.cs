@@ -47,6 +47,9 @@ public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWh
         return new CompiledRule(rule, when, clear, appliesTo, [.. FieldsOf(when).OfType<Field<VehicleSummary>>().Distinct()]);
     }
 
+    /// <summary>The geofences the rule's conditions ask <c>inside()</c> of.</summary>
+    public IEnumerable<string> Geofences => new[] { When, ClearWhen, AppliesTo }.OfType<Filter>().SelectMany(InsideOf).Distinct();
+
     /// <summary>Whether the rule watches the vehicle <paramref name="vehicle"/> at <paramref name="now"/>.</summary>
     public bool Watches(VehicleSummary vehicle, DateTimeOffset now) =>
         Rule.Enabled && (AppliesTo is null || FilterEvaluator.Matches(AppliesTo, vehicle, now));
@@ -87,6 +90,15 @@ public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWh
         Near => [Fields.Vehicles.Find("latitude")!, Fields.Vehicles.Find("longitude")!],
         Inside inside => [inside.Geofences],
         Changed changed => [changed.Field],
+        _ => [],
+    };
+
+    private static IEnumerable<string> InsideOf(Filter filter) => filter switch
+    {
+        And and => InsideOf(and.Left).Concat(InsideOf(and.Right)),
+        Or or => InsideOf(or.Left).Concat(InsideOf(or.Right)),
+        Not not => InsideOf(not.Inner),
+        Inside inside => [inside.GeofenceId],
         _ => [],
     };
 

@@ -109,4 +109,25 @@ public sealed class RuleApiTests(KeyedHostFixture fixture) : IClassFixture<Keyed
         Assert.Contains(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetString() == rule);
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/rules/{rule}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_rule_may_ask_only_for_a_geofence_that_exists_and_a_geofence_a_rule_asks_for_is_not_deleted()
+    {
+        var geofence = $"depot-{Guid.NewGuid():N}"[..20];
+        var rule = NewRuleId();
+        var unknown = await JsonAsync(await Admin.PostAsJsonAsync("/api/rules", new { id = rule, name = "in", when = $"inside({geofence})", severity = "info" }),
+            HttpStatusCode.BadRequest);
+        Assert.Contains($"no geofence '{geofence}'", unknown.GetProperty("detail").GetString());
+
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/geofences", new
+        {
+            id = geofence, name = "Depot", circle = new { center = new { latitude = 52.5, longitude = 13.4 }, radiusMeters = 150 },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/rules", new { id = rule, name = "in", when = $"inside({geofence})", severity = "info" })).StatusCode);
+
+        var refused = await JsonAsync(await Admin.DeleteAsync($"/api/geofences/{geofence}"), HttpStatusCode.Conflict);
+        Assert.Contains(rule, refused.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/rules/{rule}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/geofences/{geofence}")).StatusCode);
+    }
 }

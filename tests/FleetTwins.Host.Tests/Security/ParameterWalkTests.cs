@@ -44,6 +44,7 @@ public sealed class ParameterWalkTests(HostileHostFixture fixture, ITestOutputHe
         ["LinkAlias"] = """{"alias":"imei:000000000000002"}""",
         ["SetChargingTarget"] = """{"targetSoc":80}""",
         ["PutGeofence"] = """{"name":"Walked","circle":{"center":{"latitude":52.52,"longitude":13.405},"radiusMeters":100}}""",
+        ["ReplaceRule"] = """{"name":"Walked","when":"soc < 1","severity":"info","enabled":false}""",
     };
 
     private HttpClient Client => ApiKeys.Client(fixture.Host, ApiKeys.All);

@@ -1,5 +1,7 @@
 using FleetTwins.Abstractions.Geofences;
+using FleetTwins.Abstractions.Rules;
 using FleetTwins.Grains.Geofences;
+using FleetTwins.Grains.Rules;
 using FleetTwins.Host.Api.Conventions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -69,15 +71,21 @@ public static class GeofenceEndpoints
         return put.Status == GeofencePutStatus.Created ? TypedResults.Created($"/api/geofences/{id}", view) : TypedResults.Ok(view);
     }
 
-    private static async Task<Results<NoContent, BadRequestProblem, NotFoundProblem>> DeleteAsync(string id, IGrainFactory grains,
-        GeofenceCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, BadRequestProblem, NotFoundProblem, ConflictProblem>> DeleteAsync(string id, IGrainFactory grains,
+        GeofenceCatalog catalog, RuleCatalog rules, CancellationToken cancellationToken)
     {
         if (!GeofenceRequests.IsValidId(id))
         {
             return Invalid(GeofenceRequests.InvalidId);
         }
 
-        // What refuses a delete (a rule that uses the geofence: 409) is checked here, before the registry forgets it.
+        var users = (await rules.GetAsync(await grains.GetGrain<IRuleRegistryGrain>(IRuleRegistryGrain.Key).GetVersionAsync())).Rules
+            .Where(r => r.Geofences.Contains(id)).Select(r => r.Rule.Id).ToList();
+        if (users.Count > 0)
+        {
+            return new ConflictProblem("Geofence in use", $"Rules {string.Join(", ", users)} ask inside({id}): change or delete them first.");
+        }
+
         if (!await GeofenceRegistry.Get(grains).DeleteAsync(id))
         {
             return NotFound(id);

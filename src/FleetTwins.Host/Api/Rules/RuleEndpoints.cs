@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Geofences;
 using FleetTwins.Abstractions.Rules;
 using FleetTwins.Grains.Rules;
 using FleetTwins.Host.Api.Conventions;
@@ -70,7 +71,13 @@ public static class RuleEndpoints
         try
         {
             rule = Read(id, body);
-            CompiledRule.Compile(rule, zone.Context(forRules: true));
+            foreach (var geofence in CompiledRule.Compile(rule, zone.Context(forRules: true)).Geofences)
+            {
+                if (await GeofenceRegistry.Get(grains).GetAsync(geofence) is null)
+                {
+                    throw new RuleException($"inside({geofence}): there is no geofence '{geofence}'");
+                }
+            }
         }
         catch (RuleException e)
         {
