@@ -1,5 +1,3 @@
-using FleetTwins.Abstractions.Geofences;
-
 namespace FleetTwins.Grains.Geofences;
 
 /// <summary>

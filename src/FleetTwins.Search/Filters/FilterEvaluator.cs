@@ -17,21 +17,21 @@ public static class FilterEvaluator
     /// </summary>
     public static bool Matches<T>(Filter filter, T record, DateTimeOffset now, T? previous = null)
         where T : class => filter switch
-    {
-        MatchAll => true,
-        And a => Matches(a.Left, record, now, previous) && Matches(a.Right, record, now, previous),
-        Or o => Matches(o.Left, record, now, previous) || Matches(o.Right, record, now, previous),
-        Not n => !Matches(n.Inner, record, now, previous),
-        Comparison c => Compare(c, Read(c.Field, record), now),
-        In i => Read(i.Field, record) is { } value && i.Values.Any(v => CompareValues(value, v) == 0),
-        Near near => record is VehicleSummary { Latitude: { } lat, Longitude: { } lon }
-            && DistanceKm(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
-        Inside inside => Read(inside.Geofences, record) is IReadOnlyList<string> ids && ids.Contains(inside.GeofenceId, StringComparer.Ordinal),
-        Changed changed => previous is not null && !Equals(Read(changed.Field, previous), Read(changed.Field, record)),
-        LocalTimeBetween window => Holds(window, now),
-        WeekdayIn weekday => Holds(weekday, now),
-        _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown filter node"),
-    };
+        {
+            MatchAll => true,
+            And a => Matches(a.Left, record, now, previous) && Matches(a.Right, record, now, previous),
+            Or o => Matches(o.Left, record, now, previous) || Matches(o.Right, record, now, previous),
+            Not n => !Matches(n.Inner, record, now, previous),
+            Comparison c => Compare(c, Read(c.Field, record), now),
+            In i => Read(i.Field, record) is { } value && i.Values.Any(v => CompareValues(value, v) == 0),
+            Near near => record is VehicleSummary { Latitude: { } lat, Longitude: { } lon }
+                && DistanceKm(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
+            Inside inside => Read(inside.Geofences, record) is IReadOnlyList<string> ids && ids.Contains(inside.GeofenceId, StringComparer.Ordinal),
+            Changed changed => previous is not null && !Equals(Read(changed.Field, previous), Read(changed.Field, record)),
+            LocalTimeBetween window => Holds(window, now),
+            WeekdayIn weekday => Holds(weekday, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown filter node"),
+        };
 
     /// <summary>Whether the time of day of <paramref name="now"/> in the window's zone is inside it (the same for every record).</summary>
     public static bool Holds(LocalTimeBetween window, DateTimeOffset now)

@@ -28,14 +28,14 @@ internal static class GeofenceFixtures
 
     public static Geofence Square(string id, double latitude = Latitude, double longitude = Longitude, double sideMeters = 1000,
         TimeSpan? minDwell = null, double exitBufferMeters = 25) => new()
-    {
-        Id = id,
-        Name = $"Square {id}",
-        Geometry = $$"""{"type":"Polygon","coordinates":[{{SquareRing(latitude, longitude, sideMeters)}}]}""",
-        MinDwell = minDwell ?? TimeSpan.FromMinutes(1),
-        ExitBufferMeters = exitBufferMeters,
-        Version = 1,
-    };
+        {
+            Id = id,
+            Name = $"Square {id}",
+            Geometry = $$"""{"type":"Polygon","coordinates":[{{SquareRing(latitude, longitude, sideMeters)}}]}""",
+            MinDwell = minDwell ?? TimeSpan.FromMinutes(1),
+            ExitBufferMeters = exitBufferMeters,
+            Version = 1,
+        };
 
     public static Geofence Circle(string id, double latitude, double longitude, double radiusMeters, TimeSpan? minDwell = null) => new()
     {

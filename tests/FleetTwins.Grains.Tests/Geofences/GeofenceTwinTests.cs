@@ -71,7 +71,11 @@ public sealed class GeofenceTwinTests(ClusterFixture fixture)
         var registry = fixture.Client.GetGrain<Abstractions.Rules.IRuleRegistryGrain>(Abstractions.Rules.IRuleRegistryGrain.Key);
         await registry.PutAsync(new Abstractions.Rules.Rule
         {
-            Id = $"r-{Guid.NewGuid():N}"[..30], Name = "at the depot", When = $"inside({depot})", Severity = "info", AppliesTo = $"id = {twin}",
+            Id = $"r-{Guid.NewGuid():N}"[..30],
+            Name = "at the depot",
+            When = $"inside({depot})",
+            Severity = "info",
+            AppliesTo = $"id = {twin}",
         }, create: true);
         await Vehicle(twin).EvaluateRulesAsync(await registry.GetVersionAsync());
 

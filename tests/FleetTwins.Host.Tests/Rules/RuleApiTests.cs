@@ -50,7 +50,12 @@ public sealed class RuleApiTests(KeyedHostFixture fixture) : IClassFixture<Keyed
         (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 60, DateTimeOffset.UtcNow))).EnsureSuccessStatusCode();
         var created = await JsonAsync(await Admin.PostAsJsonAsync("/api/rules", new
         {
-            id = rule, name = "Low battery", when = "soc < 20", @for = "0s", severity = "critical", appliesTo = $"vin = {vin}",
+            id = rule,
+            name = "Low battery",
+            when = "soc < 20",
+            @for = "0s",
+            severity = "critical",
+            appliesTo = $"vin = {vin}",
         }), HttpStatusCode.Created);
         Assert.Equal(("0s", "0s", 0), (created.GetProperty("for").GetString(), created.GetProperty("clearFor").GetString(), created.GetProperty("openAlerts").GetInt32()));
 
@@ -121,7 +126,9 @@ public sealed class RuleApiTests(KeyedHostFixture fixture) : IClassFixture<Keyed
 
         Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/geofences", new
         {
-            id = geofence, name = "Depot", circle = new { center = new { latitude = 52.5, longitude = 13.4 }, radiusMeters = 150 },
+            id = geofence,
+            name = "Depot",
+            circle = new { center = new { latitude = 52.5, longitude = 13.4 }, radiusMeters = 150 },
         })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/rules", new { id = rule, name = "in", when = $"inside({geofence})", severity = "info" })).StatusCode);
 
