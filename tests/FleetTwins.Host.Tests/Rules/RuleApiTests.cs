@@ -137,4 +137,16 @@ public sealed class RuleApiTests(KeyedHostFixture fixture) : IClassFixture<Keyed
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/rules/{rule}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/geofences/{geofence}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_rule_body_over_16_KiB_and_an_alert_action_over_4_KiB_are_refused_with_413()
+    {
+        var rule = new StringContent($$"""{"id":"big","name":"{{new string('x', 17 * 1024)}}","when":"soc < 1","severity":"info"}""",
+            System.Text.Encoding.UTF8, "application/json");
+        var action = new StringContent($$"""{"reason":"{{new string('x', 5 * 1024)}}"}""", System.Text.Encoding.UTF8, "application/json");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await Admin.PostAsync("/api/rules", rule)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await Operator.PostAsync("/api/alerts/alr_any/acknowledge", action)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Reader.GetAsync("/api/rules/big")).StatusCode);
+    }
 }
