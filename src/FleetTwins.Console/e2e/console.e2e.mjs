@@ -18,8 +18,9 @@ const browser = await chromium.launch({
 });
 const problems = [];
 const expect = (ok, what) => ok || problems.push(what);
+let page;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/tile\.openstreetmap\.org|ERR_FAILED|net::/.test(m.text())) problems.push(`console: ${m.text()}`);
@@ -149,6 +150,11 @@ try {
   await page.screenshot({ path: `${shots}/console.png` });
 } catch (e) {
   problems.push(e.message.split('\n')[0]);
+  // What the page showed and what the API holds for the twin's commands, to tell a lost event from a command that did not move.
+  const shown = await page?.locator('#commands').innerText().catch(() => '(no commands shown)');
+  const held = await page?.evaluate((id) => fetch(`/api/vehicles/${encodeURIComponent(id)}/commands`).then((r) => r.text()), twinId)
+    .catch((error) => `(could not read: ${error.message})`);
+  problems.push(`commands shown: ${String(shown).replace(/\s+/g, ' ')}`, `commands held: ${held}`);
 } finally {
   await browser.close();
 }

@@ -63,10 +63,11 @@ export async function getText(path) {
   return response.text();
 }
 
-/** Reads an SSE stream until `signal` aborts it or it ends; calls onEvent(name, data) for each frame. */
-export async function watch(path, onEvent, signal) {
+/** Reads an SSE stream until `signal` aborts it or it ends; calls onOpen() once connected and onEvent(name, data) for each frame. */
+export async function watch(path, onEvent, signal, onOpen) {
   const response = await fetch(path, { headers: headers({ Accept: 'text/event-stream' }), signal });
   if (!response.ok) throw await failure(response);
+  onOpen?.();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

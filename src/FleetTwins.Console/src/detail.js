@@ -85,6 +85,28 @@ export class Detail {
     this.body.append(history);
     renderHistory(history, id).catch(() => {});
     this.abort = new AbortController();
+    this.follow(id, path, this.abort.signal, false);
+  }
+
+  /**
+   * Follows the twin's watch; after a drop it reconnects and first reads the commands and notifications again, so a
+   * command that moved while the stream was down is shown as it is now.
+   */
+  follow(id, path, signal, reconnected) {
+    const current = () => this.id === id && !signal.aborted;
+    const resync = async () => {
+      const [twin, commands, notifications] = await Promise.all([
+        getJson(path), getJson(`${path}/commands`), getJson(`${path}/notifications`),
+      ]);
+      if (!current()) return;
+      this.twin = twin;
+      this.commands = commands;
+      const known = new Set(this.notifications.map((n) => n.id));
+      this.notifications = [...notifications.filter((n) => !known.has(n.id)).map((n) => ({ ...n, live: false })), ...this.notifications]
+        .sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, 100);
+      this.render();
+    };
+    const again = (delay) => current() && setTimeout(() => current() && this.follow(id, path, signal, true), delay);
     watch(`${path}/watch`, (name, data) => {
       if (name === 'twin') this.twin = data;
       else if (name === 'notification') {
@@ -97,7 +119,9 @@ export class Detail {
         return;
       } else return;
       this.render();
-    }, this.abort.signal).catch(() => {});
+    }, signal, reconnected ? () => resync().catch(() => {}) : undefined)
+      .then(() => again(2000))
+      .catch(() => again(5000));
   }
 
   /** Redraws ages ("6 min ago") while open. */
