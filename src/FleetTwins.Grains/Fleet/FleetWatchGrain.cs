@@ -1,4 +1,5 @@
 using FleetTwins.Abstractions.Fleet;
+using FleetTwins.Search.Feed;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -10,6 +11,16 @@ public sealed class FleetWatchGrain(ILogger<FleetWatchGrain> logger) : Grain, IF
 {
     /// <summary>A feed that has not asked for this long is gone (feeds ask every second).</summary>
     private static readonly TimeSpan FeedExpiry = TimeSpan.FromSeconds(5);
+
+    // Feeds ask on the silo's real clock, so this grain measures them on it too (never a test's fake clock).
+
+    /// <summary>
+    /// How long a new activation listens before it can say it knows every live feed: two of their asks. Until then a
+    /// feed that has not asked yet (it still believes nobody watches) would be missing from <see cref="feeds"/>.
+    /// </summary>
+    public static readonly TimeSpan FeedsKnownAfter = 2 * FleetFeed.WatcherCheckInterval;
+
+    private readonly DateTime activatedAt = DateTime.UtcNow;
 
     private readonly ObserverManager<IFleetWatcher> watchers = new(TimeSpan.FromMinutes(1), logger);
 
@@ -40,6 +51,11 @@ public sealed class FleetWatchGrain(ILogger<FleetWatchGrain> logger) : Grain, IF
     public Task<bool> IsSeenByAllFeedsAsync(DateTime since)
     {
         var now = DateTime.UtcNow;
+        if (now - activatedAt < FeedsKnownAfter)
+        {
+            return Task.FromResult(false);
+        }
+
         foreach (var gone in feeds.Where(f => now - f.Value > FeedExpiry).Select(f => f.Key).ToList())
         {
             feeds.Remove(gone);

@@ -19,7 +19,8 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
 
     public const int MaxWatchBacklog = 20_000;
 
-    private static readonly TimeSpan WatcherCheckInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often the feed asks the fleet-wide watch whether anyone watches.</summary>
+    public static readonly TimeSpan WatcherCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock gate = new();
     private readonly Guid id = Guid.NewGuid();
