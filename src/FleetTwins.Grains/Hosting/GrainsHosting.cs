@@ -40,6 +40,7 @@ public static class GrainsHosting
         services.AddOptions<FilterTimeZoneOptions>().Bind(configuration.GetSection(FilterTimeZoneOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilterTimeZoneOptions>, FilterTimeZoneOptionsValidator>());
         services.TryAddSingleton<RuleCatalog>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RuleCatalog>());
         services.TryAddSingleton<RuleRollout>();
         services.TryAddSingleton<GeofenceCatalog>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GeofenceCatalog>());

@@ -1,5 +1,7 @@
 using FleetTwins.Abstractions.Rules;
 using FleetTwins.Abstractions.Vehicles;
+using FleetTwins.Grains.Registries;
+using FleetTwins.Search.Feed;
 using FleetTwins.Search.Filters;
 using FleetTwins.Search.Projection;
 using FleetTwins.Search.Queries;
@@ -10,14 +12,17 @@ namespace FleetTwins.Grains.Rules;
 
 /// <summary>
 /// Brings a rule change to the vehicles it may concern, without waking the fleet: the silo's catalogue first (its twins
-/// see the change at once; other silos' within <see cref="RuleCatalog.RefreshPeriod"/>), then the twins the fleet
-/// projection names as candidates — those whose row matches the rule's condition (before or after the change) and those
+/// see the change at once; other silos' within <see cref="RegistryCopy{T}.PollInterval"/>), then, once every silo's
+/// catalogue has it and what their twins decided before is in the fleet projection, the twins the projection names as candidates — those whose row matches the rule's condition (before or after the change) and those
 /// holding an alert — each asked to evaluate, at most <see cref="TwinsPerSecond"/> a second. Twins the projection does
 /// not name pick the change up with their next reading.
 /// </summary>
 public sealed class RuleRollout(IServiceProvider services, RuleCatalog catalog, TimeProvider clock, ILogger<RuleRollout> logger)
 {
     public const int TwinsPerSecond = 500;
+
+    /// <summary>How long after a change every silo's catalogue holds it and the projection shows what was decided before.</summary>
+    public static readonly TimeSpan SettledAfter = RegistryCopy<CompiledRules>.PollInterval + 4 * FleetFeed.FlushInterval;
 
     private const string HoldingAlerts = "alerts > 0";
 
@@ -33,6 +38,10 @@ public sealed class RuleRollout(IServiceProvider services, RuleCatalog catalog, 
             {
                 return;
             }
+
+            // A twin on another silo may decide with the rules before the change until its catalogue polls; the projection
+            // names it once that decision is flushed (real time, as the catalogues and the feed run on it).
+            await Task.Delay(SettledAfter);
 
             var grains = services.GetRequiredService<IGrainFactory>();
             var candidates = new HashSet<string>(StringComparer.Ordinal);

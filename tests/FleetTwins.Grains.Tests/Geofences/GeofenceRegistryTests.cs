@@ -81,7 +81,7 @@ public sealed class GeofenceRegistryTests(ClusterFixture fixture)
 
         await Registry.DeleteAsync(id);
         await WaitUntilAsync(() => Catalogs.All(c => c.Current.Find(id) is null));
-        Assert.Empty((await first.GetAsync(TestContext.Current.CancellationToken)).Containing(Latitude + 10, Longitude));
+        Assert.Empty((await first.GetAsync(cancellationToken: TestContext.Current.CancellationToken)).Containing(Latitude + 10, Longitude));
     }
 
     /// <summary>Polls <paramref name="done"/> until it holds, for at most 5 s.</summary>
