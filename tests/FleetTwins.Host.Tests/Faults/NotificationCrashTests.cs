@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FleetTwins.Host.Tests.Infrastructure;
@@ -12,7 +13,8 @@ namespace FleetTwins.Host.Tests.Faults;
 /// <summary>
 /// A silo killed after the deliveries that raised notifications were acknowledged and while their publication was
 /// under way (the receiver holds every request open): after a restart each notification reaches the receiver, and the
-/// receiver accepts each id once. The oracle is the receiver's own count, not the product's notification store.
+/// receiver accepts each id once. The oracle is the receiver's own count, not the product's notification store. Both for
+/// a tracker's own events (sos) and for the alerts an operator's rule raises (alert-raised, and one alert each in the inbox).
 /// </summary>
 public sealed class NotificationCrashTests(ITestOutputHelper output)
 {
@@ -66,6 +68,66 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
         Assert.Equal(imeis.Select(i => $"imei:{i}").Order(), receiver.Accepted.Values.Select(a => a.TwinId).Order());
         output.WriteLine($"silo SIGKILLed with {held.Count} sos notifications being published (the receiver holding each request); " +
             $"after the restart each reached the receiver and was accepted once ({receiver.Accepted.Count} ids, {receiver.Requests} requests in all)");
+    }
+
+    [Fact]
+    public async Task A_silo_killed_while_publishing_rule_alerts_delivers_each_alert_raised_once_and_keeps_one_alert_each()
+    {
+        const int vehicles = 6;
+        await using var receiver = await HoldingReceiver.StartAsync();
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = HostProcess.InPlace(database.ClusterSettings(migrate: true));
+        foreach (var (key, value) in WebhookSender.Settings())
+        {
+            settings[key] = value;
+        }
+
+        settings["Notifications__Webhooks__0__Url"] = receiver.Url;
+        settings["Notifications__Webhooks__0__Secret"] = Secret;
+        settings["Notifications__Webhooks__0__Types__0"] = "alert-raised";
+        var vins = Enumerable.Range(0, vehicles).Select(_ => ApiKeys.NewVin()).ToList();
+        const string rule = "crash-low-battery";
+
+        var first = await HostProcess.StartAsync(settings, TimeSpan.FromMinutes(2));
+        await using (first)
+        {
+            (await first.Http.PostAsJsonAsync("/api/rules", new { id = rule, name = "Low battery", when = "soc < 20", @for = "0s", severity = "major" }))
+                .EnsureSuccessStatusCode();
+            var sender = new WebhookSender(first.Http);
+            foreach (var vin in vins)
+            {
+                (await sender.VolterasAsync("device.telemetry", ApiKeys.StateOfCharge(vin, 12, DateTimeOffset.UtcNow))).EnsureSuccessStatusCode();
+            }
+
+            // Every delivery acknowledged, every alert-raised on its way and held by the receiver: now the kill.
+            await Eventually.ReturnsAsync(() => Task.FromResult(receiver.HeldIds.Count), n => n == vins.Count, TimeSpan.FromSeconds(30),
+                "every alert-raised notification under way to the receiver");
+            await first.KillAsync();
+        }
+
+        var held = receiver.HeldIds.ToHashSet();
+        receiver.Accept();
+        await using var second = await HostProcess.StartAsync(settings, TimeSpan.FromMinutes(2));
+        foreach (var vin in vins)
+        {
+            (await second.Http.GetAsync($"/api/vehicles/{vin}")).EnsureSuccessStatusCode();
+        }
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(receiver.Accepted.Count), n => n >= vins.Count, TimeSpan.FromSeconds(60),
+            "every alert-raised delivered after the restart");
+        await Eventually.ReturnsAsync(async () => Scrape.Sum(await Scrape.MetricsAsync(second), "fleettwins_outbox_depth"), depth => depth == 0,
+            TimeSpan.FromSeconds(60), "the restarted silo's outboxes empty");
+        Assert.Equal(held, receiver.Accepted.Keys.ToHashSet());
+        Assert.All(receiver.Accepted, a => Assert.Equal(1, a.Value.Count));
+        Assert.Equal(vins.Count, receiver.Accepted.Values.Select(a => a.TwinId).Distinct().Count());
+
+        // The inbox holds one alert per vehicle, raised once (count 1): neither the kill nor the resend made a second.
+        var inbox = await second.Http.GetFromJsonAsync<JsonElement>($"/api/alerts?filter={Uri.EscapeDataString($"rule = {rule}")}&limit=100");
+        var alerts = inbox.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(vins.Count, alerts.Count);
+        Assert.All(alerts, a => Assert.Equal((1, "active"), (a.GetProperty("count").GetInt32(), a.GetProperty("status").GetString())));
+        output.WriteLine($"silo SIGKILLed with {held.Count} alert-raised notifications being published; after the restart each reached " +
+            $"the receiver once ({receiver.Requests} requests in all) and the inbox holds {alerts.Count} alerts, each raised once");
     }
 
     private static byte[] Sos(string imei) => Encoding.UTF8.GetBytes(
