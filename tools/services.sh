@@ -98,7 +98,10 @@ rabbit_env() {
     RABBITMQ_DIST_PORT="$DIST_PORT" RABBITMQ_MNESIA_BASE="$DIR/rabbitmq/mnesia" RABBITMQ_LOG_BASE="$DIR/rabbitmq/log" \
     RABBITMQ_PID_FILE="$DIR/rabbitmq/rabbitmq.pid" RABBITMQ_CONFIG_FILE="$DIR/rabbitmq/rabbitmq.conf" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$DIR/rabbitmq/enabled_plugins" RABBITMQ_ADVANCED_CONFIG_FILE="$DIR/rabbitmq/advanced.config" \
-    HOME="$DIR/rabbitmq"
+    HOME="$DIR/rabbitmq" \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"
+  # The Erlang schedulers spin waiting for work by default: on a small shared machine (two cores, the tests' hosts
+  # beside the broker) that spinning takes CPU the hosts need; without it the broker sleeps when idle.
   # The CLI tools are Erlang nodes too, with distribution ports of their own: a rabbitmqctl polling a starting server
   # could take the server's (dist_port_already_used); keep them apart. Every port here is below the kernel's ephemeral
   # range (ip_local_port_range, 32768-60999 by default), where an outgoing connection could hold it.

@@ -8,6 +8,11 @@
 # Before the tests, `dotnet format --verify-no-changes` checks the conventions of .editorconfig (one result, pass or fail).
 # Services of their own: FLEETTWINS_SERVICES_DIR, FLEETTWINS_PG_PORT, FLEETTWINS_AMQP_PORT and
 # FLEETTWINS_RABBITMQ_DIST_PORT when all four are set (several suites on one machine), else the defaults below.
+#
+# Three runs go side by side, each on a PostgreSQL and a RabbitMQ of its own, because most of the host tests' time is
+# spent waiting on the hosts they start: (1) the format check, the other projects and the benchmarks' smoke runs;
+# (2) the host tests (`+100` ports, `<dir>-host`); (3) the host tests that stop, kill and restart their services, one
+# at a time (trait Services=exclusive, `+200` ports, `<dir>-exclusive`). A filtered run runs the host tests as one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,17 +25,35 @@ if [ -z "${FLEETTWINS_SERVICES_DIR:-}" ] || [ -z "${FLEETTWINS_PG_PORT:-}" ] || 
     FLEETTWINS_RABBITMQ_DIST_PORT=15693
 fi
 export FLEETTWINS_SERVICES_DIR FLEETTWINS_PG_PORT FLEETTWINS_AMQP_PORT FLEETTWINS_RABBITMQ_DIST_PORT
-bash tools/services.sh stop >/dev/null 2>&1 || true   # leftovers of an interrupted run
+# The host tests' two sets of services: `track_env host|exclusive` sets their variables (ports 100 or 200 up, the
+# directory with `-host` or `-exclusive`), `track_services host|exclusive <command>` runs tools/services.sh on them.
+track_env() {
+  local offset=100; [ "$1" = exclusive ] && offset=200
+  export FLEETTWINS_SERVICES_DIR="$FLEETTWINS_SERVICES_DIR-$1" FLEETTWINS_PG_PORT=$((FLEETTWINS_PG_PORT + offset)) \
+    FLEETTWINS_AMQP_PORT=$((FLEETTWINS_AMQP_PORT + offset)) FLEETTWINS_RABBITMQ_DIST_PORT=$((FLEETTWINS_RABBITMQ_DIST_PORT + offset))
+}
+track_services() { ( track_env "$1"; shift; bash tools/services.sh "$@" ); }
+# Leftovers of an interrupted run.
+bash tools/services.sh stop >/dev/null 2>&1 || true
+for track in host exclusive; do track_services "$track" stop >/dev/null 2>&1 || true; done
 
-cleanup() { bash tools/services.sh stop >/dev/null 2>&1 || true; }
+beside_pids=()
+cleanup() {
+  for pid in "${beside_pids[@]}"; do pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null || true; done
+  bash tools/services.sh stop >/dev/null 2>&1 || true
+  for track in host exclusive; do track_services "$track" stop >/dev/null 2>&1 || true; done
+}
 trap cleanup EXIT
 
+# The first start installs what is missing; the other two start beside the build.
 if ! services_env="$(bash tools/services.sh start)"; then
   echo "could not start PostgreSQL and RabbitMQ (see above)"
   echo "0 passed, 1 failed"
   exit 1
 fi
 eval "$services_env"
+track_services host start > "$results/services-host.env" 2> "$results/services-host.log" & host_services_pid=$!
+track_services exclusive start > "$results/services-exclusive.env" 2> "$results/services-exclusive.log" & exclusive_services_pid=$!
 
 if ! dotnet build FleetTwins.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
   echo "build failed"
@@ -38,8 +61,47 @@ if ! dotnet build FleetTwins.sln -c "$configuration" -nologo -clp:ErrorsOnly; th
   exit 1
 fi
 
+if ! wait "$host_services_pid" || ! wait "$exclusive_services_pid"; then
+  cat "$results/services-host.log" "$results/services-exclusive.log"
+  echo "could not start the host tests' PostgreSQL and RabbitMQ (see above)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 passed=0; failed=0; skipped=0
 problems=()
+filtered=0
+if [ "$#" -gt 0 ]; then filtered=1; fi
+
+# Runs one test project as <name>, its results in $results/<name>.trx. A test that runs longer than the hang timeout
+# ends its project's run, named ("The test running when the crash occurred: ..."), instead of holding CI to its own limit.
+run_project() {
+  local name="$1" project="$2"; shift 2
+  dotnet test "$project" -c "$configuration" --no-build --nologo \
+    --blame-hang --blame-hang-timeout "${TEST_HANG_TIMEOUT:-6m}" --blame-hang-dump-type none \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+}
+
+# Runs a project in the background on a track's services, its output kept for when it ends.
+run_beside() {
+  local track="$1" name="$2"; shift 2
+  (
+    track_env "$track"
+    eval "$(cat "$results/services-$track.env")"
+    run_project "$name" "$@"
+  ) > "$results/$name.log" 2>&1 &
+  beside_pids+=($!)
+  beside_names+=("$name")
+}
+
+host=tests/FleetTwins.Host.Tests/FleetTwins.Host.Tests.csproj
+beside_names=()
+if [ "$filtered" -eq 0 ]; then
+  run_beside host FleetTwins.Host.Tests "$host" --filter "Services!=exclusive"
+  run_beside exclusive FleetTwins.Host.Tests.Exclusive "$host" --filter "Services=exclusive"
+else
+  run_beside host FleetTwins.Host.Tests "$host" "$@"
+fi
 
 # The conventions of .editorconfig (usings, namespaces, braces, naming, whitespace): `dotnet format` fixes what it reports.
 # Not in a filtered run, whose count must come from the tests it selected.
@@ -84,26 +146,16 @@ tally() {
   fi
 }
 
-filtered=0
-if [ "$#" -gt 0 ]; then filtered=1; fi
 for project in tests/*/*.csproj; do
+  [ "$project" = "$host" ] && continue
   name="$(basename "$project" .csproj)"
   echo "== $name"
-  # A test that runs longer than the hang timeout ends its project's run, named ("The test running when the crash
-  # occurred: ..."), instead of holding CI to its own limit.
-  dotnet test "$project" -c "$configuration" --no-build --nologo \
-    --blame-hang --blame-hang-timeout "${TEST_HANG_TIMEOUT:-6m}" --blame-hang-dump-type none \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+  run_project "$name" "$project" "$@"
   tally "$name" "$results/$name.trx" "$?"
 done
 
-# A filtered run that matched nothing anywhere proves nothing.
-if [ "$filtered" -eq 1 ] && [ "$((passed + failed + skipped))" -eq 0 ]; then
-  problems+=("the filter matched no test in any project")
-  failed=$((failed + 1))
-fi
-
-# Every benchmark starts and finishes at its smoke size (seconds each), on these services and this build.
+# Every benchmark starts and finishes at its smoke size (seconds each), on these services and this build, beside the
+# host tests (their figures are noise here; that they run is what counts).
 if [ "$filtered" -eq 0 ]; then
   for script in tools/bench/*.sh; do
     name="$(basename "$script" .sh)"
@@ -119,6 +171,22 @@ if [ "$filtered" -eq 0 ]; then
       failed=$((failed + 1))
     fi
   done
+fi
+
+for i in "${!beside_pids[@]}"; do
+  name="${beside_names[$i]}"
+  echo "== $name (run beside the above)"
+  wait "${beside_pids[$i]}"
+  exit_code=$?
+  cat "$results/$name.log"
+  tally "$name" "$results/$name.trx" "$exit_code"
+done
+beside_pids=()
+
+# A filtered run that matched nothing anywhere proves nothing.
+if [ "$filtered" -eq 1 ] && [ "$((passed + failed + skipped))" -eq 0 ]; then
+  problems+=("the filter matched no test in any project")
+  failed=$((failed + 1))
 fi
 
 for problem in "${problems[@]}"; do echo "FAILED $problem"; done

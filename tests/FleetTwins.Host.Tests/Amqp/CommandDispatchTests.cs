@@ -17,6 +17,7 @@ namespace FleetTwins.Host.Tests.Amqp;
 /// dispatchers down for a while (the broker stopped, the receiver answering 503) delay dispatch and lose nothing.
 /// </summary>
 [Collection(SharedServicesCollection.Name)] // stops RabbitMQ
+[Trait(SharedServicesCollection.Trait, SharedServicesCollection.Exclusive)]
 public sealed class CommandDispatchTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);

@@ -9,6 +9,7 @@ using RabbitMQ.Client.Events;
 namespace FleetTwins.Host.Tests.Amqp;
 
 [Collection(SharedServicesCollection.Name)] // reads every notification on the exchange
+[Trait(SharedServicesCollection.Trait, SharedServicesCollection.Exclusive)]
 public sealed class NotificationExchangeTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace FleetTwins.Host.Tests.Faults;
 /// TCP reset. Every host on the broker sees it: these run with no other test beside them.
 /// </summary>
 [Collection(SharedServicesCollection.Name)]
+[Trait(SharedServicesCollection.Trait, SharedServicesCollection.Exclusive)]
 public sealed class BrokerFaultTests
 {
     [Fact]

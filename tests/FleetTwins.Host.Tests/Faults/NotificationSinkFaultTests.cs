@@ -13,6 +13,7 @@ namespace FleetTwins.Host.Tests.Faults;
 /// publishes: the test runs with no other beside it.
 /// </summary>
 [Collection(SharedServicesCollection.Name)]
+[Trait(SharedServicesCollection.Trait, SharedServicesCollection.Exclusive)]
 public sealed class NotificationSinkFaultTests(SimulatedFleet fleet, ITestOutputHelper output) : IClassFixture<SimulatedFleet>
 {
     [Fact]

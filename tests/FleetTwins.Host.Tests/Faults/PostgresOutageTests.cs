@@ -14,6 +14,7 @@ namespace FleetTwins.Host.Tests.Faults;
 /// back (the stream provider counts them), not parked.
 /// </summary>
 [Collection(SharedServicesCollection.Name)] // stops PostgreSQL
+[Trait(SharedServicesCollection.Trait, SharedServicesCollection.Exclusive)]
 public sealed class PostgresOutageTests
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddMinutes(-10);

@@ -14,6 +14,7 @@ namespace FleetTwins.Host.Tests.Faults;
 /// sender had to retry applied once too, nothing parked.
 /// </summary>
 [Collection(SharedServicesCollection.Name)] // kills PostgreSQL and RabbitMQ
+[Trait(SharedServicesCollection.Trait, SharedServicesCollection.Exclusive)]
 public sealed class ServiceCrashTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddHours(-2);
