@@ -21,6 +21,9 @@ public static class ApiHosting
         builder.Services.AddSingleton<SearchBudget>();
         builder.Services.AddSingleton<CommandProviders>();
         builder.Services.AddSingleton<RuleAlertCounts>();
+        builder.Services.AddSingleton<RuleAdministration>();
+        builder.Services.AddSingleton<AlertActions>();
+        builder.Services.AddSingleton<GeofenceAdministration>();
         builder.Services.AddOptions<WatchOptions>().Bind(builder.Configuration.GetSection(WatchOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>();
         builder.Services.AddSingleton<OpenWatches>();

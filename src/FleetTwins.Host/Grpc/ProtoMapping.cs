@@ -3,6 +3,8 @@ using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.History;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
+using FleetTwins.Host.Api.Geofences;
+using FleetTwins.Host.Api.Rules;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Alert = FleetTwins.Abstractions.Alerts.Alert;
@@ -12,8 +14,10 @@ using ProtoAggregates = FleetTwins.Grpc.V1.FleetAggregates;
 using ProtoAlert = FleetTwins.Grpc.V1.Alert;
 using ProtoAlertStep = FleetTwins.Grpc.V1.AlertStep;
 using ProtoCommand = FleetTwins.Grpc.V1.Command;
+using ProtoGeofence = FleetTwins.Grpc.V1.Geofence;
 using ProtoMeasurement = FleetTwins.Grpc.V1.Measurement;
 using ProtoNotification = FleetTwins.Grpc.V1.Notification;
+using ProtoRule = FleetTwins.Grpc.V1.Rule;
 using ProtoStateReading = FleetTwins.Grpc.V1.StateReading;
 using ProtoSummary = FleetTwins.Grpc.V1.VehicleSummary;
 using ProtoTrackPoint = FleetTwins.Grpc.V1.TrackPoint;
@@ -26,7 +30,7 @@ using VehicleTwin = FleetTwins.Abstractions.Vehicles.VehicleTwin;
 
 namespace FleetTwins.Host.Grpc;
 
-/// <summary>Turns twins, summaries, commands and notifications into their <c>fleettwins.v1</c> messages.</summary>
+/// <summary>Turns twins, summaries, commands, notifications, rules and geofences into their <c>fleettwins.v1</c> messages, and back where a request carries one.</summary>
 internal static class ProtoMapping
 {
     public static ProtoVehicle ToProto(this VehicleTwin twin, JsonSerializerOptions json)
@@ -123,6 +127,56 @@ internal static class ProtoMapping
             return step;
         }));
         return alert;
+    }
+
+    public static ProtoRule ToProto(this RuleEndpoints.RuleView r) => new()
+    {
+        Id = r.Id,
+        Name = r.Name,
+        When = r.When,
+        For = r.For,
+        ClearWhen = r.ClearWhen ?? "",
+        ClearFor = r.ClearFor,
+        Severity = r.Severity,
+        AppliesTo = r.AppliesTo ?? "",
+        NotifyEvery = r.NotifyEvery ?? "",
+        Enabled = r.Enabled,
+        Version = r.Version,
+        UpdatedAt = Time(r.UpdatedAt),
+        OpenAlerts = r.OpenAlerts,
+    };
+
+    /// <summary>A rule message as the REST body it stands for, which the one rule validation reads: empty text is absent (proto3 cannot tell them apart).</summary>
+    public static RuleEndpoints.RuleBody ToBody(this ProtoRule r) => new(
+        NonEmpty(r.Id), NonEmpty(r.Name), NonEmpty(r.When), NonEmpty(r.For), NonEmpty(r.ClearWhen), NonEmpty(r.ClearFor), NonEmpty(r.Severity),
+        NonEmpty(r.AppliesTo), r.HasEnabled ? r.Enabled : null, NonEmpty(r.NotifyEvery));
+
+    public static ProtoGeofence ToProto(this GeofenceView g)
+    {
+        var geofence = new ProtoGeofence
+        {
+            Id = g.Id,
+            Name = g.Name,
+            MinDwell = g.MinDwell,
+            ExitBufferMeters = g.ExitBufferMeters,
+            CreatedAt = Time(g.CreatedAt),
+            UpdatedAt = Time(g.UpdatedAt),
+            Version = g.Version,
+        };
+        if (g.Geometry is { } geometry)
+        {
+            geofence.Geometry = geometry.GetRawText();
+        }
+        else if (g.Circle is { } circle)
+        {
+            geofence.Circle = new GeofenceCircle
+            {
+                Center = new LatLng { Latitude = circle.Center.Latitude, Longitude = circle.Center.Longitude },
+                RadiusMeters = circle.RadiusMeters,
+            };
+        }
+
+        return geofence;
     }
 
     public static ProtoSummary ToProto(this VehicleSummary v)
@@ -334,6 +388,8 @@ internal static class ProtoMapping
 
     /// <summary>A <see cref="Google.Protobuf.WellKnownTypes.Struct"/> as JSON object text ("{}" when absent).</summary>
     public static string Json(Struct? value) => value is null ? "{}" : JsonFormatter.Default.Format(value);
+
+    private static string? NonEmpty(string text) => text.Length == 0 ? null : text;
 
     private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -26,6 +27,23 @@ internal static class RequestFields
     /// <summary>Command arguments as JSON object text; a value with nothing set, NaN or an infinity would not survive as JSON.</summary>
     public static string Arguments(Struct? arguments) =>
         arguments is not null && Problem(arguments, "arguments") is { } problem ? throw Invalid(problem) : ProtoMapping.Json(arguments);
+
+    /// <summary>
+    /// GeoJSON text as the JSON element REST would have bound (a key twice refused as there); text that is not JSON is
+    /// INVALID_ARGUMENT naming <paramref name="field"/>.
+    /// </summary>
+    public static JsonElement Json(string text, string field)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"{field} is not JSON: {e.Message}");
+        }
+    }
 
     private static string? Problem(Struct value, string path) =>
         value.Fields.Select(f => Problem(f.Value, $"{path}.{f.Key}")).FirstOrDefault(p => p is not null);

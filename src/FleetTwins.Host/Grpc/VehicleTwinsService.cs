@@ -6,7 +6,9 @@ using FleetTwins.Grains.Identity;
 using FleetTwins.Grpc.V1;
 using FleetTwins.Host.Api;
 using FleetTwins.Host.Api.Alerts;
+using FleetTwins.Host.Api.Geofences;
 using FleetTwins.Host.Api.History;
+using FleetTwins.Host.Api.Rules;
 using FleetTwins.Host.Api.Watching;
 using FleetTwins.Search.Alerts;
 using FleetTwins.Search.Filters;
@@ -16,7 +18,10 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using ProtoAlert = FleetTwins.Grpc.V1.Alert;
 using ProtoCommand = FleetTwins.Grpc.V1.Command;
+using ProtoGeofence = FleetTwins.Grpc.V1.Geofence;
+using ProtoRule = FleetTwins.Grpc.V1.Rule;
 using ProtoVehicle = FleetTwins.Grpc.V1.Vehicle;
 using VehicleSummary = FleetTwins.Abstractions.Fleet.VehicleSummary;
 
@@ -24,7 +29,9 @@ namespace FleetTwins.Host.Grpc;
 
 /// <summary>
 /// <c>fleettwins.v1.VehicleTwins</c>: the query API over gRPC, with the same grains, projection, watches and rules
-/// as REST. Errors are gRPC statuses: INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
+/// as REST; rules, geofences and alert actions go through the very use cases REST calls (<see cref="RuleAdministration"/>,
+/// <see cref="GeofenceAdministration"/>, <see cref="AlertActions"/>). Errors are gRPC statuses: INVALID_ARGUMENT, NOT_FOUND,
+/// ALREADY_EXISTS and FAILED_PRECONDITION (REST's 409s), UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
 /// UNAVAILABLE (a watch the stopping host ended: reconnect).
 /// </summary>
 public sealed class VehicleTwinsService(
@@ -36,6 +43,9 @@ public sealed class VehicleTwinsService(
     TimeProvider clock,
     CommandProviders providers,
     OpenWatches watches,
+    RuleAdministration rules,
+    GeofenceAdministration geofences,
+    AlertActions alertActions,
     IOptions<JsonOptions> json) : VehicleTwins.VehicleTwinsBase
 {
     private JsonSerializerOptions Json => json.Value.SerializerOptions;
@@ -121,6 +131,119 @@ public sealed class VehicleTwinsService(
         response.Items.AddRange(page.Items.Select(a => a.ToProto()));
         return response;
     }
+
+    [Authorize(Policy = ApiScopes.Command)]
+    public override Task<ProtoAlert> AcknowledgeAlert(AcknowledgeAlertRequest request, ServerCallContext context) =>
+        ActOnAlertAsync(request.Id, clear: false, request.HasReason ? request.Reason : null, context);
+
+    [Authorize(Policy = ApiScopes.Command)]
+    public override Task<ProtoAlert> ClearAlert(ClearAlertRequest request, ServerCallContext context) =>
+        ActOnAlertAsync(request.Id, clear: true, request.HasReason ? request.Reason : null, context);
+
+    private async Task<ProtoAlert> ActOnAlertAsync(string id, bool clear, string? reason, ServerCallContext context) =>
+        await alertActions.ActAsync(id, clear, context.GetHttpContext().User.Identity?.Name ?? "anonymous", reason) switch
+        {
+            AlertActed.Done done => done.Alert.ToProto(),
+            AlertActed.Invalid invalid => throw Failed(StatusCode.InvalidArgument, invalid.Problem),
+            AlertActed.NotFound => throw Failed(StatusCode.NotFound, AlertActions.NoAlert(id)),
+            AlertActed.ProviderAlert provider => throw Failed(StatusCode.FailedPrecondition, AlertActions.ProviderAlertProblem(provider.Alert)),
+            AlertActed.NoLongerHeld gone => throw Failed(StatusCode.FailedPrecondition, AlertActions.NoLongerHeldProblem(gone.Alert, clear)),
+            _ => throw new InvalidOperationException("An alert action has no other outcome."),
+        };
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<ListRulesResponse> ListRules(ListRulesRequest request, ServerCallContext context)
+    {
+        var list = await rules.ListAsync();
+        var response = new ListRulesResponse { Version = list.Version };
+        response.Items.AddRange(list.Items.Select(r => r.ToProto()));
+        return response;
+    }
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<ProtoRule> GetRule(GetRuleRequest request, ServerCallContext context) =>
+        (await rules.GetAsync(request.Id))?.ToProto() ?? throw Failed(StatusCode.NotFound, RuleEndpoints.NoRule(request.Id));
+
+    [Authorize(Policy = ApiScopes.Admin)]
+    public override async Task<PutRuleResponse> PutRule(PutRuleRequest request, ServerCallContext context)
+    {
+        var rule = request.Rule ?? throw Failed(StatusCode.InvalidArgument, "rule: required");
+        // REST reads at most this much of a rule body (413 beyond); a message may be larger, so the same bound is kept here.
+        if (rule.CalculateSize() > RuleEndpoints.MaxBodyBytes)
+        {
+            throw Failed(StatusCode.InvalidArgument, $"rule: larger than {RuleEndpoints.MaxBodyBytes} bytes, the most a rule may be");
+        }
+
+        var body = rule.ToBody();
+        return await rules.PutAsync(body.Id, body, request.CreateOnly) switch
+        {
+            RulePut.Written written => new PutRuleResponse { Rule = written.Rule.ToProto(), Created = written.Created },
+            RulePut.Invalid invalid => throw Failed(StatusCode.InvalidArgument, $"rule: {invalid.Problem}"),
+            RulePut.Exists exists => throw Failed(StatusCode.AlreadyExists, $"rule: a rule with id '{exists.Id}' exists; PutRule without create_only replaces it."),
+            RulePut.Full => throw Failed(StatusCode.FailedPrecondition, RuleEndpoints.TooMany),
+            _ => throw new InvalidOperationException("A rule put has no other outcome."),
+        };
+    }
+
+    [Authorize(Policy = ApiScopes.Admin)]
+    public override async Task<DeleteRuleResponse> DeleteRule(DeleteRuleRequest request, ServerCallContext context) =>
+        await rules.DeleteAsync(request.Id) ? new DeleteRuleResponse() : throw Failed(StatusCode.NotFound, RuleEndpoints.NoRule(request.Id));
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<ListGeofencesResponse> ListGeofences(ListGeofencesRequest request, ServerCallContext context)
+    {
+        var (page, _, problem) = await geofences.ListAsync(request.Limit == 0 ? null : request.Limit, request.Cursor is { Length: > 0 } c ? c : null);
+        if (page is null)
+        {
+            throw Failed(StatusCode.InvalidArgument, problem!);
+        }
+
+        var response = new ListGeofencesResponse { NextCursor = page.NextCursor ?? "" };
+        response.Items.AddRange(page.Items.Select(g => g.ToProto()));
+        return response;
+    }
+
+    [Authorize(Policy = ApiScopes.Read)]
+    public override async Task<ProtoGeofence> GetGeofence(GetGeofenceRequest request, ServerCallContext context) =>
+        await geofences.GetAsync(request.Id) switch
+        {
+            (_, { } problem) => throw Failed(StatusCode.InvalidArgument, problem),
+            ({ } geofence, _) => geofence.ToProto(),
+            _ => throw Failed(StatusCode.NotFound, GeofenceEndpoints.NoGeofence(request.Id)),
+        };
+
+    [Authorize(Policy = ApiScopes.Admin)]
+    public override async Task<PutGeofenceResponse> PutGeofence(PutGeofenceRequest request, ServerCallContext context)
+    {
+        var geofence = request.Geofence ?? throw Failed(StatusCode.InvalidArgument, "geofence: required");
+        var asked = new GeofenceRequest(
+            null,
+            geofence.Name,
+            geofence.AreaCase == ProtoGeofence.AreaOneofCase.Geometry ? RequestFields.Json(geofence.Geometry, "geofence: geometry") : null,
+            geofence.Circle is { } circle
+                ? new GeofenceCircleRequest(circle.Center is { } center ? new GeofenceCenterRequest(center.Latitude, center.Longitude) : null, circle.RadiusMeters)
+                : null,
+            geofence.HasMinDwell ? geofence.MinDwell : null,
+            geofence.HasExitBufferMeters ? geofence.ExitBufferMeters : null);
+        return await geofences.PutAsync(geofence.Id, asked, request.CreateOnly, context.CancellationToken) switch
+        {
+            GeofencePut.Written written => new PutGeofenceResponse { Geofence = written.Geofence.ToProto(), Created = written.Created },
+            GeofencePut.Invalid invalid => throw Failed(StatusCode.InvalidArgument, $"geofence: {invalid.Problem}"),
+            GeofencePut.Exists exists => throw Failed(StatusCode.AlreadyExists,
+                $"geofence: a geofence has the id '{exists.Id}'; PutGeofence without create_only replaces it."),
+            _ => throw new InvalidOperationException("A geofence put has no other outcome."),
+        };
+    }
+
+    [Authorize(Policy = ApiScopes.Admin)]
+    public override async Task<DeleteGeofenceResponse> DeleteGeofence(DeleteGeofenceRequest request, ServerCallContext context) =>
+        await geofences.DeleteAsync(request.Id, context.CancellationToken) switch
+        {
+            (GeofenceDeletion.Deleted, _) => new DeleteGeofenceResponse(),
+            (GeofenceDeletion.InvalidId, _) => throw Failed(StatusCode.InvalidArgument, GeofenceRequests.InvalidId),
+            (GeofenceDeletion.InUse, var users) => throw Failed(StatusCode.FailedPrecondition, GeofenceAdministration.InUse(request.Id, users)),
+            _ => throw Failed(StatusCode.NotFound, GeofenceEndpoints.NoGeofence(request.Id)),
+        };
 
     [Authorize(Policy = ApiScopes.Read)]
     public override async Task<FleetAggregates> GetFleetAggregates(GetFleetAggregatesRequest request, ServerCallContext context)
@@ -367,6 +490,8 @@ public sealed class VehicleTwinsService(
                 $"{field}: a twin id is 1 to {VehicleIds.MaxLength} letters, digits or '-', '_', '.', ':'."));
         }
     }
+
+    private static RpcException Failed(StatusCode code, string detail) => new(new Status(code, detail));
 
     /// <summary>Runs a parse; what the caller got wrong becomes INVALID_ARGUMENT with the parser's message.</summary>
     private static T Invalid<T>(Func<T> parse)

@@ -143,7 +143,10 @@ public sealed class GrpcParameterWalkTests(HostileHostFixture fixture, ITestOutp
         return vin;
     }
 
-    /// <summary>A request that reaches its method's checks: the fixture's twin, a reading kind, a command.</summary>
+    /// <summary>
+    /// A request that reaches its method's checks: the fixture's twin, a reading kind, a command, a rule and a geofence that
+    /// are valid (the rule disabled, so that it raises nothing; DeleteRule and DeleteGeofence, walked after the puts, remove them).
+    /// </summary>
     private IMessage Baseline(MessageDescriptor type)
     {
         var message = type.Parser.ParseFrom(ByteString.Empty);
@@ -156,6 +159,13 @@ public sealed class GrpcParameterWalkTests(HostileHostFixture fixture, ITestOutp
                 "command" => "SET_CHARGE_LIMIT",
                 "alias" => "imei:000000000000003",
                 "arguments" => new Struct { Fields = { ["limit"] = Value.ForNumber(80) } },
+                "rule" => new Rule { Id = fixture.TwinId, Name = "walk", When = "soc < 1", Severity = "info", Enabled = false },
+                "geofence" => new Geofence
+                {
+                    Id = fixture.TwinId,
+                    Name = "walk",
+                    Circle = new GeofenceCircle { Center = new LatLng { Latitude = 52.5, Longitude = 13.4 }, RadiusMeters = 100 },
+                },
                 _ => null,
             };
             if (value is not null)

@@ -1,7 +1,3 @@
-using FleetTwins.Abstractions.Geofences;
-using FleetTwins.Abstractions.Rules;
-using FleetTwins.Grains.Geofences;
-using FleetTwins.Grains.Rules;
 using FleetTwins.Host.Api.Conventions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,97 +29,61 @@ public static class GeofenceEndpoints
     }
 
     private static async Task<Results<Created<GeofenceView>, BadRequestProblem, ConflictProblem>> CreateAsync(GeofenceRequest request,
-        IGrainFactory grains, GeofenceCatalog catalog, CancellationToken cancellationToken)
+        GeofenceAdministration geofences, CancellationToken cancellationToken)
     {
         if (request.Id is null)
         {
             return Invalid("id is required: 1 to 64 letters, digits, '-', '_' or '.'.");
         }
 
-        var (geofence, error) = GeofenceRequests.Validate(request.Id, request);
-        if (geofence is null)
+        return await geofences.PutAsync(request.Id, request, createOnly: true, cancellationToken) switch
         {
-            return Invalid(error!);
-        }
-
-        var put = await GeofenceRegistry.Get(grains).PutAsync(geofence, createOnly: true);
-        if (put.Status == GeofencePutStatus.Exists)
-        {
-            return new ConflictProblem("Geofence exists", $"A geofence has the id '{geofence.Id}'; PUT /api/geofences/{geofence.Id} replaces it.");
-        }
-
-        await catalog.RefreshAsync(cancellationToken);
-        return TypedResults.Created($"/api/geofences/{geofence.Id}", GeofenceView.From(put.Geofence));
+            GeofencePut.Invalid invalid => Invalid(invalid.Problem),
+            GeofencePut.Exists exists => new ConflictProblem("Geofence exists", $"A geofence has the id '{exists.Id}'; PUT /api/geofences/{exists.Id} replaces it."),
+            GeofencePut.Written written => TypedResults.Created($"/api/geofences/{written.Geofence.Id}", written.Geofence),
+            _ => throw new InvalidOperationException("A geofence put has no other outcome."),
+        };
     }
 
     private static async Task<Results<Created<GeofenceView>, Ok<GeofenceView>, BadRequestProblem>> PutAsync(string id, GeofenceRequest request,
-        IGrainFactory grains, GeofenceCatalog catalog, CancellationToken cancellationToken)
-    {
-        var (geofence, error) = GeofenceRequests.Validate(id, request);
-        if (geofence is null)
+        GeofenceAdministration geofences, CancellationToken cancellationToken) =>
+        await geofences.PutAsync(id, request, createOnly: false, cancellationToken) switch
         {
-            return Invalid(error!);
-        }
+            GeofencePut.Invalid invalid => Invalid(invalid.Problem),
+            GeofencePut.Written { Created: true } written => TypedResults.Created($"/api/geofences/{id}", written.Geofence),
+            GeofencePut.Written written => TypedResults.Ok(written.Geofence),
+            _ => throw new InvalidOperationException("A put that may replace never finds the id taken."),
+        };
 
-        var put = await GeofenceRegistry.Get(grains).PutAsync(geofence, createOnly: false);
-        await catalog.RefreshAsync(cancellationToken);
-        var view = GeofenceView.From(put.Geofence);
-        return put.Status == GeofencePutStatus.Created ? TypedResults.Created($"/api/geofences/{id}", view) : TypedResults.Ok(view);
-    }
-
-    private static async Task<Results<NoContent, BadRequestProblem, NotFoundProblem, ConflictProblem>> DeleteAsync(string id, IGrainFactory grains,
-        GeofenceCatalog catalog, RuleCatalog rules, CancellationToken cancellationToken)
-    {
-        if (!GeofenceRequests.IsValidId(id))
+    private static async Task<Results<NoContent, BadRequestProblem, NotFoundProblem, ConflictProblem>> DeleteAsync(string id,
+        GeofenceAdministration geofences, CancellationToken cancellationToken) =>
+        await geofences.DeleteAsync(id, cancellationToken) switch
         {
-            return Invalid(GeofenceRequests.InvalidId);
-        }
+            (GeofenceDeletion.InvalidId, _) => Invalid(GeofenceRequests.InvalidId),
+            (GeofenceDeletion.InUse, var users) => new ConflictProblem("Geofence in use", GeofenceAdministration.InUse(id, users)),
+            (GeofenceDeletion.NotFound, _) => NotFound(id),
+            _ => TypedResults.NoContent(),
+        };
 
-        var users = (await rules.GetAsync(await grains.GetGrain<IRuleRegistryGrain>(IRuleRegistryGrain.Key).GetVersionAsync())).Rules
-            .Where(r => r.Geofences.Contains(id)).Select(r => r.Rule.Id).ToList();
-        if (users.Count > 0)
+    private static async Task<Results<Ok<GeofenceView>, BadRequestProblem, NotFoundProblem>> GetAsync(string id, GeofenceAdministration geofences) =>
+        await geofences.GetAsync(id) switch
         {
-            return new ConflictProblem("Geofence in use", $"Rules {string.Join(", ", users)} ask inside({id}): change or delete them first.");
-        }
+            (_, { } problem) => Invalid(problem),
+            ({ } geofence, _) => TypedResults.Ok(geofence),
+            _ => NotFound(id),
+        };
 
-        if (!await GeofenceRegistry.Get(grains).DeleteAsync(id))
+    private static async Task<Results<Ok<GeofencePage>, BadRequestProblem>> ListAsync(int? limit, string? cursor, GeofenceAdministration geofences) =>
+        await geofences.ListAsync(limit, cursor) switch
         {
-            return NotFound(id);
-        }
-
-        await catalog.RefreshAsync(cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<Ok<GeofenceView>, BadRequestProblem, NotFoundProblem>> GetAsync(string id, IGrainFactory grains)
-    {
-        if (!GeofenceRequests.IsValidId(id))
-        {
-            return Invalid(GeofenceRequests.InvalidId);
-        }
-
-        return await GeofenceRegistry.Get(grains).GetAsync(id) is { } geofence ? TypedResults.Ok(GeofenceView.From(geofence)) : NotFound(id);
-    }
-
-    private static async Task<Results<Ok<GeofencePage>, BadRequestProblem>> ListAsync(int? limit, string? cursor, IGrainFactory grains)
-    {
-        if (limit is < 1 or > MaxListLimit)
-        {
-            return new BadRequestProblem("Invalid limit", $"limit is a whole number from 1 to {MaxListLimit}.");
-        }
-
-        if (cursor is not null && !GeofenceRequests.IsValidId(cursor))
-        {
-            return new BadRequestProblem("Invalid cursor", "cursor is the nextCursor of the previous page.");
-        }
-
-        var take = limit ?? 100;
-        var geofences = await GeofenceRegistry.Get(grains).ListAsync(cursor, take + 1);
-        var page = geofences.Take(take).Select(GeofenceView.From).ToList();
-        return TypedResults.Ok(new GeofencePage(page, geofences.Count > take ? page[^1].Id : null));
-    }
+            ({ } page, _, _) => TypedResults.Ok(page),
+            (_, var parameter, var problem) => new BadRequestProblem($"Invalid {parameter}", problem!),
+        };
 
     private static BadRequestProblem Invalid(string detail) => new("Invalid geofence", detail);
 
-    private static NotFoundProblem NotFound(string id) => new("No such geofence", $"No geofence has the id '{id}'.");
+    /// <summary>Why a geofence could not be found.</summary>
+    public static string NoGeofence(string id) => $"No geofence has the id '{id}'.";
+
+    private static NotFoundProblem NotFound(string id) => new("No such geofence", NoGeofence(id));
 }

@@ -70,6 +70,12 @@ public static partial class GeofenceRequests
             return Fail($"name is required: 1 to {MaxNameLength} characters.");
         }
 
+        // REST refuses control characters where its JSON is read; gRPC text arrives unchecked, so both meet the check here.
+        if (StrictJson.HasControl(request.Name))
+        {
+            return Fail("name holds a control character.");
+        }
+
         var minDwell = Geofence.DefaultMinDwell;
         if (request.MinDwell is not null && DwellProblem(request.MinDwell, out minDwell) is { } dwellProblem)
         {

@@ -1,10 +1,6 @@
-using FleetTwins.Abstractions.Geofences;
 using FleetTwins.Abstractions.Rules;
-using FleetTwins.Grains.Rules;
 using FleetTwins.Host.Api.Conventions;
-using FleetTwins.Search.Filters;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace FleetTwins.Host.Api.Rules;
 
@@ -46,14 +42,11 @@ public static class RuleEndpoints
         return routes;
     }
 
-    private static IRuleRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IRuleRegistryGrain>(IRuleRegistryGrain.Key);
+    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> CreateAsync(RuleBody body, RuleAdministration rules) =>
+        WriteAsync(body.Id, body, create: true, rules);
 
-    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> CreateAsync(RuleBody body, IGrainFactory grains, RuleAlertCounts counts,
-        IOptions<FilterTimeZoneOptions> zone) =>
-        WriteAsync(body.Id, body, create: true, grains, counts, zone.Value);
-
-    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> ReplaceAsync(string id, RuleBody body, IGrainFactory grains,
-        RuleAlertCounts counts, IOptions<FilterTimeZoneOptions> zone)
+    private static Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> ReplaceAsync(string id, RuleBody body,
+        RuleAdministration rules)
     {
         if (body.Id is { } named && named != id)
         {
@@ -61,75 +54,33 @@ public static class RuleEndpoints
                 new BadRequestProblem("Invalid rule", $"id: the body names '{named}', the path '{id}'"));
         }
 
-        return WriteAsync(id, body, create: false, grains, counts, zone.Value);
+        return WriteAsync(id, body, create: false, rules);
     }
 
     private static async Task<Results<Created<RuleView>, Ok<RuleView>, BadRequestProblem, ConflictProblem>> WriteAsync(string? id, RuleBody body,
-        bool create, IGrainFactory grains, RuleAlertCounts counts, FilterTimeZoneOptions zone)
-    {
-        Rule rule;
-        try
+        bool create, RuleAdministration rules) => await rules.PutAsync(id, body, create) switch
         {
-            rule = Read(id, body);
-            foreach (var geofence in CompiledRule.Compile(rule, zone.Context(forRules: true)).Geofences)
-            {
-                if (await GeofenceRegistry.Get(grains).GetAsync(geofence) is null)
-                {
-                    throw new RuleException($"inside({geofence}): there is no geofence '{geofence}'");
-                }
-            }
-        }
-        catch (RuleException e)
-        {
-            return new BadRequestProblem("Invalid rule", e.Message);
-        }
+            RulePut.Invalid invalid => new BadRequestProblem("Invalid rule", invalid.Problem),
+            RulePut.Exists exists => new ConflictProblem("Rule exists", $"A rule with id '{exists.Id}' exists; PUT /api/rules/{exists.Id} replaces it."),
+            RulePut.Full => new ConflictProblem("Too many rules", TooMany),
+            RulePut.Written { Created: true } written => TypedResults.Created($"/api/rules/{written.Rule.Id}", written.Rule),
+            RulePut.Written written => TypedResults.Ok(written.Rule),
+            _ => throw new InvalidOperationException("A rule put has no other outcome."),
+        };
 
-        var registry = Registry(grains);
-        switch (await registry.PutAsync(rule, create))
-        {
-            case RuleWrite.Exists:
-                return new ConflictProblem("Rule exists", $"A rule with id '{rule.Id}' exists; PUT /api/rules/{rule.Id} replaces it.");
-            case RuleWrite.Full:
-                return new ConflictProblem("Too many rules", $"The fleet has {IRuleRegistryGrain.MaxRules} rules, the most it may have; delete one first.");
-            case var written:
-                var stored = (await registry.GetAsync()).Rules.Single(r => r.Id == rule.Id);
-                var view = RuleView.From(stored, await counts.OpenAsync(stored.Id));
-                return written == RuleWrite.Created ? TypedResults.Created($"/api/rules/{rule.Id}", view) : TypedResults.Ok(view);
-        }
-    }
+    /// <summary>Why a new rule was refused when the registry is full.</summary>
+    public static readonly string TooMany = $"The fleet has {IRuleRegistryGrain.MaxRules} rules, the most it may have; delete one first.";
 
-    /// <summary>The body as a rule; a <see cref="RuleException"/> names a missing or malformed part.</summary>
-    private static Rule Read(string? id, RuleBody body) => new()
-    {
-        Id = id ?? throw new RuleException("id: required"),
-        Name = body.Name ?? throw new RuleException("name: required"),
-        When = body.When ?? throw new RuleException("when: required"),
-        For = Duration("for", body.For) ?? TimeSpan.Zero,
-        ClearWhen = body.ClearWhen,
-        ClearFor = Duration("clearFor", body.ClearFor) ?? TimeSpan.Zero,
-        Severity = body.Severity ?? throw new RuleException("severity: required"),
-        AppliesTo = body.AppliesTo,
-        Enabled = body.Enabled ?? true,
-        NotifyEvery = Duration("notifyEvery", body.NotifyEvery),
-    };
+    private static async Task<Results<NoContent, NotFoundProblem>> DeleteAsync(string id, RuleAdministration rules) =>
+        await rules.DeleteAsync(id) ? TypedResults.NoContent() : NoSuchRule(id);
 
-    private static TimeSpan? Duration(string name, string? text) =>
-        text is null ? null : Durations.TryParse(text, out var value) ? value : throw new RuleException($"{name}: '{text}' is not a duration; {Durations.Form}");
+    private static async Task<Ok<RuleList>> ListAsync(RuleAdministration rules) => TypedResults.Ok(await rules.ListAsync());
 
-    private static async Task<Results<NoContent, NotFoundProblem>> DeleteAsync(string id, IGrainFactory grains) =>
-        await Registry(grains).DeleteAsync(id) ? TypedResults.NoContent() : NoSuchRule(id);
+    private static async Task<Results<Ok<RuleView>, NotFoundProblem>> GetAsync(string id, RuleAdministration rules) =>
+        await rules.GetAsync(id) is { } rule ? TypedResults.Ok(rule) : NoSuchRule(id);
 
-    private static async Task<Ok<RuleList>> ListAsync(IGrainFactory grains, RuleAlertCounts counts)
-    {
-        var set = await Registry(grains).GetAsync();
-        var open = await counts.OpenByRuleAsync();
-        return TypedResults.Ok(new RuleList([.. set.Rules.Select(r => RuleView.From(r, open.GetValueOrDefault(r.Id)))], set.Version));
-    }
+    /// <summary>Why a rule could not be found.</summary>
+    public static string NoRule(string id) => $"There is no rule '{id}'.";
 
-    private static async Task<Results<Ok<RuleView>, NotFoundProblem>> GetAsync(string id, IGrainFactory grains, RuleAlertCounts counts) =>
-        (await Registry(grains).GetAsync()).Rules.FirstOrDefault(r => r.Id == id) is { } rule
-            ? TypedResults.Ok(RuleView.From(rule, await counts.OpenAsync(id)))
-            : NoSuchRule(id);
-
-    private static NotFoundProblem NoSuchRule(string id) => new("No such rule", $"There is no rule '{id}'.");
+    private static NotFoundProblem NoSuchRule(string id) => new("No such rule", NoRule(id));
 }
