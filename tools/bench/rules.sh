@@ -11,6 +11,9 @@
 # the fleet simulator, a W s warm-up on the same vehicles, then C requests in flight for D s, measured. Phases
 # alternate A, B, A, B, ... (N rounds) so the machine's noise shows beside the difference; each run is reported,
 # then B / A per round and of the means.
+# The dashboard is off in both (its grain profiler runs for the first minute after a start: A's measured drive would
+# fall inside it, B's, after the setup, not). BENCH_PERF=1 samples the host with perf during each measured drive and
+# prints its top frames (exclusive, then inclusive), as profile.sh does; BENCH_PROFILES=embedded (or cluster) runs one.
 # Usage: bash tools/bench/rules.sh [seconds=20] [concurrency=64] [rules=100] [geofences=10000] [rounds=2] [vehicles=1000]
 #        (BENCH_SMOKE=1: 1 s after a 1 s warm-up, 8 in flight, 10 rules, 200 geofences, 1 round, 100 vehicles)
 set -euo pipefail
@@ -29,6 +32,9 @@ key="bench-rules-key-0123456789abcdef"
 warm_start=$(date -u -d '-3 hours' +%Y-%m-%dT%H:%M:%SZ)
 run_start=$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M:%SZ)
 results=()
+profiles="${BENCH_PROFILES:-embedded cluster}"
+# The first $TOP sample lines of a perf report, reading it to the end (head would close the pipe: SIGPIPE under pipefail).
+top_lines() { awk -v n="${TOP:-30}" '/^ +[0-9.]+%/ && shown++ < n'; }
 
 drive() { # start-time duration: the simulator's result line
   $simulator run --url "$host_url" --providers volteras --vehicles "$vehicles" --duration "$2" --concurrency "$concurrency" \
@@ -37,15 +43,28 @@ drive() { # start-time duration: the simulator's result line
 
 phase() { # profile round A|B host-settings...
   local profile="$1" round="$2" kind="$3"; shift 3
-  start_host "/tmp/fleettwins-bench-rules-$profile-$kind$round-$$.log" "$@" Benchmark__FloorEndpoints=true \
+  local perf_env=()
+  if [ "${BENCH_PERF:-0}" = "1" ]; then perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
+  start_host "/tmp/fleettwins-bench-rules-$profile-$kind$round-$$.log" "$@" "${perf_env[@]}" Dashboard__Enabled=false Benchmark__FloorEndpoints=true \
     RateLimits__Webhooks__PermitsPerSecond=0 RateLimits__Api__PermitsPerSecond=0 Ingestion__Volteras__Secrets__0="$secret" \
     Api__Keys__0="$key:read,command,admin" Rules__TimeZone=Europe/Berlin
   if [ "$kind" = B ]; then $rulesbench setup "$host_url" "$key" "$rules" "$geofences" | sed 's/^/  /'; fi
   drive "$warm_start" "$warm" > /dev/null
   local before after result counters
   before=$(process_counters "$host_url")
+  local perf_out="/tmp/fleettwins-bench-rules-$$.perf" perf_pid=""
+  if [ "${BENCH_PERF:-0}" = "1" ]; then
+    perf record -q -e cpu-clock -F 499 -g -p "$host_pid" -o "$perf_out" -- sleep "$((seconds - 2))" 2>/dev/null &
+    perf_pid=$!
+  fi
   result=$(drive "$run_start" "$seconds")
   after=$(process_counters "$host_url")
+  if [ -n "$perf_pid" ]; then
+    wait "$perf_pid" || true
+    echo "  perf, exclusive:"; perf report -i "$perf_out" --stdio --no-children --sort symbol -g none 2>/dev/null | top_lines
+    echo "  perf, inclusive:"; perf report -i "$perf_out" --stdio --children --sort symbol -g none 2>/dev/null | top_lines
+    rm -f "$perf_out"
+  fi
   counters=$(per_event "$before" "$after" "$(sed -E 's/^result: ([0-9]+) deliveries.*/\1/' <<< "$result")" \
     "$(sed -E 's/^result: [0-9]+ deliveries in ([0-9.]+) s.*/\1/' <<< "$result")")
   echo "$profile $kind round $round: $result"
@@ -58,12 +77,14 @@ $(sed -E 's/^ *host: ([0-9]+) us CPU per event, ([0-9.]+) KB allocated.*/\1 \2/'
 }
 
 for round in $(seq 1 "$rounds"); do
+  [[ " $profiles " == *" embedded "* ]] || break
   for kind in A B; do
     echo "== embedded profile (SQLite file), round $round, $kind"
     phase embedded "$round" "$kind" FleetTwins__Profile=Embedded FleetTwins__DataPath="$(bench_data_file "rules-$kind$round")"
   done
 done
 for round in $(seq 1 "$rounds"); do
+  [[ " $profiles " == *" cluster "* ]] || break
   for kind in A B; do
     echo "== cluster profile (PostgreSQL), round $round, $kind"
     phase cluster "$round" "$kind" FleetTwins__Profile=Cluster FleetTwins__MigrateOnStart=true Ingestion__Telematica__Enabled=false \
