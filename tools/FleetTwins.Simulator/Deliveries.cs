@@ -11,7 +11,7 @@ public sealed class Deliveries(Options options) : IEnumerable<Delivery>
 {
     public IEnumerator<Delivery> GetEnumerator()
     {
-        var fleet = new Fleet(options.Vehicles, options.Seed, DateTimeOffset.UtcNow.AddHours(-1));
+        var fleet = new Fleet(options.Vehicles, options.Seed, options.Start ?? DateTimeOffset.UtcNow.AddHours(-1));
         var random = new Random(options.Seed);
         var again = new Queue<Delivery>();
         Delivery? heldBack = null;

@@ -23,6 +23,12 @@ public sealed record Options
     public string? Amqp { get; init; }
     public string InversQueue { get; init; } = "invers.simulator";
 
+    /// <summary>
+    /// The fleet's clock at the first delivery (each advances it 1 ms); default an hour ago. A second run against the
+    /// same twins starts after the first one's last reading, so that its readings are not older than what they hold.
+    /// </summary>
+    public DateTimeOffset? Start { get; init; }
+
     /// <summary>Where to write the simulated fleet's registry (CSV) before anything is sent.</summary>
     public string? Registry { get; init; }
 
@@ -59,6 +65,7 @@ public sealed record Options
                 "--amqp" => options with { Amqp = value },
                 "--invers-queue" => options with { InversQueue = value },
                 "--registry" => options with { Registry = value },
+                "--start" => options with { Start = DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }

@@ -9,6 +9,7 @@
 // Options: --vehicles 1000  --seed 1  --providers volteras=4,telematica=2,tracker=2,invers=2  --rate 0 (as fast as
 // --concurrency allows)  --duration 30 (s)  --concurrency 32  --duplicates 0.02  --reorder 0.05  --bursts 0.01
 // --prefix /webhooks  --volteras-secret  --telematica-secret  --tracker-token  --amqp URI  --invers-queue NAME
+// --start ISO-8601 (the fleet clock at the first delivery; default an hour ago)
 using System.Text.Json;
 using FleetTwins.Simulator;
 

@@ -33,11 +33,11 @@ public static class RuleEvaluation
         var changed = new List<RuleTrack>();
         var ended = new List<string>();
         var raised = new List<Notification>();
-        var live = new HashSet<string>(StringComparer.Ordinal);
+        var tracked = 0; // the tracks of rules that still exist (rule ids are unique): fewer than all means some rule was deleted
         foreach (var rule in rules.Rules)
         {
-            live.Add(rule.Rule.Id);
             var track = tracks.GetValueOrDefault(rule.Rule.Id);
+            tracked += track is null ? 0 : 1;
             if (!rule.Watches(vehicle, at))
             {
                 if (track is not null)
@@ -48,7 +48,13 @@ public static class RuleEvaluation
                 continue;
             }
 
-            var next = Step(twinId, track ?? new RuleTrack { RuleId = rule.Rule.Id }, rule, vehicle, previous, at, raised);
+            var holds = FilterEvaluator.Matches(rule.When, vehicle, at, previous);
+            if (track is null && !holds)
+            {
+                continue; // an untracked rule that does not hold stays idle: nothing to allocate or decide
+            }
+
+            var next = Step(twinId, track ?? new RuleTrack { RuleId = rule.Rule.Id }, rule, holds, vehicle, previous, at, raised);
             if (next != track && !(track is null && Idle(next)))
             {
                 if (Idle(next))
@@ -62,9 +68,13 @@ public static class RuleEvaluation
             }
         }
 
-        foreach (var track in tracks.Values.Where(t => !live.Contains(t.RuleId)))
+        if (tracked < tracks.Count)
         {
-            End(twinId, track, "rule-deleted", at, ended, raised);
+            var live = rules.Rules.Select(r => r.Rule.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var track in tracks.Values.Where(t => !live.Contains(t.RuleId)))
+            {
+                End(twinId, track, "rule-deleted", at, ended, raised);
+            }
         }
 
         return changed.Count == 0 && ended.Count == 0 ? null : new RuleDecision(rules.Version, at, changed, ended, raised);
@@ -121,13 +131,12 @@ public static class RuleEvaluation
         return (decision, next);
     }
 
-    /// <summary>One rule on one vehicle at <paramref name="at"/>.</summary>
+    /// <summary>One rule on one vehicle at <paramref name="at"/>, whose <c>when</c> <paramref name="holds"/> or not.</summary>
     private static RuleTrack Step(
-        string twinId, RuleTrack track, CompiledRule rule, VehicleSummary vehicle, VehicleSummary? previous, DateTimeOffset at, List<Notification> raised)
+        string twinId, RuleTrack track, CompiledRule rule, bool holds, VehicleSummary vehicle, VehicleSummary? previous, DateTimeOffset at, List<Notification> raised)
     {
-        var holds = FilterEvaluator.Matches(rule.When, vehicle, at, previous);
         var holdingSince = holds ? track.HoldingSince ?? at : (DateTimeOffset?)null;
-        var next = track with { Held = holds, HoldingSince = holdingSince };
+        var next = holds == track.Held && holdingSince == track.HoldingSince ? track : track with { Held = holds, HoldingSince = holdingSince };
         if (track.Alert is { Open: true } open)
         {
             if (holds && !track.Held)

@@ -48,16 +48,30 @@ public sealed partial class VehicleTwinState
     public VehicleSummary ToSummary(string id)
     {
         var online = Connectivity?.Online ?? false;
-        var alerts = 0;
-        var high = 0;
-        foreach (var alert in ActiveAlerts())
+        // Counted where they are, not through ActiveAlerts(): that sorts and copies every alert, and a twin under rules
+        // builds this row two or three times per delivery.
+        var (alerts, high) = (0, 0);
+        foreach (var alert in OemAlerts.Values)
         {
-            alerts++;
-            if (alert.Severity is { } severity
-                && (severity.Equals("HIGH", StringComparison.OrdinalIgnoreCase) || severity.Equals("CRITICAL", StringComparison.OrdinalIgnoreCase)
-                    || severity == "major"))
+            if (alert.Active)
             {
-                high++;
+                Count(alert.Severity, ref alerts, ref high);
+            }
+        }
+
+        foreach (var alert in CustomAlerts.Values)
+        {
+            if (alert.Kind == "custom")
+            {
+                Count(alert.Severity, ref alerts, ref high);
+            }
+        }
+
+        foreach (var track in RuleTracks.Values)
+        {
+            if (track.Alert is { Open: true } alert)
+            {
+                Count(alert.Severity, ref alerts, ref high);
             }
         }
 
@@ -84,6 +98,17 @@ public sealed partial class VehicleTwinState
             Geofences = Geofencing.Inside,
             UpdatedAt = VehicleSummary.Micros(UpdatedAt),
         };
+    }
+
+    private static void Count(string? severity, ref int alerts, ref int high)
+    {
+        alerts++;
+        if (severity is not null
+            && (severity.Equals("HIGH", StringComparison.OrdinalIgnoreCase) || severity.Equals("CRITICAL", StringComparison.OrdinalIgnoreCase)
+                || severity == "major"))
+        {
+            high++;
+        }
     }
 
     private IEnumerable<ActiveAlert> ActiveAlerts() =>
