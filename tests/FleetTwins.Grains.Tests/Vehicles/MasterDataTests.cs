@@ -36,7 +36,7 @@ public sealed class MasterDataTests(ClusterFixture fixture)
     public void A_patch_sets_the_members_it_names_clears_those_it_sets_null_and_keeps_the_rest()
     {
         var set = Van.ApplyTo(null, T0)!;
-        Assert.Equal(("Van 12", "B-FT 123", "vans", 75.0, (string?)null), (set.Name, set.Plate, set.Group, set.BatteryCapacityKwh.Value, set.Notes));
+        Assert.Equal(("Van 12", "B-FT 123", "vans", 75.0, (string?)null), (set.Name, set.Plate, set.Group, set.BatteryCapacityKwh!.Value, set.Notes));
         Assert.Equal(["depot-a", "night"], set.Tags);
 
         var later = new MasterDataPatch(MasterDataMembers.Plate | MasterDataMembers.Notes, Plate: null, Notes: "new tyres").ApplyTo(set, T0.AddHours(1))!;
