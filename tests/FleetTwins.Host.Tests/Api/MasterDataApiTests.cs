@@ -119,6 +119,24 @@ public sealed class MasterDataApiTests(KeyedHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_patch_its_media_types_members_and_answers()
+    {
+        using var document = JsonDocument.Parse(await fixture.Host.Http.GetStringAsync("/openapi/v1.json"));
+        var patch = document.RootElement.GetProperty("paths").GetProperty("/api/vehicles/{id}").GetProperty("patch");
+        Assert.Equal("PatchVehicle", patch.GetProperty("operationId").GetString());
+        var content = patch.GetProperty("requestBody").GetProperty("content");
+        Assert.True(content.TryGetProperty("application/merge-patch+json", out var mergePatch) && content.TryGetProperty("application/json", out _),
+            content.GetRawText());
+        var schema = mergePatch.GetProperty("schema").GetProperty("$ref").GetString()!.Split('/')[^1];
+        var members = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties");
+        Assert.Equal(["batteryCapacityKwh", "group", "name", "notes", "plate", "tags"], members.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var status in new[] { "200", "400", "403", "404", "413", "415" })
+        {
+            Assert.True(patch.GetProperty("responses").TryGetProperty(status, out _), $"PATCH /api/vehicles/{{id}} does not list {status}");
+        }
+    }
+
+    [Fact]
     public async Task The_registry_import_carries_master_data_and_a_second_import_changes_only_what_differs()
     {
         var (car, vin, invalid) = ($"car-{Id()}", ApiKeys.NewVin(), $"car-{Id()}");
