@@ -12,7 +12,12 @@ public sealed class MasterDataFilterTests
 
     private static readonly VehicleSummary Van = new()
     {
-        Id = "van-12", Name = "Van 12", Plate = "B-FT 123", Group = "vans", Tags = ["depot-a", "night"], UpdatedAt = Now,
+        Id = "van-12",
+        Name = "Van 12",
+        Plate = "B-FT 123",
+        Group = "vans",
+        Tags = ["depot-a", "night"],
+        UpdatedAt = Now,
     };
 
     private static readonly VehicleSummary Car = new() { Id = "car-1", Plate = "M-AB 1", Group = "pool", Tags = ["depot-b"], UpdatedAt = Now };
