@@ -27,7 +27,7 @@ public sealed class ProjectionDatabase : IAsyncLifetime
         }
 
         DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
-        foreach (var script in new[] { "005_fleet_projection.sql", "010_fleet_projection_geofences.sql" })
+        foreach (var script in new[] { "005_fleet_projection.sql", "010_fleet_projection_geofences.sql", "012_fleet_projection_master_data.sql" })
         {
             var schema = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Schema", script));
             await DataSource.CreateCommand(schema).ExecuteNonQueryAsync();

@@ -59,6 +59,33 @@ public sealed class SqlFilterTests(ProjectionDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Plate_group_and_tags_round_trip_and_mean_in_sql_what_they_mean_in_memory()
+    {
+        var projection = new PostgresFleetProjection(database.DataSource);
+        await database.DataSource.CreateCommand("TRUNCATE fleettwins_vehicles").ExecuteNonQueryAsync();
+        var fleet = new List<VehicleSummary>
+        {
+            new() { Id = "v0", Version = 1, UpdatedAt = Now, Name = "Van 12", Plate = "B-FT 123", Group = "vans", Tags = ["depot-a", "night"] },
+            new() { Id = "v1", Version = 1, UpdatedAt = Now, Plate = "b-ft 123", Group = "Vans", Tags = ["a\"b", "NULL", "{x}"] },
+            new() { Id = "v2", Version = 1, UpdatedAt = Now },
+        };
+        await projection.WriteAsync(fleet, [], CancellationToken.None);
+
+        Assert.Equal(fleet, await Paging.ReadAllPagesAsync(projection, Filter.All, SortOrder.ById, 50));
+        Assert.Equal("coalesce(\"tags\" @> ARRAY[@p0], false)", SqlFilter.Where(FilterParser.Parse("tags has depot-a"), Now).ToString());
+        foreach (var text in new[]
+                 {
+                     "plate = \"B-FT 123\"", "tags has \"depot-a\"", "group = vans", "not tags has night", "tags has NULL", "group != vans",
+                     "name = null", "plate > \"a\"", "group in (vans, Vans) and not tags has x",
+                 })
+        {
+            var filter = FilterParser.Parse(text);
+            var found = await Paging.ReadAllPagesAsync(projection, filter, SortOrder.Parse("-plate"), 2);
+            Assert.Equal(BruteForce.Search(fleet, filter, SortOrder.Parse("-plate"), Now), found.Select(v => v.Id).ToList());
+        }
+    }
+
+    [Fact]
     public async Task A_second_catalogue_translates_to_its_own_columns_with_the_same_meaning()
     {
         await database.DataSource.CreateCommand("""

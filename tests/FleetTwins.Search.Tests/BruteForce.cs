@@ -69,6 +69,8 @@ public static class BruteForce
         In @in => Value(@in.Field.Name, v) is { } actual && @in.Values.Any(value => Order(actual, value) == 0),
         Near near => v.Latitude is { } lat && v.Longitude is { } lon && Haversine(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
         Inside inside => v.Geofences.Contains(inside.GeofenceId),
+        // `tags has x`: the vehicle's tags hold x, exactly.
+        Has has => has.List.Name == "tags" ? v.Tags.Contains(has.Value) : throw new ArgumentOutOfRangeException(nameof(filter), has.List.Name, "a list docs/SEARCH.md does not list"),
         // From included, to excluded; a window whose end is before its start runs over midnight.
         LocalTimeBetween window => TimeOfDay(now, window.Zone) is var t && (window.From < window.To
             ? window.From <= t && t < window.To
@@ -114,6 +116,9 @@ public static class BruteForce
         "vin" => v.Vin,
         "make" => v.Make,
         "model" => v.Model,
+        "name" => v.Name,
+        "plate" => v.Plate,
+        "group" => v.Group,
         "online" => v.Online,
         "rental" => v.Rental,
         "soc" => v.Soc,

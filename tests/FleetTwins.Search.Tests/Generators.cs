@@ -15,6 +15,9 @@ public static class Generators
     private static readonly string?[] ChargingStates = [null, "CHARGING", "COMPLETE", "DISCONNECTED", "STOPPED"];
     private static readonly string?[] PlugStates = [null, "PLUGGED_IN", "UNPLUGGED"];
     private static readonly string[] GeofenceIds = ["depot-a", "depot-b", "zone.c"];
+    private static readonly string?[] Plates = [null, "B-FT 123", "B-FT 124", "b-ft 123", "M-AB 1"];
+    private static readonly string?[] Groups = [null, "vans", "pool", "Vans"];
+    private static readonly string[] TagValues = ["depot-a", "night", "EV"];
 
     /// <summary>Zones either side of UTC, with and without daylight saving, so "now" falls on other hours and days.</summary>
     private static readonly TimeZoneInfo[] Zones =
@@ -43,6 +46,9 @@ public static class Generators
         from high in Gen.Choose(0, 3)
         from version in Gen.Choose(1, 1000)
         from geofences in Gen.SubListOf(GeofenceIds)
+        from plate in Gen.Elements(Plates)
+        from fleetGroup in Gen.Elements(Groups)
+        from tags in Gen.SubListOf(TagValues)
         select new VehicleSummary
         {
             Id = $"v{index:000}",
@@ -65,6 +71,10 @@ public static class Generators
             HighAlerts = Math.Min(high, alerts),
             UpdatedAt = Now.AddMinutes(-index),
             Geofences = [.. geofences],
+            Name = index % 4 == 0 ? null : $"Vehicle {index % 5}",
+            Plate = plate,
+            Group = fleetGroup,
+            Tags = [.. tags.Order(StringComparer.Ordinal)],
         };
 
     public static Gen<List<VehicleSummary>> Fleet =>
@@ -79,6 +89,9 @@ public static class Generators
             "charging" => Gen.Elements<object>("CHARGING", "COMPLETE", "DISCONNECTED", "STOPPED"),
             "plug" => Gen.Elements<object>("PLUGGED_IN", "UNPLUGGED"),
             "model" => Gen.Elements<object>("BMW-m1", "VW-m2", "Tesla-m0", "A"),
+            "name" => Gen.Elements<object>("Vehicle 1", "Vehicle 3", "vehicle 1", "W"),
+            "plate" => Gen.Elements<object>("B-FT 123", "b-ft 123", "M-AB 1", "C"),
+            "group" => Gen.Elements<object>("vans", "pool", "Vans", "x"),
             _ => Gen.Choose(0, 60).Select(i => (object)$"v{i:000}"),
         },
         FieldType.Number => Gen.Choose(-2, 220).Select(n => (object)(n / 2.0)),
@@ -110,6 +123,7 @@ public static class Generators
                 from km in Gen.Choose(1, 60)
                 select (Filter)new Near(lat / 10.0, lon / 10.0, km)),
             (1, Gen.Elements(GeofenceIds.Append("elsewhere").ToArray()).Select(id => (Filter)new Inside(Filters.Fields.Geofences, id))),
+            (1, Gen.Elements(TagValues.Append("ev").ToArray()).Select(tag => (Filter)new Has(Filters.Fields.Tags, tag))),
             (1, from start in Gen.Choose(0, 47)
                 from end in Gen.Choose(0, 47).Where(e => e != start)
                 from zone in Gen.Elements(Zones)

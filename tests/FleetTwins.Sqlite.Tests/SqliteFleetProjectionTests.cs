@@ -55,6 +55,32 @@ public sealed class SqliteFleetProjectionTests
         Assert.Equal(["depot"], Assert.Single(await SearchAsync(reopened, "inside(depot)", now)).Geofences);
     }
 
+    /// <summary>The same bytes hold no master data either: the row reads with none, and takes it on its next write.</summary>
+    [Fact]
+    public async Task A_file_from_before_master_data_opens_and_its_rows_gain_plate_group_and_tags_on_their_next_write()
+    {
+        await using var file = new DataFile();
+        await file.Database.WriteAsync(write =>
+        {
+            write.Execute("INSERT INTO fleet_vehicles (id, version, payload) VALUES ($p0, $p1, $p2)", "old-1", 7L, Convert.FromHexString(SummaryWithoutGeofences));
+            return 1;
+        });
+
+        await file.ReopenAsync();
+        var projection = new SqliteFleetProjection(file.Database, DataFile.Serializer);
+        var now = new DateTimeOffset(2026, 11, 23, 10, 5, 0, TimeSpan.Zero);
+        var old = Assert.Single(await SearchAsync(projection, "make = BMW", now));
+        Assert.Equal((null, null, null), (old.Name, old.Plate, old.Group));
+        Assert.Empty(old.Tags);
+        Assert.Empty(await SearchAsync(projection, "tags has depot-a or group != null", now));
+
+        await projection.WriteAsync([old with { Version = 8, Plate = "B-FT 123", Group = "vans", Tags = ["depot-a"] }], [], CancellationToken.None);
+        await file.ReopenAsync();
+        var reopened = new SqliteFleetProjection(file.Database, DataFile.Serializer);
+        var found = Assert.Single(await SearchAsync(reopened, "plate = \"B-FT 123\" and tags has \"depot-a\" and group = vans", now));
+        Assert.Equal(("old-1", 8L), (found.Id, found.Version));
+    }
+
     private static async Task<IReadOnlyList<VehicleSummary>> SearchAsync(SqliteFleetProjection projection, string filter, DateTimeOffset now) =>
         (await projection.SearchAsync(new SearchQuery(FilterParser.Parse(filter), SortOrder.ById, 10, null), filter, now, CancellationToken.None)).Items;
 

@@ -54,8 +54,20 @@ public sealed record VehicleSummary
     /// <summary>The ids of the geofences the vehicle is inside.</summary>
     [Id(19)] public IReadOnlyList<string> Geofences { get; init; } = [];
 
+    /// <summary>The operators' name of the vehicle, else the provider's nickname.</summary>
+    [Id(20)] public string? Name { get; init; }
+
+    /// <summary>The operators' number plate, else the registration a provider reported.</summary>
+    [Id(21)] public string? Plate { get; init; }
+
+    /// <summary>The operators' group of the vehicle.</summary>
+    [Id(22)] public string? Group { get; init; }
+
+    /// <summary>The operators' tags, distinct, in ordinal order.</summary>
+    [Id(23)] public IReadOnlyList<string> Tags { get; init; } = [];
+
     /// <summary>
-    /// Equal when every value is, the geofence ids in order, so a summary read back equals the one written (a
+    /// Equal when every value is, the geofence ids and tags in order, so a summary read back equals the one written (a
     /// record compares a list by reference). A new property belongs here too.
     /// </summary>
     public bool Equals(VehicleSummary? other) =>
@@ -64,7 +76,9 @@ public sealed record VehicleSummary
             == (other.Id, other.Version, other.Vin, other.Make, other.Model, other.Online, other.LastSeenAt, other.OfflineSince, other.Soc, other.Charging)
         && (Plug, Latitude, Longitude, Odometer, Range, Rental, Alerts, HighAlerts, UpdatedAt)
             == (other.Plug, other.Latitude, other.Longitude, other.Odometer, other.Range, other.Rental, other.Alerts, other.HighAlerts, other.UpdatedAt)
-        && Geofences.SequenceEqual(other.Geofences, StringComparer.Ordinal);
+        && (Name, Plate, Group) == (other.Name, other.Plate, other.Group)
+        && Geofences.SequenceEqual(other.Geofences, StringComparer.Ordinal)
+        && Tags.SequenceEqual(other.Tags, StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Id, Version, UpdatedAt);
 

@@ -44,6 +44,13 @@ public interface IVehicleTwinGrain : IGrainWithStringKey
     [Alias("SetNotificationThresholds")]
     Task<VehicleTwin?> SetNotificationThresholdsAsync(NotificationThresholds thresholds);
 
+    /// <summary>
+    /// Changes what operators say about the vehicle (journaled, in its history; a patch that changes nothing writes
+    /// nothing); <paramref name="by"/> names who. Null when no twin with this id exists.
+    /// </summary>
+    [Alias("SetMasterData")]
+    Task<VehicleTwin?> SetMasterDataAsync(MasterDataPatch patch, string? by);
+
     /// <summary>Registers a live watcher for a minute; watchers renew before that, and are forgotten when they stop.</summary>
     [Alias("Watch")]
     Task WatchAsync(IVehicleWatcher watcher);

@@ -135,7 +135,11 @@ public sealed record DepartureSchedule(
     public string? Extra { get; init; }
 }
 
-/// <summary>What the vehicle is.</summary>
+/// <summary>
+/// What the vehicle is: as a provider reported it (make to engine type, <see cref="At"/>, <see cref="Source"/>), and, on
+/// the twin's view, what its operators set (<see cref="Name"/> to <see cref="Notes"/>, changed at <see cref="SetAt"/>). With
+/// no provider reading, <see cref="At"/> and <see cref="Source"/> (<c>api</c>) are the operators' change.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ft.MasterData")]
 public sealed record MasterData(
     [property: Id(0)] string? Make,
@@ -152,6 +156,26 @@ public sealed record MasterData(
     [Id(9)]
     [JsonConverter(typeof(RawJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Extra { get; init; }
+
+    /// <summary>The operators' name for the vehicle (the provider's is <see cref="Nickname"/>).</summary>
+    [Id(10)] public string? Name { get; init; }
+
+    /// <summary>The number plate the operators set (the provider's is <see cref="Registration"/>).</summary>
+    [Id(11)] public string? Plate { get; init; }
+
+    /// <summary>The operators' group of the vehicle (<c>vans</c>).</summary>
+    [Id(12)] public string? Group { get; init; }
+
+    /// <summary>The operators' tags, distinct, in ordinal order.</summary>
+    [Id(13)] public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The usable battery capacity the operators state, kWh.</summary>
+    [Id(14)] public double? BatteryCapacityKwh { get; init; }
+
+    [Id(15)] public string? Notes { get; init; }
+
+    /// <summary>When operators last changed their fields; null while they set none.</summary>
+    [Id(16)] public DateTimeOffset? SetAt { get; init; }
 }
 
 /// <summary>A recorded trip; distances in km, energy in kWh.</summary>

@@ -83,6 +83,12 @@ public sealed class TwinTimeline(string twinId, NotificationOptions rules)
                 AddTrip(e, source);
             }
         }
+        else if (change is MasterDataSet set)
+        {
+            // The operators' change is a masterData reading of its own, always applied: no provider reading competes with it.
+            Insert(new HistoryPoint(HistoryReadings.MasterData, null, set.Now, null, null, set.Patch.Describe(), null, null, Sources.Api,
+                null, true, sequence, 0, at));
+        }
 
         if (state is null)
         {
@@ -203,7 +209,12 @@ public sealed class TwinTimeline(string twinId, NotificationOptions rules)
             seenAt = seenAt is null || e.At > seenAt ? e.At : seenAt;
         }
 
-        point = point with { DeliveryId = deliveryId, Applied = applied, Sequence = sequence, Ordinal = ordinal, ReceivedAt = receivedAt };
+        Insert(point with { DeliveryId = deliveryId, Applied = applied, Sequence = sequence, Ordinal = ordinal, ReceivedAt = receivedAt });
+    }
+
+    /// <summary>Adds a point to its kind's list, in source-time order.</summary>
+    private void Insert(HistoryPoint point)
+    {
         if (!points.TryGetValue(point.Reading, out var list))
         {
             points[point.Reading] = list = [];

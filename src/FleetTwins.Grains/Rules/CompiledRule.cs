@@ -89,6 +89,7 @@ public sealed partial record CompiledRule(Rule Rule, Filter When, Filter ClearWh
         In list => [list.Field],
         Near => [Fields.Vehicles.Find("latitude")!, Fields.Vehicles.Find("longitude")!],
         Inside inside => [inside.Geofences],
+        Has has => [has.List],
         Changed changed => [changed.Field],
         _ => [],
     };

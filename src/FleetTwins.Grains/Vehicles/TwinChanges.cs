@@ -1,5 +1,6 @@
 using FleetTwins.Abstractions.Commands;
 using FleetTwins.Abstractions.Events;
+using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Geofences;
 using FleetTwins.Grains.Rules;
 
@@ -76,3 +77,13 @@ public sealed record CommandsDispatched(
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ft.grains.TimeoutsChecked")]
 public sealed record TimeoutsChecked([property: Id(0)] DateTimeOffset Now, [property: Id(1)] string? TraceParent) : TwinChange;
+
+/// <summary>
+/// Operators changed the vehicle's master data (<see cref="MasterDataPatch"/>: the members set, the others kept), at
+/// <see cref="Now"/>, by the API key <see cref="By"/> names. Journaled only when it changes a value.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ft.grains.MasterDataSet")]
+public sealed record MasterDataSet(
+    [property: Id(0)] MasterDataPatch Patch,
+    [property: Id(1)] DateTimeOffset Now,
+    [property: Id(2)] string? By) : TwinChange;

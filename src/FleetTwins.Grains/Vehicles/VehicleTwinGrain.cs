@@ -316,6 +316,22 @@ public sealed class VehicleTwinGrain(
         return State.ToSnapshot(Id);
     }
 
+    public async Task<VehicleTwin?> SetMasterDataAsync(MasterDataPatch patch, string? by)
+    {
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        if (patch.Changes(State.OperatorMasterData))
+        {
+            // A record like a delivery's: replayed on activation and read by the history, not a snapshot of the whole twin.
+            await JournalAsync(new MasterDataSet(patch, clock.GetUtcNow(), by));
+        }
+
+        return State.ToSnapshot(Id);
+    }
+
     public Task WatchAsync(IVehicleWatcher watcher)
     {
         publisher.Subscribe(watcher);

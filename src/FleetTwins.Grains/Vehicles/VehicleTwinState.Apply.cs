@@ -100,6 +100,10 @@ public sealed partial class VehicleTwinState
                 Apply(twinId, decided.Decision, decided.TraceParent);
                 Touch(decided.Now);
                 break;
+            case MasterDataSet set:
+                OperatorMasterData = set.Patch.ApplyTo(OperatorMasterData, set.Now);
+                Touch(set.Now);
+                break;
         }
     }
 

@@ -29,6 +29,7 @@ public sealed partial class VehicleTwinState
         Connectivity = Newest(Connectivity, other.Connectivity, r => r.At);
         Rental = Newest(Rental, other.Rental, r => r.At);
         MasterData = Newest(MasterData, other.MasterData, r => r.At);
+        OperatorMasterData = Newest(OperatorMasterData, other.OperatorMasterData, r => r.At);
         CurrentTrip = Newest(CurrentTrip, other.CurrentTrip, r => r.StartedAt);
         MergeNewest(Tires, other.Tires, r => r.At);
         MergeNewest(OemAlerts, other.OemAlerts, r => r.At);

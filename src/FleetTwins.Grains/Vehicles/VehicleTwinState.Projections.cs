@@ -1,3 +1,4 @@
+using FleetTwins.Abstractions.Events;
 using FleetTwins.Abstractions.Fleet;
 using FleetTwins.Abstractions.Vehicles;
 
@@ -34,7 +35,7 @@ public sealed partial class VehicleTwinState
         Trips = [.. Trips],
         CurrentTrip = CurrentTrip,
         Rental = Rental,
-        MasterData = MasterData,
+        MasterData = MasterDataView(),
         CommandReports = [.. CommandReports],
         Status = new Dictionary<string, StatusReading>(Status),
         NotificationThresholds = Thresholds,
@@ -82,6 +83,11 @@ public sealed partial class VehicleTwinState
             Vin = Vin,
             Make = MasterData?.Make,
             Model = MasterData?.Model,
+            // The operators' values first; a provider's nickname and registration stand in where operators set none.
+            Name = OperatorMasterData?.Name ?? MasterData?.Nickname,
+            Plate = OperatorMasterData?.Plate ?? MasterData?.Registration,
+            Group = OperatorMasterData?.Group,
+            Tags = OperatorMasterData?.Tags ?? [],
             Online = online,
             LastSeenAt = VehicleSummary.Micros(LastSeenAt),
             OfflineSince = online ? null : VehicleSummary.Micros(Connectivity?.At ?? LastSeenAt ?? CreatedAt),
@@ -109,6 +115,27 @@ public sealed partial class VehicleTwinState
         {
             high++;
         }
+    }
+
+    /// <summary>The twin's <c>masterData</c>: the provider's reading with the operators' fields beside it; null when neither is there.</summary>
+    private MasterData? MasterDataView()
+    {
+        if (OperatorMasterData is not { } set)
+        {
+            return MasterData;
+        }
+
+        var reported = MasterData ?? new MasterData(null, null, null, null, null, null, null, set.At, Sources.Api);
+        return reported with
+        {
+            Name = set.Name,
+            Plate = set.Plate,
+            Group = set.Group,
+            Tags = set.Tags,
+            BatteryCapacityKwh = set.BatteryCapacityKwh,
+            Notes = set.Notes,
+            SetAt = set.At,
+        };
     }
 
     private IEnumerable<ActiveAlert> ActiveAlerts() =>

@@ -100,6 +100,9 @@ public sealed partial class VehicleTwinState
     /// <summary>The journal record this snapshot was written ahead of, until the journal is known to hold it (<see cref="TwinPersistence"/>).</summary>
     [Id(45)] public UnjournaledRecord? Unjournaled { get; set; }
 
+    /// <summary>What operators set about the vehicle (name, plate, group, tags, ...), beside the providers' <see cref="MasterData"/>.</summary>
+    [Id(50)] public OperatorMasterData? OperatorMasterData { get; set; }
+
     /// <summary>How many notifications a twin keeps.</summary>
     public const int NotificationsRetained = 100;
 

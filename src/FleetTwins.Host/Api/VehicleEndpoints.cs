@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
 using FleetTwins.Abstractions.Vehicles;
 using FleetTwins.Grains.Identity;
 using FleetTwins.Host.Api.Conventions;
 using FleetTwins.Host.Api.History;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace FleetTwins.Host.Api;
 
@@ -19,6 +22,12 @@ public static class VehicleEndpoints
     /// <summary>Body of <c>PUT /api/vehicles/{id}/charging-target</c>.</summary>
     public sealed record ChargingTargetRequest([property: Required] double? TargetSoc);
 
+    /// <summary>The media type of a JSON merge patch (RFC 7396); plain JSON is taken the same way.</summary>
+    public const string MergePatchJson = "application/merge-patch+json";
+
+    /// <summary>The largest master data patch read (the notes and every other member at their longest fit well inside).</summary>
+    public const int MaxPatchBytes = 16 * 1024;
+
     public static IEndpointRouteBuilder MapVehicleEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicles = routes.MapApiGroup("/api/vehicles", "Vehicles");
@@ -26,6 +35,10 @@ public static class VehicleEndpoints
             .WithSummary("The vehicle twin (with asOf=<time>: as it was then, rebuilt from its journal); ETag / If-None-Match for conditional reads.");
         vehicles.MapPut("/{id}", RegisterAsync).WithName("RegisterVehicle").RequireAuthorization(ApiScopes.Admin)
             .WithSummary("Registers a vehicle twin (created when new) and binds its VIN and aliases; 409 names the twin holding one.");
+        vehicles.MapPatch("/{id}", PatchMasterDataAsync).WithName("PatchVehicle").RequireAuthorization(ApiScopes.Admin).WithBodyLimit(MaxPatchBytes)
+            .Accepts<MasterDataRequests.MasterDataRequest>(MergePatchJson, ApiConventions.Json)
+            .WithSummary("Sets what operators say about the vehicle (name, plate, group, tags, batteryCapacityKwh, notes) as a JSON merge patch: "
+                + "members given are set, null clears, absent ones are kept; journaled, shown under masterData and in its history.");
         vehicles.MapPost("/{id}/aliases", LinkAliasAsync).WithName("LinkAlias").RequireAuthorization(ApiScopes.Admin)
             .WithSummary("Binds an alias (imei:, invers:, volteras:, telematica:, vin:) to the twin; the twin holding it is merged in, 409 on a VIN conflict.");
         vehicles.MapDelete("/{id}/aliases/{alias}", UnlinkAliasAsync).WithName("UnlinkAlias").RequireAuthorization(ApiScopes.Admin)
@@ -69,6 +82,42 @@ public static class VehicleEndpoints
 
         var result = await VehicleRegistrations.RegisterAsync(grains, aliases, id, registration);
         return Conflict(result) is { } conflict ? conflict : TypedResults.Ok(result.Twin);
+    }
+
+    private static async Task<Results<Ok<VehicleTwin>, BadRequestProblem, NotFoundProblem, UnsupportedMediaTypeProblem>> PatchMasterDataAsync(string id,
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!VehicleIds.IsValidTwinId(id))
+        {
+            return InvalidId(id);
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || type.MediaType.Value?.ToLowerInvariant() is not (MergePatchJson or ApiConventions.Json))
+        {
+            return new UnsupportedMediaTypeProblem("Unsupported content type",
+                $"Content-Type: {MergePatchJson} or {ApiConventions.Json}, not '{request.ContentType}'.");
+        }
+
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            return new BadRequestProblem("Invalid master data", $"body: not valid JSON ({e.Message})", new Dictionary<string, object?> { ["member"] = "body" });
+        }
+
+        var (patch, member, error) = MasterDataRequests.Parse(body);
+        if (patch is null)
+        {
+            return new BadRequestProblem("Invalid master data", error!, new Dictionary<string, object?> { ["member"] = member });
+        }
+
+        var twin = await grains.GetGrain<IVehicleTwinGrain>(id).SetMasterDataAsync(patch, user.Identity?.Name);
+        return twin is null ? NotFound(id) : TypedResults.Ok(twin);
     }
 
     private static async Task<Results<Ok<VehicleTwin>, BadRequestProblem, NotFoundProblem, ConflictProblem>> LinkAliasAsync(string id,

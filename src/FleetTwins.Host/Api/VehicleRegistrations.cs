@@ -96,15 +96,26 @@ public static class VehicleRegistrations
     /// <summary>The conflicts of a registration, as one line each.</summary>
     public static string Describe(IReadOnlyList<IdentityConflict> conflicts) => string.Join("; ", conflicts.Select(c => c.Reason));
 
-    /// <summary>One row of a registry: a twin id, its VIN, its aliases.</summary>
-    public sealed record RegistryRow(string? Id, string? Vin, IReadOnlyList<string?>? Aliases);
+    /// <summary>
+    /// One row of a registry: a twin id, its VIN, its aliases, and what operators say about the vehicle (each set when
+    /// given, as <c>PATCH /api/vehicles/{id}</c> sets it; an import never clears a value).
+    /// </summary>
+    public sealed record RegistryRow(string? Id, string? Vin, IReadOnlyList<string?>? Aliases, string? Name = null, string? Plate = null,
+        string? Group = null, IReadOnlyList<string?>? Tags = null, double? BatteryCapacityKwh = null, string? Notes = null);
 
-    /// <summary>What became of one row: <c>created</c>, <c>linked</c>, <c>merged</c>, <c>unchanged</c>, <c>conflict</c> or <c>invalid</c>.</summary>
+    /// <summary>
+    /// What became of one row: <c>created</c>, <c>linked</c>, <c>merged</c>, <c>updated</c> (its master data alone
+    /// changed), <c>unchanged</c>, <c>conflict</c> or <c>invalid</c>.
+    /// </summary>
     public sealed record RegistryRowResult(int Row, string? Id, string Outcome, string? Message, IReadOnlyList<IdentityConflict> Conflicts);
 
     /// <summary>The whole import's counts, and each row's result.</summary>
     public sealed record RegistryResult(int Rows, int Created, int Linked, int Merged, int Unchanged, int Conflicts, int Invalid,
-        IReadOnlyList<RegistryRowResult> Results);
+        IReadOnlyList<RegistryRowResult> Results)
+    {
+        /// <summary>Rows whose master data alone changed.</summary>
+        public int Updated { get; init; }
+    }
 
     /// <summary>
     /// Binds every row, <see cref="RegistryParallelism"/> twins at a time; rows of one twin in their order. Idempotent:
@@ -124,24 +135,36 @@ public static class VehicleRegistrations
             });
 
         int Count(string outcome) => results.Count(r => r.Outcome == outcome);
-        return new RegistryResult(rows.Count, Count("created"), Count("linked"), Count("merged"), Count("unchanged"), Count("conflict"), Count("invalid"), results);
+        return new RegistryResult(rows.Count, Count("created"), Count("linked"), Count("merged"), Count("unchanged"), Count("conflict"), Count("invalid"), results)
+        {
+            Updated = Count("updated"),
+        };
     }
 
     private static async Task<RegistryRowResult> ImportRowAsync(IGrainFactory grains, AliasLookup aliases, RegistryRow row, int index)
     {
         var (registration, error) = Validate(row.Id, row.Vin, row.Aliases);
-        if (registration is null)
+        var (patch, invalidData) = registration is null ? (null, null) : MasterDataRequests.FromRow(row);
+        if (registration is null || invalidData is not null)
         {
-            return new RegistryRowResult(index, row.Id, "invalid", error, []);
+            return new RegistryRowResult(index, row.Id, "invalid", error ?? invalidData, []);
         }
 
         var result = await RegisterAsync(grains, aliases, row.Id!, registration);
+        var twin = result.Twin;
+        if (patch is not null)
+        {
+            // Its master data follows the identity, on the twin the row's identity ended on (a merge may have moved it).
+            twin = await grains.GetGrain<IVehicleTwinGrain>(result.Twin.Id).SetMasterDataAsync(patch, "registry") ?? twin;
+        }
+
         var outcome = result switch
         {
             { Conflicts.Count: > 0 } => "conflict",
             { Created: true } => "created",
             { Merged.Count: > 0 } => "merged",
             { Linked.Count: > 0 } => "linked",
+            _ when twin.Version != result.Twin.Version => "updated",
             _ => "unchanged",
         };
         var message = outcome switch

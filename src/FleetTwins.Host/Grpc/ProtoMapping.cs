@@ -203,6 +203,23 @@ internal static class ProtoMapping
             summary.Make = make;
         }
 
+        if (v.Name is { } name)
+        {
+            summary.Name = name;
+        }
+
+        if (v.Plate is { } plate)
+        {
+            summary.Plate = plate;
+        }
+
+        if (v.Group is { } group)
+        {
+            summary.Group = group;
+        }
+
+        summary.Tags.AddRange(v.Tags);
+
         if (v.Model is { } model)
         {
             summary.Model = model;

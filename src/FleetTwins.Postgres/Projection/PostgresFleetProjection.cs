@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace FleetTwins.Postgres.Projection;
 
 /// <summary>
-/// The projection of the cluster profile: the <c>fleettwins_vehicles</c> table (<c>deploy/sql/005</c>, <c>010</c>), written in
+/// The projection of the cluster profile: the <c>fleettwins_vehicles</c> table (<c>deploy/sql/005</c>, <c>010</c>, <c>012</c>), written in
 /// batches (one upsert per batch; a row only moves to a newer version) and searched with parameterised SQL.
 /// </summary>
 public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFleetProjection
@@ -20,7 +20,7 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
     private Counted? rows;
     /// <summary>
     /// The table's columns in order, each with its type, how a batch of summaries fills it and what turns the
-    /// unnested value into the column's (the geofence ids travel as array literals: unnest flattens an array of arrays).
+    /// unnested value into the column's (the geofence ids and tags travel as array literals: unnest flattens an array of arrays).
     /// </summary>
     private static readonly (string Name, NpgsqlDbType Type, Func<IReadOnlyList<VehicleSummary>, Array> Values, string Cast)[] Table =
     [
@@ -44,6 +44,10 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         ("high_alerts", NpgsqlDbType.Integer, rows => rows.Select(v => v.HighAlerts).ToArray(), ""),
         ("updated_at", NpgsqlDbType.TimestampTz, rows => rows.Select(v => v.UpdatedAt.UtcDateTime).ToArray(), ""),
         ("geofences", NpgsqlDbType.Text, rows => rows.Select(v => ArrayLiteral(v.Geofences)).ToArray(), "::text[]"),
+        ("name", NpgsqlDbType.Text, rows => rows.Select(v => v.Name).ToArray(), ""),
+        ("plate", NpgsqlDbType.Text, rows => rows.Select(v => v.Plate).ToArray(), ""),
+        ("group", NpgsqlDbType.Text, rows => rows.Select(v => v.Group).ToArray(), ""),
+        ("tags", NpgsqlDbType.Text, rows => rows.Select(v => ArrayLiteral(v.Tags)).ToArray(), "::text[]"),
     ];
 
     private static readonly string Columns = string.Join(", ", Table.Select(c => $"\"{c.Name}\""));
@@ -199,6 +203,10 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
         HighAlerts = r.GetInt32(17),
         UpdatedAt = Time(r, 18)!.Value,
         Geofences = r.GetFieldValue<string[]>(19) is { Length: > 0 } ids ? ids : [],
+        Name = r.IsDBNull(20) ? null : r.GetString(20),
+        Plate = r.IsDBNull(21) ? null : r.GetString(21),
+        Group = r.IsDBNull(22) ? null : r.GetString(22),
+        Tags = r.GetFieldValue<string[]>(23) is { Length: > 0 } tags ? tags : [],
     };
 
     /// <summary>PostgreSQL's text form of a <c>text[]</c>, every element quoted and escaped: a value, never SQL.</summary>

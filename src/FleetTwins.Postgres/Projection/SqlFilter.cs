@@ -81,6 +81,9 @@ internal sealed class SqlFilter
                 // Containment, which the GIN index of the column serves.
                 sql.Append($"coalesce({Quote(inside.Geofences.Column)} @> ARRAY[{Parameter(inside.GeofenceId, FieldType.Text)}], false)");
                 break;
+            case Has has:
+                sql.Append($"coalesce({Quote(has.List.Column)} @> ARRAY[{Parameter(has.Value, FieldType.Text)}], false)");
+                break;
             case LocalTimeBetween window:
                 sql.Append(Parameter(FilterEvaluator.Holds(window, now), FieldType.Boolean));
                 break;

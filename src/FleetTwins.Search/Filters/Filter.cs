@@ -10,7 +10,7 @@ public abstract record Filter
 
     /// <summary>
     /// The conditions a record is tested against: each comparison, each value of an <c>in</c>, each <c>near</c>,
-    /// <c>inside</c>, <c>changed</c>, <c>localTime</c> window and each day of a <c>weekday</c> test.
+    /// <c>inside</c>, <c>has</c>, <c>changed</c>, <c>localTime</c> window and each day of a <c>weekday</c> test.
     /// </summary>
     public int Conditions => this switch
     {
@@ -20,7 +20,7 @@ public abstract record Filter
         In list => list.Values.Count,
         WeekdayIn weekday => weekday.Days.Count,
         MatchAll => 0,
-        Comparison or Near or Inside or Changed or LocalTimeBetween => 1,
+        Comparison or Near or Inside or Has or Changed or LocalTimeBetween => 1,
         _ => throw new InvalidOperationException($"a filter node without a cost: {GetType().Name}"),
     };
 }
@@ -65,6 +65,9 @@ public sealed record Near(double Latitude, double Longitude, double RadiusKm) : 
 
 /// <summary><c>inside(id)</c>: the record's <see cref="FieldType.TextList"/> field <see cref="Geofences"/> lists <see cref="GeofenceId"/>.</summary>
 public sealed record Inside(Field Geofences, string GeofenceId) : Filter;
+
+/// <summary><c>tags has "depot-a"</c>: the record's <see cref="FieldType.TextList"/> field <see cref="List"/> holds <see cref="Value"/>.</summary>
+public sealed record Has(Field List, string Value) : Filter;
 
 /// <summary>
 /// <c>changed(field)</c>: the field differs from the previous state's (rules only: search has no previous state,

@@ -27,6 +27,7 @@ public static class FilterEvaluator
             Near near => record is VehicleSummary { Latitude: { } lat, Longitude: { } lon }
                 && DistanceKm(near.Latitude, near.Longitude, lat, lon) <= near.RadiusKm,
             Inside inside => Read(inside.Geofences, record) is IReadOnlyList<string> ids && ids.Contains(inside.GeofenceId, StringComparer.Ordinal),
+            Has has => Read(has.List, record) is IReadOnlyList<string> items && items.Contains(has.Value, StringComparer.Ordinal),
             Changed changed => previous is not null && !Equals(Read(changed.Field, previous), Read(changed.Field, record)),
             LocalTimeBetween window => Holds(window, now),
             WeekdayIn weekday => Holds(weekday, now),

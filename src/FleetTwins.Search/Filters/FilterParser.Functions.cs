@@ -113,6 +113,33 @@ public static partial class FilterParser
             return new Inside(geofences, text);
         }
 
+        /// <summary><c>tags has "depot-a"</c> (the list field already read): a value of the list's id syntax.</summary>
+        private Has ParseHas(Field list)
+        {
+            if (!IsKeyword(Peek, "has"))
+            {
+                throw new FilterException(Peek.Position, $"'{list.Name}' is a list: test it with '{list.Name} has \"value\"'");
+            }
+
+            next++;
+            var value = Peek;
+            var text = value.Kind switch
+            {
+                Kind.Word or Kind.Text => value.Text,
+                Kind.Number => value.Text + value.Unit,
+                _ => throw new FilterException(value.Position, value.Kind == Kind.End
+                    ? $"expected a value after '{list.Name} has', found the end of the filter"
+                    : $"expected a value after '{list.Name} has', found '{value.Text}'"),
+            };
+            if (text.Length is 0 or > MaxIdLength || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                throw new FilterException(value.Position, $"'{text}' cannot be in '{list.Name}': 1 to {MaxIdLength} letters, digits, '-', '_' or '.'");
+            }
+
+            next++;
+            return new Has(list, text);
+        }
+
         private Changed ParseChanged(Token changed)
         {
             if (!context.AllowsChanged)

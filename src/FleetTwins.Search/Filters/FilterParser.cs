@@ -10,11 +10,12 @@ namespace FleetTwins.Search.Filters;
 /// filter     := or
 /// or         := and ( "or" and )*
 /// and        := unary ( "and" unary )*
-/// unary      := "not" unary | "(" or ")" | near | inside | changed | localtime | weekday | comparison | in
+/// unary      := "not" unary | "(" or ")" | near | inside | changed | localtime | weekday | comparison | in | has
 /// comparison := field ( "=" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" ) ( value | now )
 /// in         := field "in" "(" value ( "," value )* ")"
 /// near       := "near" "(" latitude "," longitude "," distance ")"      e.g. near(52.52, 13.405, 5km)
 /// inside     := "inside" "(" geofence-id ")"
+/// has        := list-field "has" value                                   e.g. tags has "depot-a"
 /// changed    := "changed" "(" field ")"                                  rules only
 /// localtime  := "localTime" [ "not" ] "between" time-of-day "and" time-of-day     e.g. 07:00, 22:30
 /// weekday    := "weekday" ( "=" | "!=" ) day | "weekday" "in" "(" day ( "," day )* ")"   mon..sun
@@ -130,7 +131,17 @@ public static partial class FilterParser
                 return function;
             }
 
+            if (fields.FindList(token.Text) is { } list)
+            {
+                return ParseHas(list);
+            }
+
             var field = Find(token);
+            if (IsKeyword(Peek, "has"))
+            {
+                throw new FilterException(Peek.Position, $"'has' tests a list ({string.Join(", ", fields.Lists.Select(f => f.Name))}); '{field.Name}' is {Describe(field.Type)}");
+            }
+
             if (IsKeyword(Peek, "in"))
             {
                 next++;

@@ -45,6 +45,7 @@ public sealed class ParameterWalkTests(HostileHostFixture fixture, ITestOutputHe
         ["SetChargingTarget"] = """{"targetSoc":80}""",
         ["PutGeofence"] = """{"name":"Walked","circle":{"center":{"latitude":52.52,"longitude":13.405},"radiusMeters":100}}""",
         ["ReplaceRule"] = """{"name":"Walked","when":"soc < 1","severity":"info","enabled":false}""",
+        ["PatchVehicle"] = """{"notes":"walked"}""",
     };
 
     private HttpClient Client => ApiKeys.Client(fixture.Host, ApiKeys.All);
@@ -195,7 +196,7 @@ public sealed class ParameterWalkTests(HostileHostFixture fixture, ITestOutputHe
     private static async Task<(int Status, string Body)> SendAsync(HttpClient client, string method, string uri, JsonElement operation)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), uri);
-        if (method is "POST" or "PUT")
+        if (method is "POST" or "PUT" or "PATCH")
         {
             var id = operation.TryGetProperty("operationId", out var named) ? named.GetString() : null;
             request.Content = new StringContent(Bodies.GetValueOrDefault(id ?? "", "{}"), Encoding.UTF8, "application/json");

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace FleetTwins.Cli.Commands;
 
 /// <summary>
-/// <c>import &lt;registry.csv&gt;</c>: registers every row (<c>id,vin,aliases</c>, aliases separated by <c>|</c>) in
+/// <c>import &lt;registry.csv&gt;</c>: registers every row (<c>id,vin,aliases</c>, aliases separated by <c>|</c>, and any of
+/// the master data columns <see cref="Registry.MasterDataColumns"/>) in
 /// requests of <see cref="Batch"/> rows, with a progress bar; then the counts and one line per conflict or invalid row.
 /// Exit code 1 when any row was not taken.
 /// </summary>
@@ -14,13 +16,13 @@ public static class ImportCommand
     /// <summary>Rows per registry request (the server takes up to 10,000); smaller keeps the progress bar moving.</summary>
     private const int Batch = 1000;
 
-    private static readonly string[] Outcomes = ["created", "linked", "merged", "unchanged", "conflict", "invalid"];
+    private static readonly string[] Outcomes = ["created", "linked", "merged", "unchanged", "conflict", "invalid", "updated"];
 
     public static Command Create()
     {
         var registry = new Argument<IReadOnlyList<Registry.Row>>("registry.csv")
         {
-            Description = "The fleet: a CSV with the header id,vin,aliases (aliases separated by |)",
+            Description = "The fleet: a CSV with the header id,vin,aliases (aliases separated by |), optionally name,plate,group,tags (separated by |),batteryCapacityKwh,notes",
             Arity = ArgumentArity.ExactlyOne,
             CustomParser = Read,
         };
@@ -70,7 +72,7 @@ public static class ImportCommand
         foreach (var batch in rows.Chunk(Batch))
         {
             var answer = await session.Api.PostAsync("api/vehicles/registry",
-                batch.Select(r => new { id = r.Id, vin = r.Vin, aliases = r.Aliases }).ToList(), session.Cancellation);
+                batch.Select(Body).ToList(), session.Cancellation);
             foreach (var result in answer["results"]!.AsArray())
             {
                 var outcome = result!["outcome"]!.GetValue<string>();
@@ -86,5 +88,22 @@ public static class ImportCommand
         }
 
         return (totals, problems);
+    }
+
+    /// <summary>A row as the registry endpoint reads it (the capacity was checked to be a number when the file was read).</summary>
+    private static JsonObject Body(Registry.Row row)
+    {
+        var body = new JsonObject { ["id"] = row.Id, ["vin"] = row.Vin, ["aliases"] = new JsonArray([.. row.Aliases.Select(a => (JsonNode?)a)]) };
+        foreach (var (name, cell) in row.MasterData)
+        {
+            body[name] = name switch
+            {
+                "tags" => new JsonArray([.. cell.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => (JsonNode?)t)]),
+                "batteryCapacityKwh" => double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture),
+                _ => cell,
+            };
+        }
+
+        return body;
     }
 }

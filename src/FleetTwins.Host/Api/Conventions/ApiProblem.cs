@@ -50,6 +50,13 @@ public sealed class ConflictProblem(string title, string detail, IDictionary<str
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
 }
 
+/// <summary>415: the body is not of a media type the operation reads.</summary>
+public sealed class UnsupportedMediaTypeProblem(string title, string detail)
+    : ApiProblem(StatusCodes.Status415UnsupportedMediaType, title, detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status415UnsupportedMediaType);
+}
+
 /// <summary>429: a budget of the caller is spent; the answer carries <c>Retry-After</c>.</summary>
 public sealed class TooManyRequestsProblem(string title, string detail)
     : ApiProblem(StatusCodes.Status429TooManyRequests, title, detail, null), IEndpointMetadataProvider
