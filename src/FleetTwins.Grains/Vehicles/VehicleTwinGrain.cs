@@ -326,7 +326,14 @@ public sealed class VehicleTwinGrain(
         if (patch.Changes(State.OperatorMasterData))
         {
             // A record like a delivery's: replayed on activation and read by the history, not a snapshot of the whole twin.
-            await JournalAsync(new MasterDataSet(patch, clock.GetUtcNow(), by));
+            var (before, now) = (rules.Before(), clock.GetUtcNow());
+            await JournalAsync(new MasterDataSet(patch, now, by));
+
+            // Name, plate, group and tags are fields a rule's condition or scope can read: the rules decide again.
+            if (await rules.DecideAsync(now, before) is { } decision)
+            {
+                await JournalRulesAsync(decision, Activity.Current?.Id);
+            }
         }
 
         return State.ToSnapshot(Id);

@@ -56,6 +56,18 @@ public sealed class RuleGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_change_of_master_data_that_brings_a_vehicle_into_a_rule_raises_without_a_reading()
+    {
+        var (id, rule) = await TwinWithRuleAsync("group = vans and soc < 20", TimeSpan.Zero, soc: 12);
+        Assert.Empty(await Vehicle(id).GetRuleAlertsAsync());
+
+        await Vehicle(id).SetMasterDataAsync(new MasterDataPatch(MasterDataMembers.Group, Group: "vans"), "key:test");
+
+        Assert.Equal(rule, Assert.Single(await Vehicle(id).GetRuleAlertsAsync()).Rule);
+        await Eventually.UntilAsync(() => Task.FromResult(Raised(id, RuleEvaluation.Raised).Count == 1));
+    }
+
+    [Fact]
     public async Task A_redelivered_reading_raises_nothing_new()
     {
         var (id, _) = await TwinWithRuleAsync("soc < 20", TimeSpan.Zero);
