@@ -52,12 +52,17 @@ public sealed class PostgresFleetProjection(NpgsqlDataSource dataSource) : IFlee
 
     private static readonly string Columns = string.Join(", ", Table.Select(c => $"\"{c.Name}\""));
 
-    /// <summary>One statement per batch: the arrays unnested into rows, each replacing only an older version.</summary>
+    /// <summary>
+    /// One statement per batch: the arrays unnested into rows, each replacing an older version, or the same version when
+    /// its values differ (a row written before a column existed is filled when its twin is next active and re-projects).
+    /// </summary>
     private static readonly string Upsert =
         $"INSERT INTO fleettwins_vehicles ({Columns}) SELECT {string.Join(", ", Table.Select(c => $"u.\"{c.Name}\"{c.Cast}"))} " +
         $"FROM unnest({string.Join(", ", Table.Select(c => "@" + c.Name))}) AS u({Columns}) " +
         $"ON CONFLICT (\"id\") DO UPDATE SET {string.Join(", ", Table.Skip(1).Select(c => $"\"{c.Name}\" = excluded.\"{c.Name}\""))} " +
-        "WHERE fleettwins_vehicles.\"version\" < excluded.\"version\"";
+        $"WHERE fleettwins_vehicles.\"version\" < excluded.\"version\" OR (fleettwins_vehicles.\"version\" = excluded.\"version\" " +
+        $"AND ({string.Join(", ", Table.Skip(2).Select(c => $"fleettwins_vehicles.\"{c.Name}\""))}) " +
+        $"IS DISTINCT FROM ({string.Join(", ", Table.Skip(2).Select(c => $"excluded.\"{c.Name}\""))}))";
 
     public async Task WriteAsync(IReadOnlyCollection<VehicleSummary> upserts, IReadOnlyCollection<string> removals, CancellationToken cancellationToken)
     {

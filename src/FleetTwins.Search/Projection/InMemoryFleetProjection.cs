@@ -16,7 +16,7 @@ public sealed class InMemoryFleetProjection : IFleetProjection
     {
         foreach (var summary in upserts)
         {
-            vehicles.AddOrUpdate(summary.Id, summary, (_, existing) => existing.Version < summary.Version ? summary : existing);
+            vehicles.AddOrUpdate(summary.Id, summary, (_, existing) => existing.Version <= summary.Version ? summary : existing); // the same version again: its newest form (a field added since)
         }
 
         foreach (var id in removals)

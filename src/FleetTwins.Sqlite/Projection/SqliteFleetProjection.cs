@@ -19,6 +19,7 @@ public sealed class SqliteFleetProjection : IFleetProjection
         INSERT INTO fleet_vehicles (id, version, payload) VALUES ($p0, $p1, $p2)
         ON CONFLICT (id) DO UPDATE SET version = excluded.version, payload = excluded.payload
         WHERE excluded.version > fleet_vehicles.version
+           OR (excluded.version = fleet_vehicles.version AND excluded.payload IS NOT fleet_vehicles.payload)
         """;
 
     private readonly SqliteDatabase database;
