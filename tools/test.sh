@@ -56,12 +56,15 @@ track_services host start > "$results/services-host.env" 2> "$results/services-h
 track_services exclusive start > "$results/services-exclusive.env" 2> "$results/services-exclusive.log" & exclusive_services_pid=$!
 
 if ! dotnet build FleetTwins.sln -c "$configuration" -nologo -clp:ErrorsOnly; then
+  wait "$host_services_pid" "$exclusive_services_pid"   # started fully, so that the cleanup stops them
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
 fi
 
-if ! wait "$host_services_pid" || ! wait "$exclusive_services_pid"; then
+wait "$host_services_pid"; host_started=$?
+wait "$exclusive_services_pid"; exclusive_started=$?
+if [ "$host_started" -ne 0 ] || [ "$exclusive_started" -ne 0 ]; then
   cat "$results/services-host.log" "$results/services-exclusive.log"
   echo "could not start the host tests' PostgreSQL and RabbitMQ (see above)"
   echo "0 passed, 1 failed"

@@ -43,7 +43,7 @@ public static class Registry
             var cells = Cells(lines[n]);
             string? Cell(int i) => i >= 0 && i < cells.Count && cells[i].Trim() is { Length: > 0 } value ? value : null;
             if (master.FirstOrDefault(c => c.Name == "batteryCapacityKwh") is { Name: not null } capacity && Cell(capacity.Index) is { } kwh
-                && !double.TryParse(kwh, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                && !(double.TryParse(kwh, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)))
             {
                 throw new InvalidDataException($"{path}: line {n + 1}: batteryCapacityKwh '{kwh}' is not a number (kWh, e.g. 75.5)");
             }

@@ -35,17 +35,42 @@ public abstract class RegistryCopy<T>(T empty, ILogger logger) : ILifecycleParti
 
     /// <summary>
     /// The copy at <paramref name="version"/> or later, loaded at least once (a twin must not take "not loaded yet" for
-    /// "none"): waits for the registry only then, and otherwise answers at once.
+    /// "none"): waits for the registry only then, and otherwise answers at once. Once a copy is loaded, a registry that
+    /// cannot answer leaves the caller with it (logged), rather than failing the twin's delivery.
     /// </summary>
     public ValueTask<T> GetAsync(long version = long.MinValue, CancellationToken cancellationToken = default) =>
-        loaded && VersionOf(current) >= version ? new(current) : new(RefreshAsync(cancellationToken));
+        Holds(version) ? new(current) : new(CatchUpAsync(version, cancellationToken));
 
     /// <summary>Asks the registry for its version and reloads when it differs from the copy's; one refresh at a time.</summary>
-    public async Task<T> RefreshAsync(CancellationToken cancellationToken = default)
+    public Task<T> RefreshAsync(CancellationToken cancellationToken = default) => RefreshAsync(long.MaxValue, cancellationToken);
+
+    private bool Holds(long version) => loaded && VersionOf(current) >= version;
+
+    private async Task<T> CatchUpAsync(long version, CancellationToken cancellationToken)
+    {
+        var wasLoaded = loaded;
+        try
+        {
+            return await RefreshAsync(version, cancellationToken);
+        }
+        catch (Exception e) when (wasLoaded && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "The silo's {What} could not be brought to version {Wanted}; keeping version {Version}", What, version, VersionOf(current));
+            return current;
+        }
+    }
+
+    /// <summary>Refreshes unless the copy already holds <paramref name="version"/> once it is this caller's turn (callers queued behind one refresh share it).</summary>
+    private async Task<T> RefreshAsync(long version, CancellationToken cancellationToken)
     {
         await refreshing.WaitAsync(cancellationToken);
         try
         {
+            if (version != long.MaxValue && Holds(version))
+            {
+                return current;
+            }
+
             if (!loaded || await ReadVersionAsync().WaitAsync(cancellationToken) != VersionOf(current))
             {
                 current = await LoadAsync(current).WaitAsync(cancellationToken);
@@ -90,7 +115,11 @@ public abstract class RegistryCopy<T>(T empty, ILogger logger) : ILifecycleParti
                 await RefreshAsync(cancellationToken);
                 failing = false;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // the silo is stopping
+            }
+            catch (Exception e)
             {
                 // Twins keep deciding with the copy loaded last; the next tick tries again, and says so once.
                 if (!failing)

@@ -81,7 +81,7 @@ public static class MasterDataRequests
         Add("name", row.Name);
         Add("plate", row.Plate);
         Add("group", row.Group);
-        Add("tags", row.Tags);
+        Add("tags", row.Tags is { Count: > 0 } ? row.Tags : null); // no tags in a row is not "clear the tags"
         Add("batteryCapacityKwh", row.BatteryCapacityKwh);
         Add("notes", row.Notes);
         if (members.Count == 0)

@@ -122,8 +122,11 @@ public sealed class NotificationCrashTests(ITestOutputHelper output)
         Assert.Equal(vins.Count, receiver.Accepted.Values.Select(a => a.TwinId).Distinct().Count());
 
         // The inbox holds one alert per vehicle, raised once (count 1): neither the kill nor the resend made a second.
-        var inbox = await second.Http.GetFromJsonAsync<JsonElement>($"/api/alerts?filter={Uri.EscapeDataString($"rule = {rule}")}&limit=100");
-        var alerts = inbox.GetProperty("items").EnumerateArray().ToList();
+        // The inbox is written through the outbox too; it is read until it holds as many alerts as vehicles (or more).
+        var alerts = await Eventually.ReturnsAsync(
+            async () => (await second.Http.GetFromJsonAsync<JsonElement>($"/api/alerts?filter={Uri.EscapeDataString($"rule = {rule}")}&limit=100"))
+                .GetProperty("items").EnumerateArray().ToList(),
+            items => items.Count >= vins.Count, TimeSpan.FromSeconds(30), "the inbox holding every vehicle's alert");
         Assert.Equal(vins.Count, alerts.Count);
         Assert.All(alerts, a => Assert.Equal((1, "active"), (a.GetProperty("count").GetInt32(), a.GetProperty("status").GetString())));
         output.WriteLine($"silo SIGKILLed with {held.Count} alert-raised notifications being published; after the restart each reached " +

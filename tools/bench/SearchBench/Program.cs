@@ -34,7 +34,8 @@ static int Usage()
 static async Task<int> QueryAsync(string connection, int count)
 {
     await using var dataSource = NpgsqlDataSource.Create(connection);
-    foreach (var script in new[] { "deploy/sql/005_fleet_projection.sql", "deploy/sql/010_fleet_projection_geofences.sql" })
+    // The projection's scripts in order (the table and every column added since), as the migrator applies them.
+    foreach (var script in Directory.GetFiles("deploy/sql", "*_fleet_projection*.sql").Order(StringComparer.Ordinal))
     {
         await dataSource.CreateCommand(await File.ReadAllTextAsync(script)).ExecuteNonQueryAsync();
     }

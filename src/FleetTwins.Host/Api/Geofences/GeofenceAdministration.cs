@@ -54,7 +54,7 @@ public sealed class GeofenceAdministration(IGrainFactory grains, GeofenceCatalog
             return new GeofencePut.Exists(geofence.Id);
         }
 
-        await catalog.RefreshAsync(cancellationToken);
+        await catalog.RefreshAsync(CancellationToken.None); // the write is stored: a caller gone now must not turn it into a failure
         return new GeofencePut.Written(GeofenceView.From(put.Geofence), put.Status == GeofencePutStatus.Created);
     }
 
@@ -78,7 +78,7 @@ public sealed class GeofenceAdministration(IGrainFactory grains, GeofenceCatalog
             return (GeofenceDeletion.NotFound, []);
         }
 
-        await catalog.RefreshAsync(cancellationToken);
+        await catalog.RefreshAsync(CancellationToken.None); // the write is stored: a caller gone now must not turn it into a failure
         return (GeofenceDeletion.Deleted, []);
     }
 

@@ -62,7 +62,8 @@ public sealed class RuleAdministration(IGrainFactory grains, RuleAlertCounts cou
             case RuleWrite.Full:
                 return new RulePut.Full();
             case var written:
-                var stored = (await Registry.GetAsync()).Rules.Single(r => r.Id == rule.Id);
+                // As the registry holds it now; a delete that came between answers the rule as it was written.
+                var stored = (await Registry.GetAsync()).Rules.SingleOrDefault(r => r.Id == rule.Id) ?? rule;
                 return new RulePut.Written(RuleView.From(stored, await counts.OpenAsync(stored.Id)), written == RuleWrite.Created);
         }
     }
