@@ -13,7 +13,7 @@ public sealed class BrokerFaultTests
 {
     [Fact]
     public async Task Broker_restart_mid_stream_applies_every_event_exactly_once() =>
-        await AppliedExactlyOnceThroughAsync("R-", async (i, count) =>
+        await AppliedExactlyOnceThroughAsync("R-", async (_, _, i, count) =>
         {
             if (i == count / 2)
             {
@@ -24,12 +24,15 @@ public sealed class BrokerFaultTests
 
     [Fact]
     public async Task Connections_cut_with_a_tcp_reset_mid_stream_lose_nothing_and_double_nothing() =>
-        await AppliedExactlyOnceThroughAsync("X-", async (i, count) =>
+        await AppliedExactlyOnceThroughAsync("X-", async (host, queue, i, count) =>
         {
             if (i != count / 3 && i != 2 * count / 3)
             {
                 return;
             }
+
+            // Each reset cuts the host's consumer: the second waits until it has reconnected from the first.
+            await AmqpConsumers.ConsumerAsync([host], queue, TimeSpan.FromSeconds(60));
 
             // A machine that cannot reset TCP connections (ss -K needs the kernel's sock_destroy) fails here: it proves nothing.
             var reset = await Eventually.ServicesAsync("reset-amqp-connections");
@@ -40,9 +43,10 @@ public sealed class BrokerFaultTests
 
     /// <summary>
     /// Publishes 15 readings for each of 20 vehicles, calling <paramref name="fault"/> after each publish (with its
-    /// index and the total); then every event must be applied exactly once and each vehicle end at its last reading.
+    /// host, the queue, its index and the total); then every event must be applied exactly once and each vehicle end at
+    /// its last reading.
     /// </summary>
-    private static async Task AppliedExactlyOnceThroughAsync(string prefix, Func<int, int, Task> fault)
+    private static async Task AppliedExactlyOnceThroughAsync(string prefix, Func<HostProcess, string, int, int, Task> fault)
     {
         const int vehicles = 20, perVehicle = 15;
         await using var queue = await AmqpQueue.CreateAsync();
@@ -55,7 +59,7 @@ public sealed class BrokerFaultTests
             var (vehicle, n) = events[i];
             var id = $"{vehicle}-{n}";
             await queue.PublishReliablyAsync(InversAmqpTests.Event(id, vehicle, "VehicleStateRecorded", InversAmqpTests.State("mileage_in_kilometers", n)), id);
-            await fault(i, events.Count);
+            await fault(host, queue.Name, i, events.Count);
         }
 
         await InversAmqpTests.AssertEachAppliedOnceAsync(host, queue, ids, perVehicle, "odometer", perVehicle - 1, TimeSpan.FromSeconds(120));
