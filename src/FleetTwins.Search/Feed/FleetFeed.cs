@@ -29,12 +29,18 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
     private int watchDropped;
     private volatile bool watched;
 
+    /// <summary>
+    /// A check is in flight: the watch may already count this feed as knowing of a new watcher (and say "ready") before
+    /// the answer arrives, so changes from now on are kept until the answer says whether anyone watches.
+    /// </summary>
+    private volatile bool asking;
+
     public void Publish(FleetChange change)
     {
         lock (gate)
         {
             Coalesce(toProject, change with { Notifications = [] });
-            if (watched)
+            if (watched || asking)
             {
                 if (toWatch.Count >= MaxWatchBacklog)
                 {
@@ -90,6 +96,11 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
             (dropped, watchDropped) = (watchDropped, 0);
         }
 
+        if (!watched)
+        {
+            watching.Clear(); // kept during a check whose answer was that nobody watches
+        }
+
         if (watching.Count > 0)
         {
             try
@@ -129,6 +140,7 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
 
     private async Task CheckWatchersAsync()
     {
+        asking = true;
         try
         {
             watched = await grains.GetGrain<IFleetWatchGrain>(IFleetWatchGrain.Key).GetWatcherCountAsync(id) > 0;
@@ -138,6 +150,10 @@ public sealed partial class FleetFeed(IFleetProjection projection, IGrainFactory
             // Unknown: keep feeding the watch, a watcher may be waiting.
             watched = true;
             LogWatchFailed(logger, e, 0);
+        }
+        finally
+        {
+            asking = false;
         }
     }
 
