@@ -31,10 +31,9 @@ public sealed class SqliteFleetProjectionTests
         "20E8400B6F6C642D31011DC1014107424D57C1010103218000904E894849DF08810000000000000000E0C101810000000000404540C1" +
         "01C101C101C101C101C10101010101010121808026E7894849DF08810000000000000000E0E0";
 
-    [Fact]
-    public async Task A_file_from_before_geofences_opens_and_its_rows_are_in_no_geofence()
+    /// <summary>The file holding one row (<c>old-1</c>, version 7) as a build before geofences wrote it, reopened.</summary>
+    private static async Task<SqliteFleetProjection> WithRowFromBeforeGeofencesAsync(DataFile file)
     {
-        await using var file = new DataFile();
         await file.Database.WriteAsync(write =>
         {
             write.Execute("INSERT INTO fleet_vehicles (id, version, payload) VALUES ($p0, $p1, $p2)", "old-1", 7L, Convert.FromHexString(SummaryWithoutGeofences));
@@ -42,7 +41,14 @@ public sealed class SqliteFleetProjectionTests
         });
 
         await file.ReopenAsync();
-        var projection = new SqliteFleetProjection(file.Database, DataFile.Serializer);
+        return new SqliteFleetProjection(file.Database, DataFile.Serializer);
+    }
+
+    [Fact]
+    public async Task A_file_from_before_geofences_opens_and_its_rows_are_in_no_geofence()
+    {
+        await using var file = new DataFile();
+        var projection = await WithRowFromBeforeGeofencesAsync(file);
         var now = new DateTimeOffset(2026, 11, 23, 10, 5, 0, TimeSpan.Zero);
         var old = Assert.Single(await SearchAsync(projection, "make = BMW and soc = 42.5 and lastSeenAt < now() - 1m", now));
         Assert.Equal(7, old.Version);
@@ -60,14 +66,7 @@ public sealed class SqliteFleetProjectionTests
     public async Task A_file_from_before_master_data_opens_and_its_rows_gain_plate_group_and_tags_on_their_next_write()
     {
         await using var file = new DataFile();
-        await file.Database.WriteAsync(write =>
-        {
-            write.Execute("INSERT INTO fleet_vehicles (id, version, payload) VALUES ($p0, $p1, $p2)", "old-1", 7L, Convert.FromHexString(SummaryWithoutGeofences));
-            return 1;
-        });
-
-        await file.ReopenAsync();
-        var projection = new SqliteFleetProjection(file.Database, DataFile.Serializer);
+        var projection = await WithRowFromBeforeGeofencesAsync(file);
         var now = new DateTimeOffset(2026, 11, 23, 10, 5, 0, TimeSpan.Zero);
         var old = Assert.Single(await SearchAsync(projection, "make = BMW", now));
         Assert.Equal((null, null, null), (old.Name, old.Plate, old.Group));
